@@ -7,7 +7,7 @@ one thread, so that the ratios measure the frameworks, not how a busy machine sc
 from __future__ import annotations
 
 import numpy as np
-from common import median_time, optional, table
+from common import OneThread, median_time, optional, table
 
 SIZES = [64, 256, 256, 10]
 BATCH = 64
@@ -98,35 +98,11 @@ def check_numpy_matches(ff, x, y, weights) -> None:
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)
 
 
-class _OneThread:
-    """BLAS and PyTorch on one thread while timing (restored after, for the benchmarks that follow)."""
-
-    def __init__(self, torch) -> None:
-        self._torch = torch
-
-    def __enter__(self) -> None:
-        try:
-            from threadpoolctl import threadpool_limits
-
-            self._limits = threadpool_limits(1)
-        except ImportError:  # the BLAS keeps its threads (set OPENBLAS_NUM_THREADS=1 by hand)
-            self._limits = None
-        if self._torch is not None:
-            self._threads = self._torch.get_num_threads()
-            self._torch.set_num_threads(1)
-
-    def __exit__(self, *exc) -> None:
-        if self._limits is not None:
-            self._limits.restore_original_limits()
-        if self._torch is not None:
-            self._torch.set_num_threads(self._threads)
-
-
 def run() -> str:
     import featherflow as ff
 
-    torch, tf = optional("torch"), optional("tensorflow")
-    with _OneThread(torch):
+    torch, tf = optional("torch"), optional("tensorflow")  # torch first (see common.optional)
+    with OneThread(torch):
         return _run(ff, torch, tf)
 
 

@@ -4,7 +4,7 @@ TensorFlow tf.function and PyTorch eager (same shapes, same step)."""
 from __future__ import annotations
 
 import numpy as np
-from common import median_time, optional, table
+from common import OneThread, median_time, optional, table
 
 SIZES = [64, 256, 256, 10]
 BATCH = 64
@@ -63,12 +63,14 @@ def run() -> str:
     import featherflow as ff
 
     x, y, weights = _data()
-    times: dict[str, float | None] = {"featherflow": median_time(_tf_like_step(ff, x, y, weights))}
+    torch = optional("torch")  # before TensorFlow (see common.optional)
     tf = optional("tensorflow")
-    if tf is not None:
-        times["tensorflow eager"] = median_time(_tf_like_step(tf, x, y, weights))
-        times["tensorflow tf.function"] = median_time(tf.function(_tf_like_step(tf, x, y, weights)))
-    torch = optional("torch")
-    if torch is not None:
-        times["pytorch eager"] = median_time(_torch_step(torch, x, y, weights))
-    return table("Training step: MLP 64-256-256-10, batch 64, Adam (median per step)", [("train step", times)])
+    with OneThread(torch):  # BLAS threads on a busy machine measure its scheduler, not the frameworks
+        times: dict[str, float | None] = {"featherflow": median_time(_tf_like_step(ff, x, y, weights))}
+        if tf is not None:
+            times["tensorflow eager"] = median_time(_tf_like_step(tf, x, y, weights))
+            times["tensorflow tf.function"] = median_time(tf.function(_tf_like_step(tf, x, y, weights)))
+        if torch is not None:
+            times["pytorch eager"] = median_time(_torch_step(torch, x, y, weights))
+    return table("Training step: MLP 64-256-256-10, batch 64, Adam (median per step; BLAS and PyTorch on one "
+                 "thread)", [("train step", times)])

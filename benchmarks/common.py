@@ -32,12 +32,87 @@ def median_time(fn: Callable[[], Any], min_time: float = 0.2, repeats: int = 7) 
     return statistics.median(samples)
 
 
+def _calibrated(fn: Callable[[], Any], batch_time: float) -> int:
+    """How many calls of ``fn`` make one batch of about ``batch_time`` seconds: the largest of three tries,
+    since one preemption while calibrating would leave batches of a few cold calls."""
+    sizes = []
+    for _ in range(3):
+        n = 1
+        while True:
+            start = time.perf_counter()
+            for _ in range(n):
+                fn()
+            if time.perf_counter() - start >= batch_time or n >= 1 << 20:
+                break
+            n *= 2
+        sizes.append(n)
+    return max(sizes)
+
+
+def _clock() -> Callable[[], float]:
+    """Wall time, or with FF_BENCH_CLOCK=cpu this thread's CPU time: on a machine shared with other jobs, the
+    time a library computes rather than the time it waited for a core (TensorFlow's own threads uncounted)."""
+    return time.thread_time if os.environ.get("FF_BENCH_CLOCK") == "cpu" else time.perf_counter
+
+
+def median_times(fns: dict[str, Callable[[], Any]], min_time: float = 1.0, repeats: int = 41) -> dict[str, float]:
+    """Median seconds per call of each library's ``fn``, their batches interleaved (one batch of each library
+    in turn, ``repeats`` times), so that a change in the machine's load weighs on every library alike."""
+    sizes = {}
+    for lib, fn in fns.items():
+        fn()  # warm up
+        sizes[lib] = _calibrated(fn, min_time / repeats)
+    samples: dict[str, list[float]] = {lib: [] for lib in fns}
+    clock = _clock()
+    for _ in range(repeats):
+        for lib, fn in fns.items():
+            n = sizes[lib]
+            start = clock()
+            for _ in range(n):
+                fn()
+            samples[lib].append((clock() - start) / n)
+    return {lib: statistics.median(s) for lib, s in samples.items()}
+
+
+class OneThread:
+    """BLAS and PyTorch on one thread while timing (restored after, for the benchmarks that follow), so that
+    ratios measure the frameworks, not how a busy machine schedules BLAS threads."""
+
+    def __init__(self, torch: Any) -> None:
+        self._torch = torch
+
+    def __enter__(self) -> None:
+        try:
+            from threadpoolctl import threadpool_limits
+
+            self._limits = threadpool_limits(1)
+        except ImportError:  # the BLAS keeps its threads (set OPENBLAS_NUM_THREADS=1 by hand)
+            self._limits = None
+        if self._torch is not None:
+            self._threads = self._torch.get_num_threads()
+            self._torch.set_num_threads(1)
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._limits is not None:
+            self._limits.restore_original_limits()
+        if self._torch is not None:
+            self._torch.set_num_threads(self._threads)
+
+
 def optional(module: str) -> Any:
     """The module if it imports, else None (benchmarks skip what is not installed)."""
     try:
-        return __import__(module)
+        found = __import__(module)
     except Exception:
         return None
+    if module == "torch":
+        # PyTorch's optimizers import its compiler, whose Triton library crashes the process when TensorFlow
+        # has loaded first (conflicting LLVM symbols): it is loaded now, before any TensorFlow import.
+        try:
+            import torch._dynamo  # noqa: F401
+        except Exception:
+            pass
+    return found
 
 
 def fmt_time(seconds: float | None) -> str:
@@ -50,8 +125,10 @@ def fmt_time(seconds: float | None) -> str:
     return f"{seconds:.2f} s"
 
 
-def table(title: str, rows: list[tuple[str, dict[str, float | None]]], baseline: str = "featherflow") -> str:
-    """A markdown table: one row per case, one column per library, plus ratios to the baseline."""
+def table(title: str, rows: list[tuple[str, dict[str, float | None]]], baseline: str = "featherflow",
+          notes: dict[str, str] | None = None) -> str:
+    """A markdown table: one row per case, one column per library, plus ratios to the baseline (and a last
+    column of ``notes`` per case, when given)."""
     libs: list[str] = []
     for _, times in rows:
         for lib in times:
@@ -60,6 +137,9 @@ def table(title: str, rows: list[tuple[str, dict[str, float | None]]], baseline:
     others = [lib for lib in libs if lib != baseline]
     head = "| case | " + " | ".join(libs) + " | " + " | ".join(f"{o} / {baseline}" for o in others) + " |"
     sep = "|---" * (1 + len(libs) + len(others)) + "|"
+    if notes is not None:
+        head += " target |"
+        sep += "---|"
     lines = [f"### {title}", "", head, sep]
     for case, times in rows:
         base = times.get(baseline)
@@ -68,5 +148,8 @@ def table(title: str, rows: list[tuple[str, dict[str, float | None]]], baseline:
         for o in others:
             t = times.get(o)
             ratios.append(f"{t / base:.2f}x" if t and base else "-")
-        lines.append(f"| {case} | " + " | ".join(cells) + " | " + " | ".join(ratios) + " |")
+        line = f"| {case} | " + " | ".join(cells) + " | " + " | ".join(ratios) + " |"
+        if notes is not None:
+            line += f" {notes.get(case, '')} |"
+        lines.append(line)
     return "\n".join(lines) + "\n"

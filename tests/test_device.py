@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import pathlib
 import re
 import subprocess
 import sys
@@ -99,16 +100,19 @@ def test_a_failed_scope_entry_leaves_the_scope_unchanged() -> None:
 
 # --- placement logging: compared line by line with what TF logs for the same program ---------------
 
+# The program's own results go to a file (argv[2]), not stdout: TF's placer writes its view of each new kernel to
+# stdout from C++, and how that interleaves with Python's buffered prints depends on flush timing (load, -n 2).
 _PROGRAM = """
 import importlib, sys
 import numpy as np
 tf = importlib.import_module(sys.argv[1])
+results = open(sys.argv[2], "w")
 tf.debugging.set_log_device_placement(True)
 with tf.device('CPU:0'):
     a = tf.Variable([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
     b = tf.constant([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
     c = tf.matmul(a, b)
-print(c)
+print(c, file=results)
 x = tf.constant([[1.0, 2.0], [3.0, 4.0]])
 z = x * 2.0 + tf.matmul(x, x)
 n = tf.convert_to_tensor(np.array([1.0, 2.0]))
@@ -125,33 +129,141 @@ with tf.device('CPU:0'):
     d = tf.constant([1, 2]) + 1
 tf.debugging.set_log_device_placement(False)
 e = x * 3.0
-print(s.numpy(), tf.debugging.get_log_device_placement())
+print(s.numpy(), tf.debugging.get_log_device_placement(), file=results)
 """
 
-_LINE = re.compile(r"^I0000 00:00:\d+\.\d{6} +\d+ execute\.cc:1775\] (Executing op \w+ in device \S+)$")
+# one log record: searched for, not anchored at the line start, so a stray unterminated write before it on stderr
+# cannot hide it; the prefix (severity, time, thread, source line) is TF's format, which featherflow copies
+_LINE = re.compile(r"I0000 00:00:\d+\.\d{6} +\d+ execute\.cc:\d+\] (Executing op \w+ in device \S+)$")
 
 
-def _run(module: str, env: dict) -> tuple[str, list[str]]:
-    result = subprocess.run([sys.executable, "-c", _PROGRAM, module], capture_output=True, text=True, env=env,
-                            timeout=300)
+def _run(module: str, env: dict, tmp_path: pathlib.Path) -> tuple[str, str, list[str]]:
+    """(stdout, the program's printed results, the ops logged on stderr, in order) of one run."""
+    results = tmp_path / f"{module}.txt"
+    result = subprocess.run([sys.executable, "-c", _PROGRAM, module, str(results)], capture_output=True, text=True,
+                            env=env, timeout=300)
     assert result.returncode == 0, result.stderr
-    logged = [m.group(1) for line in result.stderr.splitlines() if (m := _LINE.match(line))]
-    return result.stdout, logged
+    logged = [m.group(1) for line in result.stderr.splitlines() if (m := _LINE.search(line))]
+    return result.stdout, results.read_text(), logged
 
 
-def test_log_device_placement_logs_what_tensorflow_logs(tf_oracle: Any) -> None:
+def test_log_device_placement_logs_what_tensorflow_logs(tf_oracle: Any, tmp_path: pathlib.Path) -> None:
     # TF's INFO log (on stderr, shown when TF_CPP_MIN_LOG_LEVEL is 0); oneDNN off, else TF logs _MklMatMul
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="0", TF_ENABLE_ONEDNN_OPTS="0")
-    theirs_out, theirs = _run("tensorflow", env)
-    ours_out, ours = _run("featherflow", env)
+    theirs_out, theirs_results, theirs = _run("tensorflow", env, tmp_path)
+    ours_out, ours_results, ours = _run("featherflow", env, tmp_path)
     assert "Executing op MatMul in device /job:localhost/replica:0/task:0/device:CPU:0" in ours
     assert ours == theirs
-    # TF also prints its placer's view of each new kernel on stdout; featherflow does not (the last lines agree)
-    assert ours_out.splitlines()[-1] == theirs_out.splitlines()[-1]
-    assert ours_out.splitlines()[:3] == [line for line in theirs_out.splitlines() if not line.endswith(":0")][:3]
+    # the program prints the same results under both (the matmul, then the sum and the switched-off flag)
+    assert ours_results == theirs_results
+    assert ours_results.splitlines()[-1] == "[6. 8.] False"
+    # TF also prints its placer's view of each new kernel on stdout (``MatMul: (MatMul): /job:.../CPU:0``);
+    # featherflow does not
+    assert "MatMul: (MatMul): /job:localhost/replica:0/task:0/device:CPU:0" in theirs_out
+    assert ours_out == ""
 
 
-def test_log_device_placement_respects_tf_cpp_min_log_level() -> None:
+def test_log_device_placement_respects_tf_cpp_min_log_level(tmp_path: pathlib.Path) -> None:
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="1")
-    _, logged = _run("featherflow", env)
+    _, _, logged = _run("featherflow", env, tmp_path)
     assert logged == []
+
+
+# --- placement with (simulated) GPUs: TF's rules on a GPU machine -------------------------------------
+
+_GPU = "/job:localhost/replica:0/task:0/device:GPU:"
+_CPU = "/job:localhost/replica:0/task:0/device:CPU:0"
+
+
+@pytest.fixture
+def two_gpus():
+    from featherflow.backends import simulated
+    from featherflow.device import _simulating
+
+    with _simulating(2):
+        simulated.reset_transfers()
+        yield simulated
+
+
+def test_simulated_gpus_are_listed_as_tensorflow_lists_gpus(two_gpus: Any) -> None:
+    assert ff.config.list_physical_devices("GPU") == [ff.config.PhysicalDevice(f"/physical_device:GPU:{i}", "GPU")
+                                                     for i in range(2)]
+    assert [d.name for d in ff.config.list_logical_devices()] == ["/device:CPU:0", "/device:GPU:0", "/device:GPU:1"]
+    assert ff.config.experimental.get_memory_growth(ff.config.list_physical_devices("GPU")[1])
+
+
+def test_new_tensors_and_variables_land_on_gpu_0_unless_a_scope_says_otherwise(two_gpus: Any) -> None:
+    x, v = ff.constant([1.0, 2.0]), ff.Variable([3.0, 4.0])
+    assert (x.device, v.device, (x + v).device, x.backing_device) == (_GPU + "0",) * 4
+    with ff.device("CPU:0"):
+        assert (ff.constant(1.0).device, ff.Variable(1.0).device, (x * 2).device) == (_CPU,) * 3
+        with ff.device(None):  # clears the scope: the default device again
+            assert ff.constant(1.0).device == _GPU + "0"
+    with ff.device("GPU:1"):
+        assert (ff.constant(1.0).device, ff.Variable(1.0).device, (x * 2).device) == (_GPU + "1",) * 3
+    with ff.device("GPU:5"):  # soft placement: a GPU that does not exist falls back to one that does
+        assert ff.constant(1.0).device == _GPU + "0"
+    assert type(x._value).__name__ == "SimArray"
+
+
+def test_inputs_from_another_device_are_copied_and_counted(two_gpus: Any) -> None:
+    simulated = two_gpus
+    with ff.device("CPU:0"):
+        host = ff.constant([1.0, 2.0])
+    gpu = ff.constant([3.0, 4.0])
+    simulated.reset_transfers()
+    y = gpu * host  # the CPU input is copied to GPU:0
+    assert y.device == _GPU + "0" and simulated.transfers() == (1, 0)
+    with ff.device("CPU:0"):
+        z = host + y  # and the GPU input to the CPU
+    assert z.device == _CPU and simulated.transfers() == (1, 1)
+    assert z.numpy().tolist() == [4.0, 10.0]
+    assert simulated.transfers() == (1, 1)  # a CPU tensor's value is already on the host
+    assert y.numpy().tolist() == [3.0, 8.0] and simulated.transfers() == (1, 2)
+    assert str(y) == "tf.Tensor([3. 8.], shape=(2,), dtype=float32)"
+    assert (y.cpu().device, host.gpu().device, host.gpu(1).device) == (_CPU, _GPU + "0", _GPU + "1")
+    with pytest.raises(RuntimeError, match="GPU:2 unknown device"):
+        host.gpu(2)
+
+
+def test_ops_on_gpu_1_run_with_card_1_current(two_gpus: Any) -> None:
+    simulated = two_gpus
+    x = ff.constant([1.0, 2.0])  # on GPU:0
+    simulated.reset_transfers()
+    with ff.device("GPU:1"):
+        assert simulated.current_card() == 1
+        y = ff.reduce_sum(x * x)  # x is copied card to card, then both ops run on card 1
+        w = ff.Variable([0.0, 0.0])
+        w.assign_add(x)
+    assert simulated.current_card() == 0
+    assert y._value.device.id == 1 and w._array.device.id == 1
+    assert simulated.launches().get(1, 0) >= 2 and simulated.peer_copies() >= 1
+    assert simulated.transfers()[1] == 0  # no trip through the host
+    assert float(y) == 5.0 and w.numpy().tolist() == [1.0, 2.0]
+
+
+def test_placement_logging_shows_the_op_on_the_device_it_ran_on(two_gpus: Any, monkeypatch: Any,
+                                                                 capsys: Any) -> None:
+    from featherflow.device import _Flags
+
+    with ff.device("CPU:0"):
+        host = ff.constant([1.0])
+    gpu = ff.constant([2.0])
+    monkeypatch.setenv("TF_CPP_MIN_LOG_LEVEL", "0")
+    monkeypatch.setattr(_Flags, "log_placement", True)
+    gpu * host
+    with ff.device("GPU:1"):
+        gpu + host
+    logged = [line.split("] ", 1)[1] for line in capsys.readouterr().err.splitlines() if "execute.cc" in line]
+    assert logged == [f"Executing op Mul in device {_GPU}0", f"Executing op AddV2 in device {_GPU}1"]
+
+
+def test_the_environment_variable_makes_simulated_gpus_and_nothing_else_does() -> None:
+    code = ("import featherflow as tf\nprint(len(tf.config.list_physical_devices('GPU')), tf.constant(1.).device, "
+            "type(tf.Variable(1.)._array).__name__)")
+    env = {k: v for k, v in os.environ.items() if k != "FEATHERFLOW_SIMULATED_GPUS"}
+    plain = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert plain.stdout.split()[0] != "0" or plain.stdout.split()[1:] == [_CPU, "ndarray"], plain.stderr
+    sim = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         env=dict(env, FEATHERFLOW_SIMULATED_GPUS="3"))
+    assert sim.stdout.split() == ["3", _GPU + "0", "SimArray"], sim.stderr

@@ -13,6 +13,9 @@ import featherflow as ff
 from featherflow.module import camel_to_snake
 from featherflow.trackable import ListWrapper, NoDependency, _DictWrapper, _TupleWrapper
 
+# Each test runs on the CPU and on a simulated GPU (tests/conftest.py), where variables live on GPU:0.
+pytestmark = pytest.mark.usefixtures("device")
+
 Pair = collections.namedtuple("Pair", "first second")
 
 

@@ -10,7 +10,6 @@ from . import bitwise as bitwise
 from . import config as config
 from . import data as data
 from . import debugging as debugging
-from . import dtypes as dtypes
 from . import errors as errors
 from . import keras as keras
 from . import linalg as linalg
@@ -202,3 +201,7 @@ from .variable import VariableSynchronization as VariableSynchronization
 
 newaxis = None
 __version__ = "0.1.0"
+
+# tf.dtypes is the public namespace, not the internal module of the same name (importing that one made it this
+# package's attribute): bound last, once every internal module has run its own `from . import dtypes`.
+from ._api import dtypes as dtypes  # noqa: E402

@@ -1,6 +1,6 @@
 """``tf.random.experimental`` (re-exports)."""
 
-from .ops.random_generator import Generator as Generator
+from .generator import Generator as Generator
 from .ops.random_generator import create_rng_state as create_rng_state
 from .ops.random_generator import get_global_generator as get_global_generator
 from .ops.random_generator import set_global_generator as set_global_generator

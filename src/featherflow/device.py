@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import threading
@@ -39,13 +40,31 @@ class Device:
         return f"Device({self.name!r})"
 
     def put(self, array: Any) -> Any:
-        """``array`` (from any device) as an array of this device."""
-        if self.xp is numpy:
+        """``array`` (from any device) as an array of this device: a counted, explicit copy."""
+        xp = self.xp
+        if xp is numpy:
             return backends.to_numpy(array)
-        with self.xp.cuda.Device(self.index):
-            return self.xp.asarray(array)
+        with xp.cuda.Device(self.index):
+            if type(array) is xp.ndarray:  # another card's array: ``copy`` copies onto the current card
+                return array.copy()
+            return xp.asarray(array)  # host data: one host->device copy
+
+    def activate(self) -> Any:
+        """A context in which this device's card is current (a no-op on the CPU), for work on a device's
+        buffers outside the dispatcher (variable and optimizer updates): CuPy runs a kernel on the current
+        card, and a card's arrays may not be used while another is current."""
+        if self.xp is numpy:
+            return _NO_CARD
+        return self.xp.cuda.Device(self.index)
+
+    def _make_current(self) -> None:
+        # The dispatcher runs every op on the scope's device, so selecting a device also selects its card:
+        # ops on GPU:1 run with card 1 current, and the per-op path pays nothing for it.
+        if self.xp is not numpy:
+            self.xp.cuda.Device(self.index).use()
 
 
+_NO_CARD = contextlib.nullcontext()
 CPU = Device("CPU", 0, numpy)
 
 
@@ -154,18 +173,62 @@ def _parse(spec: str | None) -> tuple:
 # --- physical devices ---------------------------------------------------------------------------
 
 _gpus: list[Device] | None = None
+_SIMULATED_ENV = "FEATHERFLOW_SIMULATED_GPUS"
+_simulated: dict[int, Device] = {}  # one Device per simulated card, kept so that identity checks hold
+
+
+def _simulated_count() -> int:
+    text = os.environ.get(_SIMULATED_ENV, "").strip()
+    if not text:
+        return 0
+    if not text.isdigit():
+        raise ValueError(f"{_SIMULATED_ENV} must be a number of GPUs, got {text!r}")
+    return int(text)
+
+
+def _simulated_gpus(count: int) -> list[Device]:
+    from .backends import simulated
+
+    simulated.configure(count)
+    for i in range(count):
+        if i not in _simulated:
+            _simulated[i] = Device("GPU", i, simulated.xp)
+    return [_simulated[i] for i in range(count)]
 
 
 def gpus() -> list[Device]:
-    """The GPUs CuPy sees (probed on first call; empty without CuPy or a GPU)."""
+    """The GPUs: CuPy's (probed on first call; none without CuPy or a GPU), or the simulated ones that
+    FEATHERFLOW_SIMULATED_GPUS=N asks for (tests only: they replace real GPUs)."""
     global _gpus
     if _gpus is None:
-        cp = backends.cupy_or_none()
-        if cp is None:
+        count = _simulated_count()
+        cp = None if count else backends.cupy_or_none()
+        if count:
+            _gpus = _simulated_gpus(count)
+        elif cp is None:
             _gpus = []
         else:
             _gpus = [Device("GPU", i, cp) for i in range(cp.cuda.runtime.getDeviceCount())]
     return _gpus
+
+
+@contextlib.contextmanager
+def _simulating(count: int, default: bool = True) -> Iterator[list[Device]]:
+    """For tests: ``count`` simulated GPUs inside the block, and, with ``default``, TF's placement on a GPU
+    machine there (new tensors and variables on GPU:0); the GPUs and default device before it come back after."""
+    global _gpus
+    saved = (_gpus, _default, _scope.device, _scope.spec)
+    _gpus = _simulated_gpus(count)
+    _scope.spec = None  # outside any tf.device scope, whatever a test before left open
+    _set_default(_gpus[0] if count and default else CPU)
+    try:
+        yield _gpus
+    finally:
+        _gpus = saved[0]
+        if _gpus and _gpus[0] is _simulated.get(0):
+            _simulated_gpus(len(_gpus))
+        _set_default(saved[1])
+        _scope.device, _scope.spec = saved[2], saved[3]
 
 
 def physical_devices(device_type: str | None = None) -> list[Device]:
@@ -187,13 +250,29 @@ class _Flags:
     started = False  # set when the first tensor or variable is made (TF: the eager context is initialized)
 
 
+# Where ops run outside any tf.device scope. TF's default is GPU:0 when there is a GPU; featherflow's stays the
+# CPU for real GPUs unless a scope asks for one (probing CuPy costs seconds at import), and is GPU:0 with
+# simulated GPUs, which are known at import.
+_default: Device = CPU
+
+
 class _Scope(threading.local):
     def __init__(self) -> None:
-        self.device: Device = CPU  # where ops run now (GPUs are probed only when a scope asks for one)
+        self.device: Device = _default  # where ops run now
         self.spec: DeviceSpec | None = None  # the merged tf.device spec in force (None: no scope)
+        _default._make_current()
 
 
 _scope = _Scope()
+
+
+def _set_default(dev: Device) -> None:
+    """Makes ``dev`` the device of ops outside any tf.device scope (in this thread, and threads made later)."""
+    global _default
+    _default = dev
+    if _scope.spec is None:
+        _scope.device = dev
+    dev._make_current()
 
 
 def default_device() -> Device:
@@ -224,6 +303,9 @@ class _Unplaceable(Device):
 
     def put(self, array: Any) -> Any:
         raise self._error
+
+    def _make_current(self) -> None:
+        """Nothing to select: placing something here raises."""
 
 
 def _full(spec: DeviceSpec) -> DeviceSpec:
@@ -282,8 +364,8 @@ class device_scope:
         if name is not None and not isinstance(name, str):
             raise ValueError(f"Expecting a string device name. Got {type(name)}({name})")
         s = _scope
-        if name is None:  # tf.device(None) clears the scope
-            spec, device = None, CPU
+        if name is None:  # tf.device(None) clears the scope: TF's default placement
+            spec, device = None, _default
         else:
             new = DeviceSpec.from_string(name)  # malformed names fail here, as in TF
             spec = (s.spec if s.spec is not None else _CONTEXT_DEVICE).make_merged_spec(new)
@@ -293,6 +375,8 @@ class device_scope:
                 device = _Unplaceable(spec, e)
         self._entered.append((s.device, s.spec, spec))
         s.device, s.spec = device, spec
+        if device.device_type == "GPU":
+            device._make_current()
         return None
 
     def __exit__(self, *exc: Any) -> None:
@@ -302,6 +386,8 @@ class device_scope:
             raise RuntimeError("Exiting device scope without proper scope nesting")
         self._entered.pop()
         s.device, s.spec = old_device, old_spec
+        if old_device.device_type == "GPU":
+            old_device._make_current()
 
 
 def canonical_name(name: str | None) -> str:
@@ -415,3 +501,7 @@ def get_memory_growth(device: Any) -> bool:
     if getattr(device, "device_type", None) != "GPU":
         raise KeyError(device)  # TF looks the device up in its table of GPUs
     return True
+
+
+if _simulated_count():  # simulated GPUs are known at import: TF's placement on a GPU machine from the start
+    _set_default(gpus()[0])

@@ -8,9 +8,10 @@
 from __future__ import annotations
 
 import builtins
+import sys
+import threading
 from typing import Any
 
-import ml_dtypes
 import numpy as np
 
 # TF's numpy stand-ins for its quantized types (what ``as_numpy_dtype`` returns for them).
@@ -23,6 +24,10 @@ _np_qint32 = np.dtype([("qint32", np.int32)])
 _REF = 100  # TF1's reference dtypes: enum + 100, name + "_ref"
 _NUMPY_INCOMPATIBLE = frozenset({20, 21, 120, 121})  # resource, variant and their refs
 _QUANTIZED = frozenset({11, 12, 13, 15, 16})
+
+# The storage of bfloat16, float8, float4, int4 and int2 is an ml_dtypes type. ml_dtypes takes most of a second to
+# import, so these DTypes start as _PendingDType and get their NumPy types when one is first needed (see below).
+_ML = "ml_dtypes"
 
 
 class DType:
@@ -41,23 +46,23 @@ class DType:
 
     @classmethod
     def _make(cls, enum: int, name: str, np_dtype: Any, as_np: Any = None) -> DType:
-        self = object.__new__(cls)
-        storage = np.dtype(np_dtype) if np_dtype is not None else None
-        object.__setattr__(self, "_enum", enum)
-        object.__setattr__(self, "_name", name)
-        object.__setattr__(self, "_np", storage)  # the dtype of the arrays that hold this type's values
-        object.__setattr__(self, "_as_np", as_np if as_np is not None else (storage.type if storage else None))
         base = enum % _REF
-        if base == 7:
-            kind = "S"
-        elif base in _QUANTIZED:
-            kind = "q"
-        elif storage is None:
-            kind = "?"
-        elif storage.kind == "V":  # ml_dtypes floats and (u)int4/2 are numpy "void"-kind extension types
+        if np_dtype is _ML:  # an ml_dtypes type, loaded on first use
+            self = object.__new__(_PendingDType)
             kind = "f" if "float" in name else ("u" if name.startswith("uint") else "i")
         else:
-            kind = storage.kind
+            self = object.__new__(cls)
+            storage = np.dtype(np_dtype) if np_dtype is not None else None
+            object.__setattr__(self, "_np", storage)  # the dtype of the arrays that hold this type's values
+            object.__setattr__(self, "_as_np", as_np if as_np is not None else (storage.type if storage else None))
+            if base == 7:
+                kind = "S"
+            elif base in _QUANTIZED:
+                kind = "q"
+            else:
+                kind = "?" if storage is None else storage.kind
+        object.__setattr__(self, "_enum", enum)
+        object.__setattr__(self, "_name", name)
         object.__setattr__(self, "_kind", kind)
         cls._by_enum[enum] = self
         return self
@@ -143,10 +148,15 @@ class DType:
         if self._kind in ("q", "b", "S", "c"):
             kind = "quantized type" if self._kind == "q" else "type"
             raise TypeError(f"Cannot find {word} value of {self} with {kind} {base}.")
-        if self._kind == "f":
-            return getattr(ml_dtypes.finfo(self._np), which)
-        if self._kind in ("i", "u"):
-            return getattr(ml_dtypes.iinfo(self._np), which)
+        if self._kind in ("f", "i", "u"):
+            storage = self._np
+            if storage.kind == "V":  # an ml_dtypes type: loaded by reading _np, and described by its finfo/iinfo
+                import ml_dtypes
+
+                info = ml_dtypes.finfo if self._kind == "f" else ml_dtypes.iinfo
+            else:
+                info = np.finfo if self._kind == "f" else np.iinfo
+            return getattr(info(storage), which)
         raise TypeError(f"Cannot find {word} value of {self}.")
 
     @property
@@ -207,6 +217,25 @@ class DType:
         return self._enum
 
 
+class _PendingDType(DType):
+    """A DType whose NumPy type is in ml_dtypes, not imported yet. Reading ``_np`` or ``_as_np`` imports it,
+    fills every pending DType in and turns it into a plain DType (same slots, so ``__class__`` can change): from
+    then on these are slot reads on the one DType class, and the hot path pays nothing for the deferral (a
+    ``__getattr__`` on DType would unspecialize every attribute read, about 35 ns each)."""
+
+    __slots__ = ()
+
+    @property
+    def _np(self) -> Any:
+        _load_ml_dtypes(self)
+        return self._np
+
+    @property
+    def _as_np(self) -> Any:
+        _load_ml_dtypes(self)
+        return self._as_np
+
+
 # (enum, name, storage dtype, as_numpy_dtype when it differs from the storage's type)
 _TABLE: list[tuple[int, str, Any, Any]] = [
     (1, "float32", np.float32, None),
@@ -222,7 +251,7 @@ _TABLE: list[tuple[int, str, Any, Any]] = [
     (11, "qint8", np.int8, _np_qint8),
     (12, "quint8", np.uint8, _np_quint8),
     (13, "qint32", np.int32, _np_qint32),
-    (14, "bfloat16", ml_dtypes.bfloat16, None),
+    (14, "bfloat16", _ML, None),
     (15, "qint16", np.int16, _np_qint16),
     (16, "quint16", np.uint16, _np_quint16),
     (17, "uint16", np.uint16, None),
@@ -232,16 +261,16 @@ _TABLE: list[tuple[int, str, Any, Any]] = [
     (21, "variant", None, None),
     (22, "uint32", np.uint32, None),
     (23, "uint64", np.uint64, None),
-    (24, "float8_e5m2", ml_dtypes.float8_e5m2, None),
-    (25, "float8_e4m3fn", ml_dtypes.float8_e4m3fn, None),
-    (26, "float8_e4m3fnuz", ml_dtypes.float8_e4m3fnuz, None),
-    (27, "float8_e4m3b11fnuz", ml_dtypes.float8_e4m3b11fnuz, None),
-    (28, "float8_e5m2fnuz", ml_dtypes.float8_e5m2fnuz, None),
-    (29, "int4", ml_dtypes.int4, None),
-    (30, "uint4", ml_dtypes.uint4, None),
-    (31, "int2", ml_dtypes.int2, None),
-    (32, "uint2", ml_dtypes.uint2, None),
-    (33, "float4_e2m1fn", ml_dtypes.float4_e2m1fn, None),
+    (24, "float8_e5m2", _ML, None),
+    (25, "float8_e4m3fn", _ML, None),
+    (26, "float8_e4m3fnuz", _ML, None),
+    (27, "float8_e4m3b11fnuz", _ML, None),
+    (28, "float8_e5m2fnuz", _ML, None),
+    (29, "int4", _ML, None),
+    (30, "uint4", _ML, None),
+    (31, "int2", _ML, None),
+    (32, "uint2", _ML, None),
+    (33, "float4_e2m1fn", _ML, None),
 ]
 for _enum, _name, _storage, _as_np in _TABLE:
     DType._make(_enum, _name, _storage, _as_np)
@@ -271,7 +300,7 @@ _NAMES.update({"half": float16, "half_ref": _get(119), "float": float32, "float_
 # numpy dtype -> DType; the hot path looks dtypes up here.
 _FROM_NUMPY: dict[Any, DType] = {}
 for _d in list(DType._by_enum.values()):
-    if _d._enum < _REF and _d._np is not None and not _d.is_quantized:
+    if type(_d) is DType and _d._enum < _REF and _d._np is not None and not _d.is_quantized:
         _FROM_NUMPY[_d._np] = _d
 _FROM_NUMPY[np.dtype(object)] = string
 
@@ -287,6 +316,85 @@ _PYTHON_TYPES: dict[Any, DType] = {builtins.float: float32, builtins.bool: bool,
 
 # Everything as_dtype looks up by hash, as TF's _ANY_TO_TF (so, as in TF, True finds enum 1).
 _ANY: dict[Any, DType] = {**DType._by_enum, **_NAMES, **_PYTHON_TYPES, **_NP_TYPES}
+
+
+# The NumPy dtypes of the 16-bit floats, for kernels that compute them in float32: float16, and bfloat16 from
+# when ml_dtypes is loaded (no array of it can exist before). A list, filled in place, so modules may keep it.
+HALF_FLOATS: list[np.dtype] = [np.dtype(np.float16)]
+
+
+def is_bfloat16(np_dtype: np.dtype) -> bool:
+    """Whether a NumPy dtype is bfloat16's, without importing ml_dtypes (registered when it loads)."""
+    return np_dtype.kind == "V" and _FROM_NUMPY.get(np_dtype) is bfloat16
+
+
+_load_lock = threading.Lock()
+
+
+def _complete(ml_dtypes: Any) -> None:
+    """Gives the pending DTypes their ml_dtypes types and registers those types in the lookup tables."""
+    with _load_lock:
+        for d in [d for d in DType._by_enum.values() if type(d) is _PendingDType]:
+            found = getattr(ml_dtypes, d.base_dtype.name, None)
+            if found is None:  # an ml_dtypes older than the type: it stays pending
+                continue
+            storage = np.dtype(found)
+            # Slots first (through DType's own descriptors: the pending class shadows them), then the class, so
+            # another thread never sees a plain DType without its NumPy type.
+            DType.__dict__["_np"].__set__(d, storage)
+            DType.__dict__["_as_np"].__set__(d, storage.type)
+            object.__setattr__(d, "__class__", DType)
+            if d._enum < _REF:
+                _FROM_NUMPY[storage] = d
+                _NP_TYPES[storage.type] = d
+                _ANY[storage.type] = d
+                if d is bfloat16:
+                    HALF_FLOATS.append(storage)
+
+
+def _load_ml_dtypes(needed: DType) -> None:
+    import ml_dtypes  # completes the pending DTypes through _WhenMlDtypesLoads, unless imported before
+
+    _complete(ml_dtypes)
+    if type(needed) is _PendingDType:
+        raise TypeError(f"{needed} needs a newer ml_dtypes (installed: {ml_dtypes.__version__})")
+
+
+class _WhenMlDtypesLoads:
+    """An import hook (first in ``sys.meta_path``) that completes the pending DTypes as soon as anything
+    imports ml_dtypes: the user, Keras, a checkpoint with bfloat16 tensors. Arrays of its types can only exist
+    after that, so the hot path's plain dict lookups (``_FROM_NUMPY[array.dtype]``) always find them. It
+    removes itself when it has fired."""
+
+    @staticmethod
+    def find_spec(name: str, path: Any = None, target: Any = None) -> Any:
+        if name != "ml_dtypes":
+            return None
+        if _WhenMlDtypesLoads in sys.meta_path:
+            sys.meta_path.remove(_WhenMlDtypesLoads)
+        for finder in sys.meta_path:
+            find = getattr(finder, "find_spec", None)
+            spec = find(name, path, target) if find is not None else None
+            if spec is not None:
+                break
+        else:
+            return None
+        run = getattr(spec.loader, "exec_module", None)
+        if run is None:  # not a loader this hook knows: ml_dtypes' types are then completed on first use
+            return spec
+
+        def exec_module(module: Any) -> None:
+            run(module)
+            _complete(module)
+
+        spec.loader.exec_module = exec_module
+        return spec
+
+
+if "ml_dtypes" in sys.modules:  # already paid for: complete now
+    _complete(sys.modules["ml_dtypes"])
+else:
+    sys.meta_path.insert(0, _WhenMlDtypesLoads)  # type: ignore[arg-type]
 
 
 def from_numpy(np_dtype: np.dtype) -> DType:
@@ -305,7 +413,7 @@ def as_dtype(type_value: Any) -> DType:
     >>> as_dtype("float32") is float32
     True
     """
-    if type(type_value) is DType:
+    if isinstance(type_value, DType):  # a pending one (bfloat16, ...) too
         return type_value
     if isinstance(type_value, np.dtype):
         found = _NP_TYPES.get(type_value.type) or _NP_TYPES.get(type_value)
@@ -323,14 +431,3 @@ def as_dtype(type_value: Any) -> DType:
         except (KeyError, TypeError):
             pass
     raise TypeError(f"Cannot convert the argument `type_value`: {type_value!r} to a TensorFlow DType.")
-
-
-def __getattr__(name: str) -> Any:
-    # tf.dtypes.cast/saturate_cast/complex are ops: looked up on first use (ops sit above this layer).
-    if name in ("cast", "saturate_cast", "complex"):
-        import featherflow
-
-        found = getattr(featherflow, name, None)
-        if found is not None:
-            return found
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

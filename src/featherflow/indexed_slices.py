@@ -17,8 +17,9 @@ from typing import Any
 import numpy as np
 
 from . import dtypes as _dtypes
+from ._op_table import OPS  # filled by ops.registry when ops load (ops sit above this layer)
 from .shape import TensorShape
-from .tensor import Tensor, _make_typed, convert_to_tensor
+from .tensor import Tensor, convert_to_tensor
 
 
 class IndexedSlices:
@@ -94,14 +95,4 @@ class IndexedSlices:
         values = convert_to_tensor(self._values)
         indices = convert_to_tensor(self._indices)
         rows = int(np.asarray(convert_to_tensor(self._dense_shape)._numpy()).reshape(-1)[0])
-        from .ops.registry import OPS  # ops sit above this layer: differentiable when the op exists
-
-        op = OPS.get("UnsortedSegmentSum")
-        if op is not None:
-            return op(values, indices, num_segments=rows)
-        dev = values._device
-        xp = dev.xp
-        out = xp.zeros((rows,) + values._value.shape[indices._value.ndim:], dtype=values._value.dtype)
-        flat = values._value.reshape((-1,) + out.shape[1:])
-        (np.add.at if xp is np else xp.add.at)(out, indices._value.reshape(-1), flat)
-        return _make_typed(out, values._dtype, dev)
+        return OPS["UnsortedSegmentSum"](values, indices, num_segments=rows)  # differentiable, on values' device

@@ -15,11 +15,12 @@ from __future__ import annotations
 from itertools import chain
 from typing import Any
 
-import ml_dtypes
 import numpy as np
 
 from . import dtypes as _dtypes
 from .dtypes import DType
+from .numpy_values import flush_denormals as _flush_denormals
+from .numpy_values import numpy_array
 
 _FROM_NUMPY = _dtypes._FROM_NUMPY
 
@@ -43,6 +44,9 @@ _INT32_MIN, _INT32_MAX = -(2**31), 2**31 - 1
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 # The smallest magnitudes that round to infinity when narrowed (the largest finite value plus half an ulp).
 _F32_MAX, _F16_MAX = 2.0**128 - 2.0**103, 65520.0
+_EXACT_INT = 2**53  # ints up to this magnitude are exact in a double
+_float16, _float32, _float64 = _dtypes.float16, _dtypes.float32, _dtypes.float64
+_int32, _int64, _bool = _dtypes.int32, _dtypes.int64, _dtypes.bool
 
 
 class _ConvertError(Exception):
@@ -517,65 +521,33 @@ def python_array(value: Any, dtype: DType | None) -> np.ndarray:
         return _flush_denormals(array.astype(dtype._np))
 
 
-def _flush_denormals(array: np.ndarray) -> np.ndarray:
-    """TF's CPU kernels (its Cast included) run with denormals flushed to (signed) zero."""
-    if array.dtype.kind not in "fc" and array.dtype.kind != "V":
-        return array
-    parts = [array.real, array.imag] if array.dtype.kind == "c" else [array]
-    tiny = ml_dtypes.finfo(parts[0].dtype).smallest_normal
-    for part in parts:
-        tiny_values = (part != 0) & (np.abs(part) < tiny)
-        if tiny_values.any():
-            part[tiny_values] = np.copysign(0, part[tiny_values])
-    return array
-
-
-_NUMPY_TYPE_NAMES = {"M": "NPY_DATETIME", "m": "NPY_TIMEDELTA"}
-
-
-def numpy_array(value: Any, dtype: DType | None, copy: bool = True) -> np.ndarray:
-    """A NumPy array (or object with ``__array__``) as TF takes it: cast with NumPy to a requested dtype,
-    strings as an object array of bytes, always a private copy unless ``copy`` is False."""
-    array = value if type(value) is np.ndarray else np.asarray(value)
-    if dtype is not None:
-        if dtype._np is None:
-            raise ValueError("Failed to convert a NumPy array to a Tensor (Unexpected numpy data type).")
-        if array.dtype != dtype._np:
-            array = array.astype(dtype._np)  # NumPy's forced cast, as TF's PyArray_FromAny(FORCECAST)
-            copy = False
-    found = _FROM_NUMPY.get(array.dtype)
-    if found is None or found is _dtypes.string:
-        return _numpy_special(array)
-    if array.dtype.char != found._np.char:  # a platform alias (longlong for int64): use TF's own dtype
-        return array.astype(found._np)
-    return array.copy() if copy else array
-
-
-def _numpy_special(array: np.ndarray) -> np.ndarray:
-    kind = array.dtype.kind
-    if kind in "SUOT":
-        out = np.empty(array.shape, dtype=object)
-        flat = out.reshape(-1)
-        for i, item in enumerate(array.reshape(-1).tolist()):
-            if isinstance(item, str):
-                item = item.encode("utf-8")
-            elif not isinstance(item, bytes):
-                raise ValueError(f"Failed to convert a NumPy array to a Tensor (Unsupported object type "
-                                 f"{type(item).__name__}).")
-            flat[i] = item
-        return out
-    if kind in _NUMPY_TYPE_NAMES:
-        name = _NUMPY_TYPE_NAMES[kind]
-    elif kind in "fc":
-        name = "NPY_LONGDOUBLE" if kind == "f" else "NPY_CLONGDOUBLE"
-    else:
-        raise ValueError("Failed to convert a NumPy array to a Tensor (Unsupported numpy data type).")
-    raise ValueError(f"Failed to convert a NumPy array to a Tensor (Unsupported numpy type: {name}).")
-
-
-def scalar_array(value: Any) -> np.ndarray | None:
-    """The hot path: Python scalars with no requested dtype (None: take the general path)."""
+def scalar_array(value: Any, dtype: DType | None = None) -> np.ndarray | None:
+    """The hot path: a Python int, float or bool, with no requested dtype or a common one, as the 0-d array
+    ``python_array`` gives; None for anything else (the general path then decides, errors included)."""
     t = type(value)
+    if dtype is not None:
+        # Only conversions that cannot fail or wrap are taken here: in range, exact, of the requested kind.
+        if t is float:
+            if dtype is _float32:
+                if -_F32_MAX < value < _F32_MAX:  # NaN, inf and overflows: the general path
+                    return np.array(value, dtype=np.float32)
+            elif dtype is _float64:
+                return np.array(value, dtype=np.float64)
+            elif dtype is _float16 and -_F16_MAX < value < _F16_MAX:
+                return np.array(value, dtype=np.float16)
+        elif t is int:
+            if dtype is _int32:
+                if _INT32_MIN <= value <= _INT32_MAX:
+                    return np.array(value, dtype=np.int32)
+            elif dtype is _int64:
+                if _INT64_MIN <= value <= _INT64_MAX:
+                    return np.array(value, dtype=np.int64)
+            elif dtype is _float32 or dtype is _float64:
+                if -_EXACT_INT <= value <= _EXACT_INT:  # exact in a double: one rounding, as TF's
+                    return np.array(value, dtype=dtype._np)
+        elif t is bool and dtype is _bool:
+            return np.array(value)
+        return None
     if t is float:
         if abs(value) >= _F32_MAX and value - value == 0:
             raise ValueError(_OUT_OF_RANGE_DOUBLE)
@@ -588,4 +560,50 @@ def scalar_array(value: Any) -> np.ndarray | None:
         raise ValueError(_OUT_OF_RANGE)
     if t is bool:
         return np.array(value)
+    return None
+
+
+def to_array(value: Any, dtype: DType | None = None, copy: bool = True) -> np.ndarray:
+    """Any value that is not a Tensor (a Python scalar or nest, a NumPy value, an object with ``__array__``)
+    as a host array, with TF's inference and conversion rules: the one entry for such conversions.
+
+    ``copy=False`` lets a NumPy input be returned as is (for callers that copy it themselves).
+
+    >>> to_array(2, None).dtype, to_array(2, _dtypes.float32).dtype
+    (dtype('int32'), dtype('float32'))
+    """
+    t = type(value)
+    if t is float or t is int or t is bool:
+        array = scalar_array(value, dtype)
+        if array is not None:
+            return array
+        return python_array(value, dtype)
+    if t is list or t is tuple:
+        return python_array(value, dtype)
+    if isinstance(value, (np.ndarray, np.generic)):
+        return numpy_array(value, dtype, copy)
+    if hasattr(value, "__array__"):  # as TF: Variables and pandas too
+        return numpy_array(value.__array__(), dtype, False)
+    return python_array(value, dtype)
+
+
+_PLAIN = frozenset({int, float, bool, complex, str, bytes})  # leaf types that are never tensors
+
+
+def is_tensor_like(x: Any) -> bool:
+    """A Tensor, Variable or other object TF converts with ``__tf_tensor__`` (not a class)."""
+    return hasattr(x, "__tf_tensor__") and hasattr(x, "dtype") and not isinstance(x, type)
+
+
+def tensor_dtype_in(seq: Any) -> DType | None:
+    """The dtype of the first tensor-like in a nest of lists/tuples (TF's _get_dtype_from_nested_lists):
+    a nest holding one is packed by the values layer (autopacking) instead of converted here."""
+    for item in seq:
+        t = type(item)
+        if t is list or t is tuple:
+            found = tensor_dtype_in(item)
+            if found is not None:
+                return found
+        elif t not in _PLAIN and is_tensor_like(item):
+            return item.dtype
     return None

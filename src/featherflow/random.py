@@ -1,6 +1,7 @@
 """``tf.random`` (re-exports)."""
 
 from . import _random_experimental as experimental
+from .generator import Generator as Generator
 from .ops.random import categorical as categorical
 from .ops.random import gamma as gamma
 from .ops.random import normal as normal
@@ -9,7 +10,6 @@ from .ops.random import set_seed as set_seed
 from .ops.random import shuffle as shuffle
 from .ops.random import truncated_normal as truncated_normal
 from .ops.random import uniform as uniform
-from .ops.random_generator import Generator as Generator
 from .ops.random_generator import create_rng_state as create_rng_state
 from .ops.random_generator import get_global_generator as get_global_generator
 from .ops.random_generator import set_global_generator as set_global_generator

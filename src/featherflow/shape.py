@@ -77,6 +77,10 @@ class TensorShape:
 
     __slots__ = ("_dims",)
 
+    # TensorShapeProto is one of the checkpoint protos (state layer; protobuf loads on first use): the checkpoint
+    # package installs this builder, ``dims (None: unknown rank) -> proto``, when it loads.
+    _proto_builder: Any = None
+
     def __init__(self, dims: Any) -> None:
         if isinstance(dims, (tuple, list)):
             self._dims: tuple[int | None, ...] | None = tuple(_dim_value(d) for d in dims)
@@ -209,15 +213,8 @@ class TensorShape:
         return self
 
     def as_proto(self) -> Any:
-        from .checkpoint import _protos
-
-        proto = _protos.TensorShapeProto()
-        if self._dims is None:
-            proto.unknown_rank = True
-        else:
-            for d in self._dims:
-                proto.dim.add(size=-1 if d is None else d)
-        return proto
+        """The shape as a ``TensorShapeProto`` (unknown dimensions as -1)."""
+        return TensorShape._proto_builder(self._dims)
 
     def __len__(self) -> int:
         if self._dims is None:

@@ -4,9 +4,12 @@ Each checks its inputs as TF's kernel does and raises TF's error; updates are ap
 buffer they are given. As in TF's CPU kernels, ``scatter_*`` applies the updates before the first bad
 index and then fails, while ``scatter_nd_*`` applies every good update and reports the last bad one.
 
+The buffer and the updates stay on their device and are computed on with its array namespace ``xp``; only
+the indices, which every check reads, are host (NumPy) arrays.
+
 >>> import numpy as np
 >>> buf = np.zeros(3, np.float32)
->>> scatter(buf, "ResourceScatterAdd", np.array([0, 0]), np.array([1.0, 2.0], np.float32), "")
+>>> scatter(np, buf, "ResourceScatterAdd", np.array([0, 0]), np.array([1.0, 2.0], np.float32), "")
 >>> buf
 array([3., 0., 0.], dtype=float32)
 """
@@ -26,7 +29,7 @@ _NUMBER_NAMES = ("float, double, int32, uint8, int16, int8, complex64, int64, qi
                  "quint16, uint16, complex128, half, uint32, uint64")
 _NUMBER_ENUMS = ", ".join("DT_" + n.upper() for n in _NUMBER_NAMES.split(", "))
 
-_UFUNCS = {"Add": np.add, "Sub": np.subtract, "Mul": np.multiply, "Min": np.minimum, "Max": np.maximum}
+_UFUNCS = {"Add": "add", "Sub": "subtract", "Mul": "multiply", "Min": "minimum", "Max": "maximum"}
 
 
 def shape_text(shape: tuple) -> str:
@@ -74,12 +77,13 @@ _MINMAX_TYPES = ("DOUBLE", "FLOAT", "BFLOAT16", "HALF", "INT32", "INT8", "UINT8"
                  "UINT64")
 
 
-def no_kernel(op: str, attrs: str, kernels: list[str]) -> InvalidArgumentError:
+def no_kernel(op: str, attrs: str, kernels: list[str], name_suffix: bool = True) -> InvalidArgumentError:
     """TF's error for an op that has no kernel for the dtypes it was given."""
     listed = "".join(f"\n  {k}" for k in kernels)
+    suffix = " name: " if name_suffix else ""
     return InvalidArgumentError(None, None, f"No OpKernel was registered to support Op '{op}' used by {{{{node {op}}}}} "
                                             f"with these attrs: [{attrs}]\nRegistered devices: [CPU]\nRegistered "
-                                            f"kernels:{listed}\n\n\t [[{op}]] [Op:{op}] name: ")
+                                            f"kernels:{listed}\n\n\t [[{op}]] [Op:{op}]{suffix}")
 
 
 def check_update_dtype(op: str, dtype: DType) -> None:
@@ -91,84 +95,175 @@ def check_update_dtype(op: str, dtype: DType) -> None:
         raise no_kernel(op, f"dtype=DT_{dtype.name.upper()}", kernels)
 
 
-def check_scatter_dtype(op: str, dtype: DType) -> None:
+def check_scatter_dtype(op: str, dtype: DType, index_dtype: DType, name_suffix: bool = True) -> None:
     if op != "ResourceScatterUpdate" and (dtype.is_bool or dtype.name == "string"):
-        raise attr_error(op, "dtype", dtype, _NUMBER_NAMES, scatter_signature(op))
+        raise attr_error(op, "dtype", dtype, _NUMBER_NAMES, scatter_signature(op), name_suffix)
     if op in ("ResourceScatterMin", "ResourceScatterMax") and dtype.is_complex:
         xla = ("device='XLA_CPU_JIT'; Tindices in [DT_INT32, DT_INT64]; dtype in [DT_FLOAT, DT_DOUBLE, DT_INT32, "
                "DT_UINT8, DT_INT16, DT_INT8, DT_COMPLEX64, DT_INT64, DT_QINT8, DT_QUINT8, DT_QINT32, DT_BFLOAT16, "
                "DT_UINT16, DT_COMPLEX128, DT_HALF, DT_UINT32, DT_UINT64]")
         cpu = [f"device='CPU'; dtype in [DT_{t}]; Tindices in [DT_{i}]" for t in _MINMAX_TYPES
                for i in ("INT64", "INT32")]
-        raise no_kernel(op, f"dtype=DT_{dtype.name.upper()}, Tindices=DT_INT32", [xla] + cpu)
+        raise no_kernel(op, f"dtype=DT_{dtype.name.upper()}, Tindices=DT_{index_dtype.name.upper()}", [xla] + cpu,
+                        name_suffix)
 
 
-def scatter(params: Any, op: str, indices: Any, updates: Any, device: str) -> None:
-    """TF's ResourceScatter{Update,Add,Sub,Mul,Div,Min,Max} on ``params`` (rows indexed by ``indices``)."""
+# ResourceScatterNd{Add,Sub} have CPU kernels for these (and bool); Min/Max for the real number types only.
+_ND_ADD_TYPES = ("BOOL", "COMPLEX128", "COMPLEX64") + _MINMAX_TYPES
+_ND_XLA = ("device='XLA_CPU_JIT'; Tindices in [DT_INT32, DT_INT64]; T in [DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, "
+           "DT_INT16, DT_INT8, DT_COMPLEX64, DT_INT64, DT_BOOL, DT_QINT8, DT_QUINT8, DT_QINT32, DT_BFLOAT16, DT_UINT16, "
+           "DT_COMPLEX128, DT_HALF, DT_UINT32, DT_UINT64, DT_FLOAT8_E5M2, DT_FLOAT8_E4M3FN, DT_FLOAT8_E4M3FNUZ, "
+           "DT_FLOAT8_E4M3B11FNUZ, DT_FLOAT8_E5M2FNUZ, DT_INT4, DT_UINT4]")
+
+
+_ENUM_NAMES = {"float32": "FLOAT", "float64": "DOUBLE", "float16": "HALF"}  # TF's DT_ names where they differ
+
+
+def check_scatter_nd_dtype(op: str, dtype: DType, index_dtype: DType, name_suffix: bool) -> None:
+    """TF's missing-kernel error for ResourceScatterNd{Add,Sub} of strings and {Min,Max} of bool, complex
+    and strings (ResourceScatterNdUpdate takes every dtype)."""
+    kind = op[len("ResourceScatterNd"):]
+    if kind == "Update":
+        return
+    allowed = _MINMAX_TYPES if kind in ("Min", "Max") else _ND_ADD_TYPES
+    name = _ENUM_NAMES.get(dtype.name, dtype.name.upper())
+    if name in allowed:
+        return
+    kernels = [f"device='CPU'; T in [DT_{t}]; Tindices in [DT_{i}]" for t in allowed for i in ("INT64", "INT32")]
+    if kind in ("Add", "Sub"):
+        kernels.insert(0, _ND_XLA)
+    attrs = (f'T=DT_{name}, Tindices=DT_{index_dtype.name.upper()}, bad_indices_policy="", use_locking=true')
+    raise no_kernel(op, attrs, kernels, name_suffix)
+
+
+def scatter(xp: Any, params: Any, op: str, indices: np.ndarray, updates: Any, device: str,
+            name_suffix: bool = True, device_indices: Any = None) -> None:
+    """TF's ResourceScatter{Update,Add,Sub,Mul,Div,Min,Max} on ``params`` (rows indexed by ``indices``).
+
+    ``device_indices``: the same indices on params' device, if there, spares copying them back from the host.
+    """
     if updates.ndim != 0 and updates.ndim != indices.ndim + params.ndim - 1:
-        raise _scatter_shape_error(op, device, params, indices, updates)
+        raise _scatter_shape_error(op, device, params, indices, updates, name_suffix)
     n = indices.size
     if n == 0:
         return
     if updates.ndim:
         if updates.shape[:indices.ndim] != indices.shape:
             raise op_error(op, device, f"The shape of indices ({shape_text(indices.shape)}) must be a prefix of the "
-                                       f"shape of updates ({shape_text(updates.shape)})")
+                                       f"shape of updates ({shape_text(updates.shape)})", name_suffix)
         if updates.shape[indices.ndim:] != params.shape[1:]:  # TF does not check this, and writes out of bounds
-            raise _scatter_shape_error(op, device, params, indices, updates)
-    if op == "ResourceScatterDiv" and not updates.all():
-        raise op_error(op, device, "updates must not contain 0")
+            raise _scatter_shape_error(op, device, params, indices, updates, name_suffix)
+    if op == "ResourceScatterDiv" and not bool(updates.all()):
+        raise op_error(op, device, "updates must not contain 0", name_suffix)
     flat = indices.reshape(-1)
-    rows = params.shape[0]
+    rows = params.shape[0] if params.ndim else 1  # TF reads a scalar's missing first dimension; row 0 is it
     bad = np.flatnonzero((flat < 0) | (flat >= rows))
     good = int(bad[0]) if bad.size else n  # the updates before the first bad index are applied, as in TF
-    rows_of = updates.reshape((n,) + params.shape[1:]) if updates.ndim else np.broadcast_to(
+    rows_of = updates.reshape((n,) + params.shape[1:]) if updates.ndim else xp.broadcast_to(
         updates, (n,) + params.shape[1:])
-    where, values = flat[:good], rows_of[:good]
-    kind = op[len("ResourceScatter"):]
-    if kind == "Update":
-        params[where] = values  # repeated indices: the last update wins, as in TF's sequential CPU kernel
-    elif kind == "Div":
-        _divide_at(params, where, values)
-    else:
-        _UFUNCS[kind].at(params, where, values)
+    where = flat[:good]
+    if params.ndim:
+        if good < n:
+            rows_of, device_indices = rows_of[:good], None
+        _apply(xp, params, op[len("ResourceScatter"):], where, where, rows_of,
+               None if device_indices is None else device_indices.reshape(-1))
+    elif good:  # a scalar variable: each update combines with the whole value, in order
+        for i in range(good):
+            params[...] = _combine(xp, op[len("ResourceScatter"):], params, rows_of[i])
     if bad.size:
         at = int(bad[0])
-        raise op_error(op, device, f"indices{_position(indices.shape, at)} = {int(flat[at])} is not in [0, {rows})")
+        raise op_error(op, device, f"indices{_position(indices.shape, at)} = {int(flat[at])} is not in [0, {rows})",
+                       name_suffix)
 
 
-def _divide_at(params: Any, where: Any, values: Any) -> None:
-    if params.dtype.kind in "iu":  # C++ integer division truncates toward zero, update by update
-        for i, value in zip(where.tolist(), values):
-            q = np.abs(params[i]) // np.abs(value)
-            params[i] = np.where((params[i] < 0) != (value < 0), -q, q)
-    else:
-        np.divide.at(params, where, values)
+def _combine(xp: Any, kind: str, old: Any, new: Any) -> Any:
+    """TF's ``old <kind> new`` for one update, elementwise on the device."""
+    if kind == "Update":
+        return new
+    if kind == "Div":
+        if old.dtype.kind in "iu":  # C++ integer division truncates toward zero
+            q = xp.abs(old) // xp.abs(new)
+            return xp.where((old < 0) != (new < 0), -q, q)
+        return xp.divide(old, new)
+    if kind == "Sub" and old.dtype.kind == "b":  # C++ bool arithmetic: a - b is a != b
+        return xp.not_equal(old, new)
+    return getattr(xp, _UFUNCS[kind])(old, new)
 
 
-def _scatter_shape_error(op: str, device: str, params: Any, indices: Any, updates: Any) -> Exception:
+def _apply(xp: Any, params: Any, kind: str, keys: np.ndarray, where: Any, values: Any,
+           device_where: Any = None) -> None:
+    """``params[where[i]] = params[where[i]] <kind> values[i]`` for each i in turn, as TF's sequential CPU kernels.
+
+    ``where`` indexes the leading axes of ``params`` (host rows, or a tuple of host coordinate arrays) and
+    ``keys`` names each target by one host integer, so repeated targets can be found (``device_where``: ``where``
+    on the device already, if it is there). Without repeats one vectorized step does it; with them, ``ufunc.at`` where the namespace has it, else rounds in which no target
+    repeats (round r applies each target's r-th update).
+    """
+    n = keys.size
+    if n == 0:
+        return
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    starts = np.ones(n, dtype=bool)
+    starts[1:] = ordered[1:] != ordered[:-1]
+    if starts.all():
+        index = _device_index(xp, where, None) if device_where is None else device_where
+        params[index] = _combine(xp, kind, params[index], values)
+        return
+    if kind == "Update":  # only each target's last update matters
+        ends = np.ones(n, dtype=bool)
+        ends[:-1] = starts[1:]
+        last = np.sort(order[ends])
+        params[_device_index(xp, where, last)] = values[xp.asarray(last)]
+        return
+    at = getattr(getattr(xp, _UFUNCS.get(kind, ""), None), "at", None)
+    if at is not None and not (kind == "Sub" and params.dtype.kind == "b"):
+        at(params, _device_index(xp, where, None), values)
+        return
+    rank = np.empty(n, dtype=np.int64)  # how many earlier updates each update's target has had
+    group_start = np.maximum.accumulate(np.where(starts, np.arange(n), 0))
+    rank[order] = np.arange(n) - group_start
+    for r in range(int(rank.max()) + 1):
+        positions = np.flatnonzero(rank == r)
+        index = _device_index(xp, where, positions)
+        params[index] = _combine(xp, kind, params[index], values[xp.asarray(positions)])
+
+
+def _device_index(xp: Any, where: Any, positions: np.ndarray | None) -> Any:
+    """The host index ``where`` (restricted to ``positions``) as an index of the device's arrays."""
+    if type(where) is tuple:
+        return tuple(xp.asarray(w if positions is None else w[positions]) for w in where)
+    return xp.asarray(where if positions is None else where[positions])
+
+
+def _scatter_shape_error(op: str, device: str, params: Any, indices: Any, updates: Any,
+                         name_suffix: bool) -> Exception:
     return op_error(op, device, "Must have updates.shape = indices.shape + params.shape[1:] or updates.shape = [], "
                                 f"got updates.shape {shape_text(updates.shape)}, indices.shape "
-                                f"{shape_text(indices.shape)}, params.shape {shape_text(params.shape)}")
+                                f"{shape_text(indices.shape)}, params.shape {shape_text(params.shape)}", name_suffix)
 
 
 def scatter_nd_signature(op: str) -> str:
-    types = "attr=T:type" if op == "ResourceScatterNdUpdate" else f"attr=T:type,allowed=[{_NUMBER_ENUMS}]"
-    return (f"signature=ref:resource, indices:Tindices, updates:T -> ; {types}; attr=Tindices:type,allowed=[DT_INT32, "
+    # every ResourceScatterNd op takes any T: TF refuses the dtypes it has no kernel for at kernel lookup
+    return ("signature=ref:resource, indices:Tindices, updates:T -> ; attr=T:type; attr=Tindices:type,allowed=[DT_INT32, "
             "DT_INT64]; attr=use_locking:bool,default=true; attr=bad_indices_policy:string,default=\"\"; "
             "is_stateful=true")
 
 
-def scatter_nd(params: Any, op: str, indices: Any, updates: Any, device: str, name_suffix: bool = False) -> None:
-    """TF's ResourceScatterNd{Update,Add,Sub,Min,Max}: ``indices[..., :k]`` address slices of ``params``."""
+def scatter_nd(xp: Any, params: Any, op: str, indices: np.ndarray, updates: Any, device: str,
+               name_suffix: bool = False, device_indices: Any = None) -> None:
+    """TF's ResourceScatterNd{Update,Add,Sub,Min,Max}: ``indices[..., :k]`` address slices of ``params``
+    (``device_indices`` as for ``scatter``)."""
     def fail(message: str) -> Exception:
         return op_error(op, device, message, name_suffix)
 
     if params.ndim == 0:
         raise fail("Output must be at least 1-D, got shape: []")
+    i_text, u_text, p_text = shape_text(indices.shape), shape_text(updates.shape), shape_text(params.shape)
+    if not (indices.size == 0 and updates.size == 0 or params.size and indices.size and updates.size):
+        raise fail(f"Indices and updates specified for empty output.  indices shape: {i_text}")
     slice_dim = indices.shape[-1] if indices.ndim > 1 else 1
     batch_dim = indices.ndim - 1 if indices.ndim > 1 else 1
-    i_text, u_text, p_text = shape_text(indices.shape), shape_text(updates.shape), shape_text(params.shape)
     suffix_error = (f"Dimensions [{slice_dim},{params.ndim}) of input[shape={p_text}] must match dimensions "
                     f"[{slice_dim},{updates.ndim}) of updates[shape={u_text}]")
     if 0 < updates.ndim < batch_dim:
@@ -185,19 +280,23 @@ def scatter_nd(params: Any, op: str, indices: Any, updates: Any, device: str, na
                        f"dimensions [0,{batch_dim}) of updates[shape={u_text}] = {updates.shape[d]}")
     if updates.shape[batch_dim:] != params.shape[slice_dim:]:
         raise fail(suffix_error)
-    coords = indices.reshape(-1, slice_dim)
-    n = coords.shape[0]
+    n = int(np.prod(indices.shape[:-1])) if indices.ndim > 1 else indices.size
+    coords = indices.reshape(n, slice_dim)
     bounds = np.asarray(params.shape[:slice_dim])
     bad = np.flatnonzero(((coords < 0) | (coords >= bounds)).any(axis=1)) if n else np.empty(0, np.int64)
-    ok = np.ones(n, dtype=bool)
-    ok[bad] = False
-    where = tuple(coords[ok].T)
-    values = updates.reshape((n,) + params.shape[slice_dim:])[ok]
-    kind = op[len("ResourceScatterNd"):]
-    if kind == "Update":
-        params[where] = values
-    else:
-        _UFUNCS[kind].at(params, where, values)
+    values = updates.reshape((n,) + params.shape[slice_dim:])
+    good = coords
+    device_where = None
+    if bad.size:
+        ok = np.ones(n, dtype=bool)
+        ok[bad] = False
+        good = coords[ok]
+        values = values[xp.asarray(np.flatnonzero(ok))]
+    elif device_indices is not None:
+        on_device = device_indices.reshape(n, slice_dim)
+        device_where = tuple(on_device[:, d] for d in range(slice_dim))
+    keys = np.ravel_multi_index(tuple(good.T), params.shape[:slice_dim]) if slice_dim else np.zeros(len(good), int)
+    _apply(xp, params, op[len("ResourceScatterNd"):], keys, tuple(good.T), values, device_where)
     if bad.size:  # TF's CPU kernel applies every good update and reports the last bad index
         at = int(bad[-1])
         batch_shape = indices.shape[:-1] if indices.ndim > 1 else indices.shape
@@ -205,30 +304,34 @@ def scatter_nd(params: Any, op: str, indices: Any, updates: Any, device: str, na
         raise fail(f"indices{_position(batch_shape, at)} = {value} does not index into shape {p_text}")
 
 
-def gather_rows(params_shape: tuple, indices: Any, device: str) -> None:
+def gather_rows(params_shape: tuple, indices: Any, device: str, name_suffix: bool = False) -> None:
     """TF's ResourceGather check: every index is a row of the variable."""
-    rows = params_shape[0] if params_shape else 0
+    if not params_shape:
+        raise op_error("ResourceGather", device, "params must be at least 1 dimensional", name_suffix)
+    rows = params_shape[0]
     flat = indices.reshape(-1)
     bad = np.flatnonzero((flat < 0) | (flat >= rows))
     if bad.size:
         at = int(bad[0])
         raise op_error("ResourceGather", device, f"indices{_position(indices.shape, at)} = {int(flat[at])} is not in "
-                                                 f"[0, {rows})", name_suffix=False)
+                                                 f"[0, {rows})", name_suffix)
 
 
-def gather_nd_check(params_shape: tuple, indices: Any, device: str) -> None:
+def gather_nd_check(params_shape: tuple, indices: Any, device: str, name_suffix: bool = False) -> None:
     """TF's ResourceGatherNd checks."""
     op = "ResourceGatherNd"
+    if not params_shape:
+        raise op_error(op, device, "params must be at least a vector", name_suffix)
     if indices.ndim < 1:
-        raise op_error(op, device, "indices must be at least a vector")
+        raise op_error(op, device, "indices must be at least a vector", name_suffix)
     k = indices.shape[-1]
     if k > len(params_shape):
         raise op_error(op, device, f"index innermost dimension length must be <= params rank; saw: {k} vs. "
-                                   f"{len(params_shape)}", name_suffix=False)
+                                   f"{len(params_shape)}", name_suffix)
     coords = indices.reshape(-1, k)
     bad = np.flatnonzero(((coords < 0) | (coords >= np.asarray(params_shape[:k], dtype=np.int64))).any(axis=1))
     if bad.size:
         at = int(bad[0])
         value = "[" + ", ".join(str(int(c)) for c in coords[at]) + "]"
         raise op_error(op, device, f"indices{_position(indices.shape[:-1], at)} = {value} does not index into param "
-                                   f"shape {shape_text(params_shape)}, node name: {op}", name_suffix=False)
+                                   f"shape {shape_text(params_shape)}, node name: {op}", name_suffix)

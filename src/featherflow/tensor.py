@@ -18,13 +18,14 @@ from . import device as _device
 from . import dtypes as _dtypes
 from .dtypes import DType
 from .errors import InvalidArgumentError
-from .python_values import MIXED, numpy_array, python_array, scalar_array, simple_list_array, type_string
+from .python_values import MIXED, simple_list_array, type_string
 from .python_values import TF_TYPE_NAMES as TF_TYPE_NAMES  # re-exported: ops name dtypes as TF's kernels do
+from .python_values import is_tensor_like as _is_tensor_like
+from .python_values import tensor_dtype_in as _tensor_dtype_in
+from .python_values import to_array as to_array  # the one conversion of Python and NumPy values to arrays
 from .shape import TensorShape, as_shape
 
 _FROM_NUMPY = _dtypes._FROM_NUMPY
-
-_PLAIN = frozenset({int, float, bool, complex, str, bytes})  # leaf types that are never tensors
 
 class Tensor:
     """An immutable multidimensional array with a dtype and a device (``tf.Tensor``)."""
@@ -108,6 +109,8 @@ class Tensor:
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         value = self._value if self._device.xp is np else self._value.get()
+        if type(value) is not np.ndarray:  # a NumPy scalar has no flags to set: NumPy rejects what it returns
+            value = np.asarray(value)
         if dtype is not None and value.dtype != dtype:
             return value.astype(dtype)
         if copy:
@@ -234,46 +237,11 @@ def _make_typed(array: Any, dtype: DType, dev: _device.Device) -> Tensor:
     return t
 
 
-# --- conversion (Python and NumPy values: python_values.py) ----------------------------------------
-
-def to_array(value: Any, dtype: DType | None = None, copy: bool = True) -> np.ndarray:
-    """Any non-Tensor value (Python or NumPy) as a host array, with TF's inference and conversion rules.
-
-    ``copy=False`` lets a NumPy input be returned as is (for callers that copy it themselves).
-    """
-    if dtype is None:
-        array = scalar_array(value)
-        if array is not None:
-            return array
-    if isinstance(value, (np.ndarray, np.generic)):
-        return numpy_array(value, dtype, copy)
-    t = type(value)
-    if t is not list and t is not tuple and hasattr(value, "__array__"):  # as TF: Variables and pandas too
-        return numpy_array(value.__array__(), dtype, False)
-    return python_array(value, dtype)
-
-
-def _tensor_dtype_in(seq: Any) -> DType | None:
-    """The dtype of the first Tensor or Variable in a nest of lists/tuples (TF's _get_dtype_from_nested_lists)."""
-    for item in seq:
-        t = type(item)
-        if t is list or t is tuple:
-            found = _tensor_dtype_in(item)
-            if found is not None:
-                return found
-        elif t is Tensor or (t not in _PLAIN and hasattr(item, "__tf_tensor__")
-                             and hasattr(item, "dtype")):
-            return item.dtype
-    return None
-
-
-def _is_tensor_like(x: Any) -> bool:
-    return type(x) is Tensor or (hasattr(x, "__tf_tensor__") and hasattr(x, "dtype") and not isinstance(x, type))
-
+# --- conversion: python_values.to_array makes the array; here it is wrapped, or a nest of tensors packed ---
 
 def _pack(items: list, name: str) -> Tensor:
     """TF's Pack of the converted elements of a list (autopacking), with its errors."""
-    from .ops.registry import OPS  # ops sit above this layer; packing is rare
+    from ._op_table import OPS  # filled by ops.registry (ops sit above this layer); packing is rare
 
     if not items:
         raise InvalidArgumentError(None, None, "OpKernel 'Pack' has constraint on attr 'T' not in NodeDef '[N=0, "
@@ -334,7 +302,7 @@ def _cast_nested(value: Any, dtype: DType) -> Any:
     if type(value) is list or type(value) is tuple:
         return [_cast_nested(v, dtype) for v in value]
     if _is_tensor_like(value) and value.dtype is not dtype:
-        from .ops.registry import OPS
+        from ._op_table import OPS  # filled by ops.registry
 
         t = value if type(value) is Tensor else value.__tf_tensor__()
         return OPS["Cast"](t, dtype=dtype._np)
@@ -405,16 +373,17 @@ def _user_conversion(value: Any, dtype: DType | None) -> Any:
 
 def _registered(value: Any, dtype: DType | None) -> Tensor:
     """TF's conversion functions for non-Tensor values: autopacking, TensorShape, then ``constant``."""
+    t = type(value)
+    if t is float or t is int or t is bool:  # no conversion function can be registered for these
+        return _make_typed_host(to_array(value, dtype), dtype)
     if _CONVERSIONS:
         result = _user_conversion(value, dtype)
         if result is not NotImplemented:
             return result
-    t = type(value)
     if t is list or t is tuple:
-        if dtype is None:
-            array = simple_list_array(value)  # plain numbers: no tensor inside to pack
-            if array is not None:
-                return _make_typed_host(array)
+        array = simple_list_array(value, dtype)  # plain numbers: no tensor inside to pack
+        if array is not None:
+            return _make_typed_host(array, dtype)
         packed = _autopack(value, dtype)
         if packed is not None:
             return packed
@@ -435,9 +404,11 @@ def convert_to_tensor(value: Any, dtype: Any = None, dtype_hint: Any = None, nam
         if dtype is not None and value._dtype is not dtype:
             return value.__tf_tensor__(dtype, name)  # raises TF's error
         return value
-    to_tensor = getattr(value, "__tf_tensor__", None)
-    if to_tensor is not None:
-        return to_tensor(dtype, name)
+    t = type(value)
+    if t is not float and t is not int and t is not bool:  # Python numbers: no lookup of a missing method
+        to_tensor = getattr(value, "__tf_tensor__", None)
+        if to_tensor is not None:
+            return to_tensor(dtype, name)
     if dtype is None and dtype_hint is not None:
         try:
             return _registered(value, _dtypes.as_dtype(dtype_hint))
@@ -451,14 +422,24 @@ def _make_typed_host(array: np.ndarray, dtype: DType | None = None) -> Tensor:
     scope = _device._scope
     dev = scope.device
     if dev.xp is not np:
-        array = dev.put(array)
+        if array.dtype.kind == "O":  # strings live in host memory, as TF's: no device kernel takes them
+            dev = _device.CPU
+        else:
+            array = dev.put(array)
     flags = _device._Flags
-    flags.started = True
+    if not flags.started:  # a class attribute store on every conversion would cost more than this test
+        flags.started = True
     if flags.log_placement and scope.spec is None:  # TF places a converted value with an op, unless
         _device.log_placement("_EagerConst", dev)  # a tf.device scope names the device
-    if dtype is None or dtype._np is None or dtype.is_numpy_compatible and not dtype.is_quantized:
-        return _make(array, dev)
-    return _make_typed(array, dtype, dev)
+    t = _new(Tensor)
+    t._value = array
+    # quantized dtypes share their array's NumPy dtype with an integer one: only they are kept as given
+    t._dtype = dtype if dtype is not None and dtype._kind == "q" else _FROM_NUMPY[array.dtype]
+    t._device = dev
+    return t
+
+
+_new = object.__new__
 
 
 def constant(value: Any, dtype: Any = None, shape: Any = None, name: str = "Const") -> Tensor:

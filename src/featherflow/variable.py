@@ -28,14 +28,38 @@ from .device import _Flags
 from .errors import OutOfRangeError
 from .indexed_slices import IndexedSlices
 from .naming import current_prefix
-from .python_values import simple_list_array
+from .python_values import simple_list_array, to_array
 from .shape import TensorShape, as_shape
-from .tensor import Tensor, _make_typed, convert_to_tensor, numpy_text, to_array
+from .tensor import Tensor, _make_typed, convert_to_tensor, numpy_text
 
 _getrefcount = sys.getrefcount
 _new = object.__new__
 _uids = itertools.count(1)
 _EAGER_ONLY = "This operation is not supported when eager execution is enabled."
+
+
+class _Probe:
+    __slots__ = ("_array",)
+
+
+def _unshared_count() -> int:
+    """What ``_getrefcount(self._array)`` returns inside a write when only the variable holds its buffer.
+
+    Copy on write compares against it: any larger count is a live read (a Tensor, a NumPy view). The count
+    depends on the CPython version (3.14 lends stack references without counting them), so it is measured
+    here, with the expression the writes use, rather than written down.
+    """
+    self = _Probe()
+    self._array = np.empty(1)
+    return _getrefcount(self._array)
+
+
+_UNSHARED = _unshared_count()
+
+
+def _fresh(xp: Any, array: Any) -> Any:
+    """A new C-ordered buffer holding ``array`` (an array even when ``array`` is a NumPy scalar)."""
+    return xp.array(array, copy=True, order="C")
 
 
 class VariableSynchronization(enum.Enum):
@@ -169,6 +193,8 @@ class Variable:
         t = initial_value if kind is Tensor and dtype is None else convert_to_tensor(
             initial_value, dtype=dtype, name="initial_value")
         array = t._value
+        if t._device is not dev and t._dtype is _dtypes.string:
+            dev = _device.CPU  # strings live in host memory, as TF's: no device kernel takes them
         if t._device is not dev:
             array = dev.put(array)
         elif shared:  # a Tensor or another Variable: the new variable gets its own copy
@@ -335,22 +361,24 @@ class Variable:
 
     def sparse_read(self, indices: Any, name: str | None = None) -> Tensor:
         """The rows ``indices`` of the variable (TF's ResourceGather)."""
-        from .ops.registry import OPS
+        from ._op_table import OPS  # filled by ops.registry (ops sit above this layer)
 
         idx = convert_to_tensor(indices)
-        _sparse.check_indices("ResourceGather", idx._dtype, _GATHER_SIGNATURE, name_suffix=False)
-        _sparse.gather_rows(self._array.shape, np.asarray(idx._numpy()), self._device.name)
+        suffix = _name_suffix(indices)
+        _sparse.check_indices("ResourceGather", idx._dtype, _GATHER_SIGNATURE, suffix)
+        _sparse.gather_rows(self._array.shape, np.asarray(idx._numpy()), self._device.name, suffix)
         _log("ResourceGather", self._device)
         with _device.quiet():  # TF runs (and logs) one op, ResourceGather
             return OPS["GatherV2"](self.value(), idx, axis=0, batch_dims=0)
 
     def gather_nd(self, indices: Any, name: str | None = None) -> Tensor:
         """The slices of the variable at the index tuples in the last dimension of ``indices``."""
-        from .ops.registry import OPS
+        from ._op_table import OPS  # filled by ops.registry (ops sit above this layer)
 
         idx = convert_to_tensor(indices)
-        _sparse.check_indices("ResourceGatherNd", idx._dtype, _GATHER_ND_SIGNATURE, name_suffix=False)
-        _sparse.gather_nd_check(self._array.shape, np.asarray(idx._numpy()), self._device.name)
+        suffix = _name_suffix(indices)
+        _sparse.check_indices("ResourceGatherNd", idx._dtype, _GATHER_ND_SIGNATURE, suffix)
+        _sparse.gather_nd_check(self._array.shape, np.asarray(idx._numpy()), self._device.name, suffix)
         _log("ResourceGatherNd", self._device)
         with _device.quiet():
             return OPS["GatherNd"](self.value(), idx, batch_dims=0)
@@ -360,38 +388,27 @@ class Variable:
     def _result(self, read_value: bool) -> Any:
         if not read_value:
             return None
+        if _tape_hooks.active:  # TF's lazy read: tapes watch the variable, though reads of the result do not
+            _tape_hooks.active[1](self, None)
         unread = self._unread
         if unread is None:
             unread = self._unread = _UnreadVariable(self)
         return unread
 
+    def _on_device(self, t: Tensor) -> Any:
+        """``t``'s array on the variable's device (copied there only if it is elsewhere)."""
+        return t._value if t._device is self._device else self._device.put(t._value)
+
     def _write(self, fn: Callable[[Any], None]) -> None:
         """Runs ``fn(buffer)`` on a buffer that no read shares (copying first if one does)."""
         with self._lock:
-            self._writing = True  # first: a read that misses this flag is seen by the refcount below
+            self._writing = True  # first: a read that misses this flag is seen by the count below
             try:
-                current = self._array
-                if _getrefcount(current) > 3:  # a read still holds the buffer: copy on write
-                    current = self._array = current.copy()
-                fn(current)
+                if _getrefcount(self._array) > _UNSHARED:  # a read still holds the buffer: copy on write
+                    self._array = _fresh(self._device.xp, self._array)
+                fn(self._array)
             finally:
                 self._writing = False
-
-    def _write_host(self, fn: Callable[[Any], None]) -> None:
-        """``_write`` for NumPy kernels: on a GPU the buffer is updated through a host copy (even when ``fn``
-        fails part way, as TF's kernels leave their partial updates)."""
-        if self._device.xp is np:
-            self._write(fn)
-            return
-
-        def through_host(buffer: Any) -> None:
-            host = buffer.get()
-            try:
-                fn(host)
-            finally:
-                buffer.set(host)
-
-        self._write(through_host)
 
     def assign(self, value: Any, use_locking: bool | None = None, name: str | None = None,
                read_value: bool = True) -> Any:
@@ -403,39 +420,42 @@ class Variable:
                 raise ValueError(f"Cannot assign value to variable ' {self._name}': Shape mismatch.The variable "
                                  f"shape {shape}, and the assigned value shape {TensorShape(array.shape)} "
                                  "are incompatible.")
-            self._writing = True
-            current = self._array
-            if current.shape == array.shape and _getrefcount(current) <= 3 and current is not array:
-                try:
-                    self._device.xp.copyto(current, array)  # no read holds the buffer: reuse it
-                finally:
-                    self._writing = False
-            else:
+            self._writing = True  # first: a read that misses this flag is seen by the count below
+            try:
+                # ``array`` may be the buffer itself (``v.assign(v)``) or a view of it (``v.assign(v[::-1])``):
+                # either is counted as a read, and the value is copied out
+                if _getrefcount(self._array) <= _UNSHARED and self._array.shape == array.shape:
+                    self._device.xp.copyto(self._array, array)  # no read holds the buffer: reuse it
+                else:
+                    self._array = _fresh(self._device.xp, array)
+            finally:
                 self._writing = False
-                self._array = array.copy()
         if _Flags.log_placement:
             _device.log_placement("AssignVariableOp", self._device)
         return self._result(read_value)
 
     def _update(self, op_name: str, ufunc: Any, delta: Any, read_value: bool) -> Any:
-        array = _value_array(delta, self._dtype, self._device, copy=False)
+        if type(delta) is Tensor and delta._dtype is self._dtype and delta._device is self._device:
+            array = delta._value  # the common case (an optimizer's update): nothing to convert
+        else:
+            array = _value_array(delta, self._dtype, self._device, copy=False)
         if self._dtype._kind in "bS":
             _sparse.check_update_dtype(op_name, self._dtype)
         with self._lock:
-            current = self._array
-            if current.shape != array.shape:
+            shape = self._array.shape
+            if shape != array.shape:
                 raise _sparse.op_error(op_name, self._device.name, f"Cannot update variable with shape "
-                                       f"{_sparse.shape_text(current.shape)} using a Tensor with shape "
+                                       f"{_sparse.shape_text(shape)} using a Tensor with shape "
                                        f"{_sparse.shape_text(array.shape)}, shapes must be equal.")
             self._writing = True
-            if _getrefcount(current) <= 3:
-                try:
-                    ufunc(current, array, out=current)
-                finally:
-                    self._writing = False
-            else:
+            try:
+                if _getrefcount(self._array) <= _UNSHARED:
+                    ufunc(self._array, array, self._array)  # ``out`` given positionally: ~0.1 us cheaper
+                else:  # into a new buffer given as ``out``: NumPy returns a scalar for 0-d inputs otherwise
+                    current = self._array
+                    self._array = ufunc(current, array, out=self._device.xp.empty_like(current))
+            finally:
                 self._writing = False
-                self._array = ufunc(current, array)
         if _Flags.log_placement:
             _device.log_placement(op_name, self._device)
         return self._result(read_value)
@@ -464,11 +484,13 @@ class Variable:
             current = self._array
             if current.ndim:
                 raise _sparse.op_error(op, self._device.name, f"input is not a scalar: {_sparse.shape_text(current.shape)}")
-            before = current.copy()
+            before = _fresh(self._device.xp, current)
             if int(before) >= limit:
                 raise OutOfRangeError(None, None, f"{{{{function_node __wrapped__{op}_device_{self._device.name}}}}} "
                                                   f"Reached limit of {limit} [Op:{op}] name: ")
-            self._array = current + 1  # a new buffer: reads taken before keep their value
+            after = _fresh(self._device.xp, current)
+            after += 1
+            self._array = after  # a new buffer: reads taken before keep their value
         return _make_typed(before, self._dtype, self._device)
 
     # --- sparse writes ----------------------------------------------------------------------------
@@ -476,13 +498,14 @@ class Variable:
     def _scatter(self, op: str, sparse_delta: Any) -> Any:
         if not isinstance(sparse_delta, IndexedSlices):
             raise TypeError(f"Argument `sparse_delta` must be a `tf.IndexedSlices`. Received arg: {sparse_delta}")
-        updates = _host(_value_array(sparse_delta.values, self._dtype, self._device, copy=False))
+        updates = _value_array(sparse_delta.values, self._dtype, self._device, copy=False)
         indices = convert_to_tensor(sparse_delta.indices)
-        _sparse.check_indices(op, indices._dtype, _sparse.scatter_signature(op))
-        _sparse.check_scatter_dtype(op, self._dtype)
-        index_array = indices._value if indices._device.xp is np else indices._value.get()
-        device = self._device.name
-        self._write_host(lambda buffer: _sparse.scatter(buffer, op, index_array, updates, device))
+        suffix = _name_suffix(sparse_delta.indices)
+        _sparse.check_indices(op, indices._dtype, _sparse.scatter_signature(op), suffix)
+        _sparse.check_scatter_dtype(op, self._dtype, indices._dtype, suffix)
+        index_array, on_device = _host_indices(indices), self._on_device(indices)
+        xp, device = self._device.xp, self._device.name
+        self._write(lambda buffer: _sparse.scatter(xp, buffer, op, index_array, updates, device, suffix, on_device))
         _log(op, self._device)
         return self._result(True)
 
@@ -509,14 +532,16 @@ class Variable:
     def scatter_max(self, sparse_delta: IndexedSlices, use_locking: bool = False, name: str | None = None) -> Any:
         return self._scatter("ResourceScatterMax", sparse_delta)
 
-    def _scatter_nd(self, op: str, indices: Any, updates: Any, name_suffix: bool = False) -> Any:
-        update_array = _host(_value_array(updates, self._dtype, self._device, copy=False))
+    def _scatter_nd(self, op: str, indices: Any, updates: Any) -> Any:
+        update_array = _value_array(updates, self._dtype, self._device, copy=False)
         index_tensor = convert_to_tensor(indices)
-        _sparse.check_indices(op, index_tensor._dtype, _sparse.scatter_nd_signature(op), name_suffix)
-        index_array = np.asarray(index_tensor._numpy())
-        device = self._device.name
-        self._write_host(lambda buffer: _sparse.scatter_nd(buffer, op, index_array, update_array, device,
-                                                           name_suffix))
+        suffix = _name_suffix(indices)
+        _sparse.check_indices(op, index_tensor._dtype, _sparse.scatter_nd_signature(op), suffix)
+        _sparse.check_scatter_nd_dtype(op, self._dtype, index_tensor._dtype, suffix)
+        index_array, on_device = _host_indices(index_tensor), self._on_device(index_tensor)
+        xp, device = self._device.xp, self._device.name
+        self._write(lambda buffer: _sparse.scatter_nd(xp, buffer, op, index_array, update_array, device, suffix,
+                                                      on_device))
         _log(op, self._device)
         return self._result(True)
 
@@ -542,12 +567,13 @@ class Variable:
         batch_scatter_update: the batch coordinates are prepended and ``scatter_nd_update`` does the rest)."""
         if not isinstance(sparse_delta, IndexedSlices):
             raise TypeError(f"Argument `sparse_delta` must be a `tf.IndexedSlices`. Received arg: {sparse_delta}")
-        indices = np.asarray(convert_to_tensor(sparse_delta.indices)._numpy())
-        n = indices.ndim
-        grids = [np.broadcast_to(np.arange(indices.shape[d], dtype=indices.dtype).reshape(
-            [-1 if i == d else 1 for i in range(n)]), indices.shape)[..., None] for d in range(n - 1)]
-        nd = np.concatenate(grids + [indices[..., None]], axis=-1)
-        return self._scatter_nd("ResourceScatterNdUpdate", nd, sparse_delta.values, name_suffix=True)
+        indices = convert_to_tensor(sparse_delta.indices)
+        host = _host_indices(indices)
+        n = host.ndim
+        grids = [np.broadcast_to(np.arange(host.shape[d], dtype=host.dtype).reshape(
+            [-1 if i == d else 1 for i in range(n)]), host.shape)[..., None] for d in range(n - 1)]
+        nd = _make_typed(np.concatenate(grids + [host[..., None]], axis=-1), indices._dtype, _device.CPU)
+        return self._scatter_nd("ResourceScatterNdUpdate", nd, sparse_delta.values)  # TF builds nd as a Tensor
 
     # --- Python operators that TF forbids on variables ------------------------------------------
 
@@ -564,6 +590,12 @@ class Variable:
         raise RuntimeError(_inplace("var /= value", "var.assign(var / value)", "var / value"))
 
     __idiv__ = __irealdiv__ = __itruediv__
+
+    def __setitem__(self, key: Any, value: Any) -> None:  # Python's own error, naming TF's class
+        raise TypeError(f"'{_class_name(self)}' object does not support item assignment")
+
+    def __delitem__(self, key: Any) -> None:
+        raise TypeError(f"'{_class_name(self)}' object doesn't support item deletion")
 
     def __ipow__(self, other: Any) -> Any:
         raise RuntimeError(_inplace("var **= value", "var.assign(var ** value)", "var ** value"))
@@ -623,6 +655,12 @@ _GATHER_ND_SIGNATURE = ("signature=resource:resource, indices:Tindices -> output
                         "attr=Tindices:type,allowed=[DT_INT32, DT_INT64]; is_stateful=true")
 
 
+def _class_name(variable: Variable) -> str:
+    """The class TF's errors name for ``variable``: ResourceVariable, or _UnreadVariable for what ``assign``
+    returns."""
+    return "ResourceVariable" if type(variable) is Variable else type(variable).__name__
+
+
 def _rebuild(value: Any, trainable: bool, name: str) -> Variable:
     v = Variable(value, trainable=trainable)
     v._name = name
@@ -640,7 +678,7 @@ def _value_array(value: Any, dtype: Any, dev: _device.Device, copy: bool) -> Any
         if value._device is not dev:
             return dev.put(array)
         return dev.xp.array(array, copy=True) if copy else array
-    if t is np.ndarray:
+    if t is np.ndarray or t is float or t is int or t is bool:  # straight to python_values, no Tensor made
         array = to_array(value, dtype, copy=copy)
         if _Flags.log_placement and _device._scope.spec is None:
             _device.log_placement("_EagerConst", dev)
@@ -660,8 +698,16 @@ def _value_array(value: Any, dtype: Any, dev: _device.Device, copy: bool) -> Any
     return array
 
 
-def _host(array: Any) -> np.ndarray:
-    return array if isinstance(array, np.ndarray) else array.get()
+def _host_indices(indices: Tensor) -> np.ndarray:
+    """The indices of a sparse write on the host, where every check reads them (they are small)."""
+    return np.asarray(indices._numpy())
+
+
+def _name_suffix(indices: Any) -> bool:
+    """Whether TF's error for a sparse write ends in `` name: ``: it does, except when the indices are a
+    Python list or tuple or a NumPy scalar (then TF's eager fast path gives way to the slow one, which
+    adds no name)."""
+    return not isinstance(indices, (list, tuple, np.generic))
 
 
 def _forwarded(slot: str) -> property:
@@ -686,6 +732,13 @@ class _UnreadVariable(Variable):
     def name(self) -> str:
         return "UnreadVariable"
 
+    # TF's sparse reads watch the variable, as a plain read of this object does not (``_record_read``)
+    def sparse_read(self, indices: Any, name: str | None = None) -> Tensor:
+        return self._parent.sparse_read(indices, name)
+
+    def gather_nd(self, indices: Any, name: str | None = None) -> Tensor:
+        return self._parent.gather_nd(indices, name)
+
 
 for _slot in Variable.__slots__:
     if _slot not in ("__weakref__", "__dict__", "_name", "_unread"):
@@ -693,7 +746,11 @@ for _slot in Variable.__slots__:
 
 
 def _unread_result(self: _UnreadVariable, read_value: bool) -> Any:
-    return self if read_value else None
+    if not read_value:
+        return None
+    if _tape_hooks.active:
+        _tape_hooks.active[1](self._parent, None)
+    return self
 
 
 _UnreadVariable._result = _unread_result  # type: ignore[method-assign]

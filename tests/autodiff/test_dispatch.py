@@ -9,19 +9,24 @@ import pytest
 import featherflow as tf
 from featherflow.ops.registry import Op
 
+# every test runs on the CPU and on a simulated GPU (tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("device")
+
 
 def _op(name, forward, n_outputs=1, differentiable=True):
     return Op(name, forward, n_outputs, differentiable)  # not registered: private to these tests
 
 
 @pytest.mark.parametrize("n", [0, 1, 2, 3])
-def test_arities_and_attrs(n):
+def test_arities_and_attrs(n, device):
+    from featherflow.backends import simulated
+
     seen = []
 
     def forward(xp, *arrays, scale=1.0):
         seen.append((xp, len(arrays)))
-        total = np.zeros((2,), np.float32) if not arrays else sum(arrays)
-        return np.asarray(total * scale, np.float32)
+        total = xp.zeros((2,), np.float32) if not arrays else sum(arrays)
+        return (total * scale).astype(np.float32)
 
     op = _op(f"Sum{n}", forward)
     xs = [tf.constant([1.0, 2.0]) * float(i + 1) for i in range(n)]
@@ -30,7 +35,8 @@ def test_arities_and_attrs(n):
     assert type(plain) is tf.Tensor and plain.dtype == tf.float32
     np.testing.assert_array_equal(scaled.numpy(), 2 * plain.numpy())
     np.testing.assert_array_equal(plain.numpy(), sum(x.numpy() for x in xs) if n else np.zeros(2))
-    assert seen == [(np, n), (np, n)]
+    xp = np if device == "CPU" else simulated.xp  # the forward sees the arrays of the op's device
+    assert seen == [(xp, n), (xp, n)]
 
 
 def test_several_outputs_and_gradient():

@@ -9,6 +9,9 @@ import pytest
 
 from .diff import check
 
+# every test runs on the CPU and on a simulated GPU (tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("device")
+
 RNG = np.random.default_rng(7)
 W32 = RNG.standard_normal((3, 2)).astype(np.float32)
 X75 = RNG.standard_normal((7, 5)).astype(np.float32)

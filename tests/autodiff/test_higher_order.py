@@ -6,6 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+# every test runs on the CPU and on a simulated GPU (tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("device")
+
 # (op in tf.math, points inside its domain)
 _ANY = np.array([-1.3, -0.4, 0.2, 0.9, 1.7])
 _POS = np.array([0.3, 0.8, 1.5, 2.5, 4.0])

@@ -9,6 +9,9 @@ import pytest
 
 from .diff import check
 
+# every test runs on the CPU and on a simulated GPU (tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("device")
+
 TABLE = np.arange(6.0, dtype=np.float32).reshape(3, 2) / 4
 
 

@@ -7,6 +7,9 @@ import pytest
 
 from .diff import attempt, check
 
+# every test runs on the CPU and on a simulated GPU (tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("device")
+
 PFOR = [True, False]
 
 

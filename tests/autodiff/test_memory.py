@@ -14,6 +14,9 @@ import pytest
 
 import featherflow as tf
 
+# every test runs on the CPU and on a simulated GPU (tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("device")
+
 
 @pytest.fixture
 def no_gc():

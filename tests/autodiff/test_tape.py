@@ -8,6 +8,9 @@ import pytest
 
 from .diff import attempt, check
 
+# every test runs on the CPU and on a simulated GPU (tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("device")
+
 
 def p_basic_watch(tf):
     x = tf.constant(3.0)
@@ -378,11 +381,14 @@ with tf.GradientTape(persistent=True) as t:
 """
 
 
-def test_warnings_printed_like_tensorflow(tf_oracle):
+def test_warnings_printed_like_tensorflow(tf_oracle, device):
     """TF prints its warnings on stderr as ``WARNING:tensorflow:<message>`` (an unconfigured logging setup)."""
     import os
     import subprocess
     import sys
+
+    if device == "GPU":
+        pytest.skip("the programs run in fresh processes, which see no simulated GPU")
 
     outputs = []
     for lib in ("featherflow", "tensorflow"):
@@ -392,3 +398,40 @@ def test_warnings_printed_like_tensorflow(tf_oracle):
         outputs.append((done.stdout, [line for line in done.stderr.splitlines() if ":tensorflow:" in line]))
     assert outputs[0] == outputs[1]
     assert len(outputs[0][1]) == 2
+
+
+def _tape_program(tf, where):
+    """The tape's own work: seeds, sums of a value's gradients, unbroadcasting, zeros for an unconnected source,
+    output gradients, jacobian rows and batch jacobian columns."""
+    from ..conftest import assert_no_transfers
+
+    with tf.device(where):
+        v = tf.Variable([[1.0, 2.0], [3.0, 4.0]])
+        x = tf.constant([0.5, -1.0])
+        w = tf.constant([[2.0], [1.0]])
+        unused = tf.constant(3.0)
+        ones = tf.constant([[1.0], [1.0]])
+        with assert_no_transfers():
+            with tf.GradientTape(persistent=True) as tape:
+                tape.watch([x, unused])
+                y = v * x  # x is broadcast: its gradient is summed back
+                z = tf.matmul(y, w) + tf.matmul(v, w)  # v used twice: its gradients are added
+                total = tf.reduce_sum(z * z)
+            out = tape.gradient(total, [v, x, unused], unconnected_gradients=tf.UnconnectedGradients.ZERO)
+            out.append(tape.gradient(z, x, output_gradients=ones))
+            out.append(tape.jacobian(z, x))
+            out.append(tape.jacobian(z, v, experimental_use_pfor=False))
+            out.append(tape.batch_jacobian(z, v))
+    return out
+
+
+def test_gradients_and_jacobians_stay_on_the_device(device):
+    """On a simulated GPU (card 1 too) the tape makes no host copy, and every gradient is on the sources' device."""
+    import featherflow as ff
+
+    want = [t.numpy() for t in _tape_program(ff, "CPU:0")]
+    for where in (["CPU:0"] if device == "CPU" else ["GPU:0", "GPU:1"]):
+        got = _tape_program(ff, where)
+        for ours, theirs in zip(got, want):
+            assert ours.device.endswith(where)
+            np.testing.assert_allclose(ours.numpy(), theirs, rtol=1e-6)

@@ -18,6 +18,9 @@ from featherflow.checkpoint import _protos
 from featherflow.checkpoint.bundle import BundleReader
 from featherflow.trackable import AutoTrackable, Trackable
 
+# Each test runs on the CPU and on a simulated GPU (tests/conftest.py), where variables live on GPU:0.
+pytestmark = pytest.mark.usefixtures("device")
+
 
 def outcome(fn):
     """("ok", value) or (exception class name, message without object addresses or module paths)."""
@@ -513,3 +516,26 @@ def test_root_mode_save_and_restore(tmp_path, tf_oracle):
         m.v = ff.Variable([0.0, 0.0])  # the root's own child, restored on creation
         assert int(step) == 4 and int(ckpt.save_counter) == 2 and m.v.numpy().tolist() == [1.0, 2.0]
         status.assert_consumed()
+
+
+def test_gpu_variables_save_through_the_host_and_restore_onto_their_device(tmp_path, device):
+    from featherflow.backends import simulated
+
+    on = "/job:localhost/replica:0/task:0/device:" + ("GPU:0" if device == "GPU" else "CPU:0")
+    a, b = ff.Variable([1.0, 2.0]), ff.Variable([[3, 4]])
+    assert a.device == on
+    simulated.reset_transfers()
+    path = ff.train.Checkpoint(a=a, b=b).write(str(tmp_path / "ckpt"))
+    if device == "GPU":
+        assert simulated.transfers() == (0, 2)  # each variable copied to the host once, explicitly
+    with ff.device("CPU:0"):  # the same bytes as a checkpoint of CPU variables
+        c, d = ff.Variable([1.0, 2.0]), ff.Variable([[3, 4]])
+        cpu_path = ff.train.Checkpoint(a=c, b=d).write(str(tmp_path / "cpu"))
+    assert open(path + ".data-00000-of-00001", "rb").read() == open(cpu_path + ".data-00000-of-00001", "rb").read()
+    fresh_a, fresh_b = ff.Variable([0.0, 0.0]), ff.Variable([[0, 0]])
+    simulated.reset_transfers()
+    ff.train.Checkpoint(a=fresh_a, b=fresh_b).restore(path)
+    assert fresh_a.device == on and fresh_b.device == on
+    if device == "GPU":
+        assert type(fresh_a._array) is simulated.SimArray and simulated.transfers()[1] == 0
+    assert fresh_a.numpy().tolist() == [1.0, 2.0] and fresh_b.numpy().tolist() == [[3, 4]]

@@ -8,6 +8,7 @@ from typing import Any, Callable
 import numpy as np
 
 import featherflow as ff
+from featherflow.ops._kernel_errors import on_cpu
 
 
 def resolve(mod: Any, path: str) -> Callable:
@@ -49,8 +50,14 @@ def check_same(tf: Any, path: str, *args: Any, message: bool = True, rtol: float
     ours, theirs = run(ff, path, args, kwargs), run(tf, path, args, kwargs)
     if isinstance(theirs, Exception) or isinstance(ours, Exception):
         assert type(ours).__name__ == type(theirs).__name__, (path, ours, theirs)
+        want = str(theirs)
+        if not on_cpu():
+            # the oracle runs on TF's CPU; on the simulated GPU, TF names the GPU in the kernel's error, and a
+            # oneDNN kernel's text (``__Mkl...``), which only TF's CPU has, has no counterpart to compare
+            message = message and "__Mkl" not in want
+            want = want.replace("/device:CPU:0", "/device:GPU:0")
         if message:
-            assert str(ours) == str(theirs), (path, str(ours), str(theirs))
+            assert str(ours) == want, (path, str(ours), want)
         return ours
     assert type(ours).__name__ == type(theirs).__name__ or not isinstance(theirs, tuple), (ours, theirs)
     a, b = flat(ours), flat(theirs)

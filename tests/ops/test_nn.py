@@ -11,8 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import featherflow as ff
+from featherflow.ops._kernel_errors import on_cpu
 
 from ._linalg_nn_support import check_grad_numeric, check_grad_tf, check_same
+
+# every test runs on the CPU and on a simulated GPU (tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("device")
 
 rng = np.random.default_rng(1)
 V = np.array([-2.0, -0.5, 0.25, 0.5, 7.0], np.float32)
@@ -23,6 +27,11 @@ IMG = (np.arange(2 * 5 * 6 * 3, dtype=np.float32).reshape(2, 5, 6, 3) % 7) / 7
 FILT = (np.arange(3 * 2 * 3 * 4, dtype=np.float32).reshape(3, 2, 3, 4) % 5) / 5
 IMG64, FILT64 = IMG.astype(np.float64), FILT.astype(np.float64)
 NCHW = np.transpose(IMG, (0, 3, 1, 2)).copy()
+
+# Cases whose TF CPU kernel (the oracle) behaves unlike TF's GPU kernel, which the simulated GPU follows:
+_ONEDNN = {"cpu_only": True}  # oneDNN's float32 softmax takes 1 to 5 dimensions; the GPU kernel any rank >= 1
+_CHECKED_ON_CPU = {"cpu_only": True}  # the GPU kernel does not check indices: NaN loss, zero rows (no host copy)
+_NHWC_ON_CPU = {"cpu_only": True}  # TF's CPU kernels take NCHW through oneDNN only; its GPU kernels take it
 
 CASES = [
     # activations
@@ -62,9 +71,9 @@ CASES = [
     ("nn.softmax", ([[1.0, 2], [3, 5]],), {"axis": 2}),
     ("nn.softmax", ([[1.0, 2], [3, 5]],), {"axis": -3}),
     ("nn.softmax", ([1, 2],), {}),
-    ("nn.softmax", (5.0,), {}),
+    ("nn.softmax", (5.0,), {}, _ONEDNN),
     ("nn.softmax", (np.float64(5.0),), {}),
-    ("nn.softmax", (np.ones((1, 1, 1, 1, 1, 2), np.float32),), {}),
+    ("nn.softmax", (np.ones((1, 1, 1, 1, 1, 2), np.float32),), {}, _ONEDNN),
     ("nn.softmax", (np.ones((1, 1, 1, 1, 1, 2)),), {}),
     ("nn.softmax", (np.zeros((2, 0), np.float32),), {}),
     ("nn.softmax", (np.array([1.0, 2], np.float16),), {}),
@@ -93,8 +102,8 @@ CASES = [
     ("nn.softmax_cross_entropy_with_logits", (), {"labels": LB[0], "logits": LG[0]}),
     ("nn.softmax_cross_entropy_with_logits", (), {"labels": np.ones((2, 2, 3)), "logits": np.ones((2, 2, 3))}),
     ("nn.sparse_softmax_cross_entropy_with_logits", ([2, 0], LG), {}),
-    ("nn.sparse_softmax_cross_entropy_with_logits", ([2, 3], LG), {}),
-    ("nn.sparse_softmax_cross_entropy_with_logits", ([2, -1], LG), {}),
+    ("nn.sparse_softmax_cross_entropy_with_logits", ([2, 3], LG), {}, _CHECKED_ON_CPU),
+    ("nn.sparse_softmax_cross_entropy_with_logits", ([2, -1], LG), {}, _CHECKED_ON_CPU),
     ("nn.sparse_softmax_cross_entropy_with_logits", ([[2, 0]], LG), {}),
     ("nn.sparse_softmax_cross_entropy_with_logits", ([2, 0, 1], LG), {}),
     ("nn.sparse_softmax_cross_entropy_with_logits", ([2.0, 0], LG), {}),
@@ -102,7 +111,7 @@ CASES = [
     ("nn.sparse_softmax_cross_entropy_with_logits", (np.array([2, 0], np.int8), LG), {}),
     ("nn.sparse_softmax_cross_entropy_with_logits", (2, LG[0]), {}),
     ("nn.sparse_softmax_cross_entropy_with_logits", ([[2, 0]], LG[None]), {}),
-    ("nn.sparse_softmax_cross_entropy_with_logits", ([[2, 5]], LG[None]), {}),
+    ("nn.sparse_softmax_cross_entropy_with_logits", ([[2, 5]], LG[None]), {}, _CHECKED_ON_CPU),
     ("nn.sparse_softmax_cross_entropy_with_logits", ([2, 0], LG.astype(np.float16)), {}),
     ("nn.sparse_softmax_cross_entropy_with_logits", ([2, 0], LG.astype(np.float64)), {}),
     ("nn.sparse_softmax_cross_entropy_with_logits", ([2, 0], LG.astype(np.int32)), {}),
@@ -137,7 +146,8 @@ CASES = [
     ("nn.batch_normalization", (X12, [1.0, 2, 3, 4], [1.0, 1, 1, 1], None, [2.0, 2, 2, 2], 1e-3), {}),
     ("nn.embedding_lookup", (X12, [2, 0]), {}),
     ("nn.embedding_lookup", (X12, [[2, 0]]), {}),
-    ("nn.embedding_lookup", (X12, [3]), {}, {"message": False}),  # GatherV2's name tail belongs to tf.gather
+    # GatherV2's name tail belongs to tf.gather
+    ("nn.embedding_lookup", (X12, [3]), {}, {"message": False, **_CHECKED_ON_CPU}),
     ("nn.embedding_lookup", (X12, [1]), {"max_norm": 1.0}),
     ("nn.embedding_lookup", ([X12[:2], X12[2:]], [2, 0, 1]), {}),
     ("nn.embedding_lookup", ([X12[:1], X12[1:]], [2, 0, 1]), {}),
@@ -170,7 +180,7 @@ CASES = [
     ("nn.conv2d", (IMG64, FILT64, 1, "FOO"), {}),
     ("nn.conv2d", (IMG, FILT[:, :, :2], 1, "SAME"), {}),
     ("nn.conv2d", (IMG, FILT[:, :, :1], 1, "SAME"), {}),
-    ("nn.conv2d", (np.ones((1, 3, 5, 5)), np.ones((2, 2, 3, 4)), 1, "VALID"), {"data_format": "NCHW"}),
+    ("nn.conv2d", (np.ones((1, 3, 5, 5)), np.ones((2, 2, 3, 4)), 1, "VALID"), {"data_format": "NCHW"}, _NHWC_ON_CPU),
     ("nn.conv2d", (np.ones((5, 5, 3)), np.ones((2, 2, 3, 4)), 1, "VALID"), {}),
     ("nn.conv2d", (np.ones((1, 5, 5, 3)), np.ones((2, 3, 4)), 1, "VALID"), {}),
     ("nn.conv2d", (np.ones((1, 5, 5, 3)), np.ones((2, 2, 3, 4)), [2, 1, 1, 1], "VALID"), {}),
@@ -216,7 +226,7 @@ CASES = [
     ("nn.avg_pool2d", (np.ones((1, 5, 5, 3), np.float32), 7, 1, "VALID"), {}),
     ("nn.avg_pool2d", (np.ones((1, 5, 5), np.float32), 2, 1, "VALID"), {}),
     ("nn.avg_pool2d", (np.ones((1, 5, 5), np.float64), 2, 1, "VALID"), {}),
-    ("nn.avg_pool2d", (np.ones((1, 5, 5, 3)), 2, 1, "VALID"), {"data_format": "NCHW"}),
+    ("nn.avg_pool2d", (np.ones((1, 5, 5, 3)), 2, 1, "VALID"), {"data_format": "NCHW"}, _NHWC_ON_CPU),
     ("nn.max_pool", (IMG, 2, 2, "VALID"), {}),
     ("nn.avg_pool", (IMG[:, 0], 2, 1, "SAME"), {}),
     ("nn.max_pool1d", (IMG[:, 0], 2, 2, "VALID"), {}),
@@ -232,7 +242,10 @@ def _id(case: tuple) -> str:
 @pytest.mark.parametrize("case", CASES, ids=[_id(c) for c in CASES])
 def test_matches_tensorflow(tf_oracle, case):
     path, args, kwargs = case[:3]
-    check_same(tf_oracle, path, *args, **kwargs, **(case[3] if len(case) > 3 else {}))
+    options = dict(case[3]) if len(case) > 3 else {}
+    if options.pop("cpu_only", False) and not on_cpu():
+        pytest.skip("the oracle is TF's CPU, whose kernel behaves differently from TF's GPU kernel here")
+    check_same(tf_oracle, path, *args, **kwargs, **options)
 
 
 def test_leaky_relu_tensor_alpha_is_a_type_error():
@@ -359,8 +372,12 @@ CPU_LIMITED = [
 
 @pytest.mark.parametrize("name,make,filt", CPU_LIMITED, ids=[c[0] for c in CPU_LIMITED])
 def test_dilated_and_grouped_conv_gradients(tf_oracle, name, make, filt):
-    """TF's CPU has these gradients in float32 (oneDNN) only; float64 raises its kernel's error."""
+    """TF's CPU has these gradients in float32 (oneDNN) only; float64 raises its kernel's error. TF's GPU has
+    them in every float type."""
     check_grad_tf(tf_oracle, make, IMG_S.astype(np.float32), filt.astype(np.float32), rtol=2e-5, atol=1e-5)
+    if not on_cpu():
+        check_grad_numeric(make(ff), IMG_S, filt, rtol=1e-5, atol=1e-6)
+        return
     errors = []
     for mod in (ff, tf_oracle):
         x, f = mod.constant(IMG_S), mod.constant(filt)

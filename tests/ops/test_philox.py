@@ -353,3 +353,41 @@ def test_stateless_shuffle_and_categorical_match_tf(tf):
                     tf.random.stateless_categorical(logits, 9, seed).numpy(), "categorical")
         assert_same(rk.stateless_categorical(logits.astype(np.float64), 4, seed, np.int32),
                     tf.random.stateless_categorical(logits.astype(np.float64), 4, seed, tf.int32).numpy(), "cat f64")
+
+
+# --- on a (simulated) GPU: the kernels compute with the device's namespace, to the same bits ----------
+
+_FILLS = [(ph.philox_uniform, FLOATS), (ph.philox_normal, FLOATS), (ph.philox_truncated_normal, FLOATS),
+          (ph.philox_uniform_full_int, ["int32", "int64", "uint32", "uint64"])]
+
+
+@pytest.mark.parametrize("card", [0, 1])
+def test_kernels_run_on_the_device_with_the_same_bits(card):
+    from featherflow.backends import simulated
+    from featherflow.device import _simulating
+
+    from ..conftest import assert_no_transfers
+
+    key, counter = ph.key_counter_from_seed([7, -3])
+    with _simulating(2):
+        xp = simulated.xp
+        with xp.cuda.Device(card):
+            ph.glibc_logf(xp.ones(1, np.float32))  # copies glibc's tables to the card once
+            # float64 normals take libm's log/sin/cos on the host, a declared host step (libm_log_sin_cos)
+            on_host_step = {(ph.philox_normal, np.dtype(np.float64)), (ph.philox_truncated_normal, np.dtype(np.float64))}
+            with assert_no_transfers():
+                results = [(fill(shape, key, counter, dtype, xp=xp), fill(shape, key, counter, dtype))
+                           for fill, dtypes in _FILLS for dtype in dtypes for shape in ([0], [7], [3, 5])
+                           if (fill, dtype) not in on_host_step]
+                results.append((ph.philox_uniform_int([9], key, counter, -4, 11, np.int64, xp),
+                                ph.philox_uniform_int([9], key, counter, -4, 11, np.int64)))
+            for fill, dtype in on_host_step:
+                before = simulated.transfers()
+                results.append((fill([3, 5], key, counter, dtype, xp=xp), fill([3, 5], key, counter, dtype)))
+                down, up = (after - was for after, was in zip(simulated.transfers(), before))
+                assert down == up >= 1  # the uniforms go to the host once per pass, the results come back
+        assert simulated.launches().get(card, 0) > 0
+    for on_device, on_host in results:
+        assert type(on_device) is simulated.SimArray and on_device.device.id == card
+        host = on_device.get()
+        assert host.dtype == on_host.dtype and host.shape == on_host.shape and host.tobytes() == on_host.tobytes()

@@ -21,6 +21,9 @@ from hypothesis import strategies as st
 import featherflow as ff
 from featherflow.ops import registry
 
+# Each test runs on the CPU and on a simulated GPU (tests/conftest.py): the same bits on both.
+pytestmark = pytest.mark.usefixtures("device")
+
 SEEDS = [[1, 2], [-5, 3], [0, 0], [2**31 - 1, -(2**31)]]
 SHAPES = [[], [0], [5], [3, 3], [2, 3, 4]]
 FLOATS = ["float16", "bfloat16", "float32", "float64"]
@@ -38,7 +41,8 @@ def raised(fn):
     try:
         fn()
     except Exception as e:  # noqa: BLE001 - comparing whatever both raise
-        return type(e).__name__, str(e)
+        # TF names the device an op failed on; the oracle has only a CPU, the simulated GPU is GPU:0
+        return type(e).__name__, str(e).replace("/device:GPU:0", "/device:CPU:0")
     return None
 
 
@@ -428,6 +432,7 @@ def test_results_are_tensors_on_the_current_device_and_ops_are_logged(monkeypatc
     with ff.device("CPU:0"):
         t = ff.random.stateless_normal([2], [1, 2])
     assert type(t) is ff.Tensor and t.device.endswith("device:CPU:0")
+    default = ff.constant(0.0).device  # CPU:0, or GPU:0 on the simulated GPU
     logged = []
     device_module = sys.modules["featherflow.device"]
     monkeypatch.setattr(device_module, "log_placement", lambda op_name, dev: logged.append((op_name, dev.name)))
@@ -436,7 +441,7 @@ def test_results_are_tensors_on_the_current_device_and_ops_are_logged(monkeypatc
     ff.random.uniform([2], seed=1)
     ff.random.Generator.from_seed(1).normal([2])
     monkeypatch.setattr(device_module._Flags, "log_placement", False)
-    assert ("RandomUniform", "/job:localhost/replica:0/task:0/device:CPU:0") in logged
+    assert ("RandomUniform", default) in logged
     assert "StatelessRandomNormalV2" in [name for name, _ in logged]
     listed = registry.no_gradient_ops()
     for name in ("RandomUniform", "RandomStandardNormal", "StatelessRandomUniformV2", "Multinomial", "RandomShuffle"):
@@ -475,3 +480,49 @@ def test_gamma_and_poisson_have_tf_shapes_dtypes_and_seeding(tf_oracle):
         ff.random.set_seed(5)
         assert (case(ff.random, ff).numpy() == ours.numpy()).all()
     assert ff.random.gamma([4], 1.0, seed=1).numpy().min() > 0
+
+
+
+def test_random_ops_stay_on_the_device(device):
+    """On a GPU the Philox kernels, categorical and the Generator's state stay on the device: no host transfer.
+    The declared host steps are counted: shuffle's permutation (its indices copied up), float64 normals (libm
+    on the host), the host-only gamma, Poisson and binomial kernels, and a state another writer changed."""
+    from featherflow.backends import simulated
+
+    from ..conftest import assert_no_transfers
+
+    if device == "CPU":
+        pytest.skip("transfers are counted on the simulated GPU")
+    gpu = "/job:localhost/replica:0/task:0/device:GPU:0"
+    logits, x = ff.constant([[0.0, 1.0, 2.0], [1.0, -np.inf, 0.5]]), ff.constant([1.0, 2.0, 3.0, 4.0])
+    g, twin = ff.random.Generator.from_seed(3), ff.random.Generator.from_seed(3)
+    ff.random.normal([1])  # copies glibc's logf tables to the card, once
+    with assert_no_transfers():
+        results = [ff.random.uniform([3], seed=1), ff.random.uniform([3], 0, 5, ff.int32, seed=1),
+                   ff.random.stateless_uniform([3], seed=[1, 2], minval=0, maxval=9, dtype=ff.int64),
+                   ff.random.categorical(logits, 5, seed=1), ff.random.stateless_categorical(logits, 5, [1, 2]),
+                   g.uniform_full_int([2]), g.uniform([2], 0, 7, ff.int32), g.make_seeds(2), g.skip(3), g.key,
+                   ff.random.stateless_uniform([2], [1, 2], dtype=ff.uint32, minval=None, maxval=None)]
+    for r in results:
+        assert r.device == gpu, r
+    assert g.state.device == gpu
+    for draw in (lambda gen: gen.uniform_full_int([2]), lambda gen: gen.uniform([2], 0, 7, ff.int32),
+                 lambda gen: gen.make_seeds(2), lambda gen: gen.skip(3)):
+        draw(twin)
+    assert g.state.numpy().tolist() == twin.state.numpy().tolist()
+    # another writer of the state: the generator reads it back once (one explicit device->host copy)
+    g.state.assign(twin.state.value() + ff.constant([5, 0, 0], ff.int64))
+    twin.state.assign_add(ff.constant([5, 0, 0], ff.int64))
+    simulated.reset_transfers()
+    assert_same(g.uniform_full_int([3]), twin.uniform_full_int([3]))
+    assert simulated.transfers() == (0, 4)  # each state read back once, then the two results compared
+    simulated.reset_transfers()
+    assert ff.random.shuffle(x, seed=1).device == gpu and simulated.transfers() == (1, 0)  # the permutation
+    simulated.reset_transfers()
+    assert ff.random.stateless_normal([3], [1, 2], dtype=ff.float64).device == gpu
+    assert simulated.transfers()[1] == 1  # the uniforms to libm on the host, once
+    cpu = "/job:localhost/replica:0/task:0/device:CPU:0"
+    alpha = ff.constant([1.0, 2.0])
+    simulated.reset_transfers()
+    assert ff.random.poisson([2], alpha, seed=1).device == cpu  # host-only: placed on the CPU, as TF's kernel
+    assert simulated.transfers() == (0, 1)  # its parameter copied to the host

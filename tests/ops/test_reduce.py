@@ -33,6 +33,9 @@ from .test_math import (
     to_np,
 )
 
+# every test runs on the CPU and on a simulated GPU (tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("device")
+
 
 def _wide(x: np.ndarray) -> np.ndarray:
     return x.astype(np.complex128 if x.dtype.kind == "c" else np.float64) if x.dtype.kind in "fcV" else x

@@ -8,6 +8,9 @@ import pytest
 
 import featherflow as ff
 
+# Each test runs on the CPU and on a simulated GPU (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("device")
+
 CASES = [
     ("Adam", {"amsgrad": True}),
     ("SGD", {}),

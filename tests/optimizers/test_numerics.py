@@ -8,6 +8,9 @@ import pytest
 
 import featherflow as ff
 
+# Each test runs on the CPU and on a simulated GPU (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("device")
+
 STEPS = 100
 
 CONFIGS = [
@@ -139,3 +142,57 @@ def test_minimize_with_a_callable_loss() -> None:
     for _ in range(50):
         opt.minimize(lambda: (w - 1.0) ** 2, [w])
     assert abs(float(w.numpy()) - 1.0) < 1e-3
+
+
+@pytest.mark.parametrize("name,kwargs", CONFIGS + [("SGD", {"momentum": 0.9, "use_ema": True})],
+                         ids=[f"{n}-{k}" for n, k in CONFIGS] + ["SGD-ema"])
+def test_a_step_runs_on_the_variables_device_without_host_transfers(device, name, kwargs) -> None:
+    from ..conftest import assert_no_transfers
+
+    w0, b0, grads = _data(np.float32)
+    w, b = ff.Variable(w0), ff.Variable(b0)
+    gw, gb = ff.constant(grads[0][0]), ff.constant(grads[0][1])
+    sparse = ff.IndexedSlices(ff.constant(grads[1][1][:2]), ff.constant([1, 3]), ff.constant([4]))
+    opt = getattr(ff.keras.optimizers, name)(**kwargs)
+    with assert_no_transfers():
+        # the first step builds the slots, on the variables' device too; accumulation and EMA overwrites
+        # decide on a host count of the steps, which the optimizer keeps without reading the device
+        for _ in range(8 if "gradient_accumulation_steps" in kwargs or "ema_overwrite_frequency" in kwargs else 2):
+            opt.apply_gradients([(gw, w), (gb, b)])
+    from featherflow.backends.simulated import SimArray
+
+    array_type = np.ndarray if device == "CPU" else SimArray
+    assert all(type(v._array) is array_type and v.device == w.device for v in opt.variables)
+    if name in ("SGD", "Adam", "RMSprop", "Adagrad") and not kwargs.get("use_ema"):
+        opt2 = getattr(ff.keras.optimizers, name)(**kwargs)
+        v = ff.Variable(b0)
+        with assert_no_transfers():  # IndexedSlices gradients: scatter updates on the device
+            opt2.apply_gradients([(sparse, v)])
+        assert type(v._array) is array_type
+
+
+@pytest.mark.parametrize("sched,kwargs", SCHEDULES, ids=[f"{n}-{i}" for i, (n, _) in enumerate(SCHEDULES)])
+def test_a_step_with_a_schedule_makes_no_host_transfer(device, sched, kwargs) -> None:
+    from ..conftest import assert_no_transfers
+
+    w0, b0, grads = _data(np.float32)
+    w, b = ff.Variable(w0), ff.Variable(b0)
+    gw, gb = ff.constant(grads[0][0]), ff.constant(grads[0][1])
+    opt = ff.keras.optimizers.Adam(getattr(ff.keras.optimizers.schedules, sched)(**kwargs))
+    with assert_no_transfers():  # the schedule runs on the iteration counter's device
+        for _ in range(3):
+            opt.apply_gradients([(gw, w), (gb, b)])
+        lr = opt.learning_rate
+    assert lr.device == opt.iterations.device and lr.dtype == ff.float32
+    host_lr = getattr(ff.keras.optimizers.schedules, sched)(**kwargs)(3)  # a Python step: computed on the host
+    assert float(lr.numpy()) == float(host_lr.numpy())
+
+
+def test_accumulation_reads_the_counter_back_after_another_write(device) -> None:
+    w = ff.Variable([1.0, 2.0])
+    opt = ff.keras.optimizers.SGD(1.0, gradient_accumulation_steps=2)
+    g = ff.constant([1.0, 1.0])
+    opt.apply_gradients([(g, w)])
+    opt.iterations.assign(5)  # the next step (the 6th) applies the accumulated gradient
+    opt.apply_gradients([(g, w)])
+    assert w.numpy().tolist() == [0.0, 1.0] and int(opt.iterations.numpy()) == 6

@@ -7,6 +7,7 @@ those objects alive, so ids stay unique. A record's output gradient is popped wh
 
 from __future__ import annotations
 
+import enum
 from typing import Any
 
 import numpy as np
@@ -19,9 +20,15 @@ from ..ops.math import add_op, cast_op
 from ..ops.reduce import sum_op
 from ..tensor import Tensor, _make_typed
 from ..variable import Variable
-from .tape import UnconnectedGradients
 
 _new = object.__new__
+
+
+class UnconnectedGradients(enum.Enum):
+    """What ``gradient`` returns for sources the target does not depend on (``tf.UnconnectedGradients``)."""
+
+    NONE = "none"
+    ZERO = "zero"
 
 
 def unbroadcast(g: Tensor, shape: tuple) -> Tensor:
@@ -81,9 +88,12 @@ def _ones_like(x: Any) -> Tensor:
             ones = np.ones((), array.dtype)
             ones.flags.writeable = False
             _SCALAR_ONES[array.dtype] = ones
-    else:
-        ones = dev.xp.empty(array.shape, array.dtype)  # empty + fill: a third of the cost of xp.ones
+    elif dev.xp is np:
+        ones = np.empty(array.shape, array.dtype)  # empty + fill: a third of the cost of np.ones
         ones.fill(1)
+    else:
+        with dev.activate():  # made on the target's card, whichever card is current
+            ones = dev.xp.ones(array.shape, array.dtype)
     t = _new(Tensor)
     t._value = ones
     t._dtype = x._dtype
@@ -93,7 +103,13 @@ def _ones_like(x: Any) -> Tensor:
 
 def zeros_for(x: Any) -> Tensor:
     array = x._array if isinstance(x, Variable) else x._value
-    return _make_typed(x._device.xp.zeros(array.shape, array.dtype), x._dtype, x._device)
+    return _zeros(x._device, array.shape, array.dtype, x._dtype)
+
+
+def _zeros(device: Any, shape: tuple, np_dtype: Any, dtype: Any) -> Tensor:
+    """A Tensor of zeros made on ``device`` (on its card, whichever card is current): no host copy."""
+    with device.activate():
+        return _make_typed(device.xp.zeros(shape, np_dtype), dtype, device)
 
 
 def _unwatched(inputs: tuple, watched: dict) -> tuple:
@@ -140,6 +156,8 @@ def backward(records: list, watched: dict, targets: list, output_gradients: list
                 continue
             if type(g) is not tensor_type:
                 g = _dense(g)
+            if op.grad is None:
+                raise _no_gradient(op)
             if op.grad_skip:
                 result = op.grad(g, out, *inputs, skip=_unwatched(inputs, watched), **attrs)
             else:
@@ -151,6 +169,8 @@ def backward(records: list, watched: dict, targets: list, output_gradients: list
             for o, g in zip(out, gs):
                 if g is not None and id(o) in wanted:
                     kept[id(o)] = g
+            if op.grad is None:
+                raise _no_gradient(op)
             # rules of multi-output ops get zeros for the outputs nothing depends on (TF does the same)
             gs = tuple(zeros_for(o) if g is None else _dense(g) for o, g in zip(out, gs))
             if op.grad_skip:
@@ -178,6 +198,12 @@ def backward(records: list, watched: dict, targets: list, output_gradients: list
     return out_grads
 
 
+def _no_gradient(op: Any) -> LookupError:
+    """TF's error for an op recorded on the tape that has no gradient registered (one declared not
+    differentiable leaves no record: its inputs get None, while its outputs are watched)."""
+    return LookupError(f"gradient registry has no entry for: {op.name}")
+
+
 # --- jacobians ---------------------------------------------------------------------------------------
 
 
@@ -199,10 +225,11 @@ def _release(owner: Any) -> None:
 
 def _one_hot_seed(y: Any, shape: tuple, flat_shape: tuple, index: Any) -> Tensor:
     """An output gradient of ``y``'s shape: ones at ``index`` of its ``flat_shape`` view, zeros elsewhere."""
-    seed = np.zeros(flat_shape, dtype=y._dtype._np)
-    seed[index] = 1
-    seed = seed.reshape(shape)
-    return _make_typed(y._device.put(seed) if y._device.xp is not np else seed, y._dtype, y._device)
+    seed = _zeros(y._device, flat_shape, y._dtype._np, y._dtype)
+    with y._device.activate():  # written on the device: no host copy per row
+        seed._value[index] = 1
+        seed._value = seed._value.reshape(shape)
+    return seed
 
 
 def jacobian(owner: Any, target: Any, sources: Any, unconnected_gradients: Any) -> Any:
@@ -229,7 +256,7 @@ def jacobian(owner: Any, target: Any, sources: Any, unconnected_gradients: Any) 
             results.append(None)
             continue
         if n == 0:
-            results.append(_make_typed(np.zeros(yshape + sshape, s._dtype._np), s._dtype, s._device))
+            results.append(_zeros(s._device, yshape + sshape, s._dtype._np, s._dtype))
             continue
         row = [zeros_for(s) if g is None else _dense(g) for g in row]
         results.append(reshape_op(stack_op(*row, axis=0), shape=yshape + sshape))
@@ -264,6 +291,6 @@ def batch_jacobian(owner: Any, target: Any, source: Any, unconnected_gradients: 
     _release(owner)
     out_shape = yshape + xshape[1:]
     if not columns:
-        return _make_typed(np.zeros(out_shape, y._dtype._np), y._dtype, y._device)
+        return _zeros(y._device, out_shape, y._dtype._np, y._dtype)
     return reshape_op(stack_op(*columns, axis=1), shape=out_shape)
 

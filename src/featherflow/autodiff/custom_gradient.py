@@ -69,6 +69,7 @@ class _CustomOp:
 
     __slots__ = ("name", "grad_fn", "variables", "n_args")
     grad_skip = False  # the user's grad_fn computes every gradient
+    differentiable = True  # as the registry's ops: recorded
 
     def __init__(self, name: str, grad_fn: Callable, variables: list, n_args: int) -> None:
         self.name = name

@@ -9,13 +9,12 @@ np.float32(6.0)
 
 A ``GradientTape`` owns at most one ``_Tape`` (TF's C++ tape): created on entering, dropped after the
 ``gradient`` call of a non-persistent tape (which frees everything it recorded) and replaced by ``reset``.
-While a tape records, the dispatcher calls ``_record_op`` for each differentiable op and ``Variable.value``
+While a tape records, the dispatcher calls ``_record_op`` for each op (but StopGradient) and ``Variable.value``
 calls ``_record_read``: the only two places that cost anything while recording.
 """
 
 from __future__ import annotations
 
-import enum
 import threading
 from typing import Any
 
@@ -24,7 +23,9 @@ from .. import dtypes as _dtypes
 from ..nest import flatten, pack_sequence_as
 from ..tensor import Tensor
 from ..variable import Variable
+from . import backward as _backward
 from ._log import warn_first_n
+from .backward import UnconnectedGradients as UnconnectedGradients
 
 # TF's backprop_util.IsTrainable: only these dtypes carry gradients; ops reached only through other dtypes
 # are not recorded, and their outputs are not watched.
@@ -32,13 +33,6 @@ TRAINABLE = frozenset({_dtypes.float16, _dtypes.bfloat16, _dtypes.float32, _dtyp
                        _dtypes.complex128})
 # DTypes are singletons and DType.__hash__ is a Python call: the hot paths test ``id(dtype)`` instead.
 TRAINABLE_IDS = frozenset(id(d) for d in TRAINABLE)
-
-
-class UnconnectedGradients(enum.Enum):
-    """What ``gradient`` returns for sources the target does not depend on (``tf.UnconnectedGradients``)."""
-
-    NONE = "none"
-    ZERO = "zero"
 
 
 _NONE = UnconnectedGradients.NONE
@@ -90,7 +84,10 @@ def _record_op(op: Any, inputs: tuple, result: Any, attrs: dict) -> None:
         watched = tape.watched
         for t in inputs:
             if id(t) in watched:
-                tape.records.append((op, inputs, result, attrs))
+                # TF's tape records a NotDifferentiable op too, so its outputs are watched (a gradient for them
+                # exists); its record would pass no gradient back, so none is kept
+                if op.differentiable:
+                    tape.records.append((op, inputs, result, attrs))
                 if type(result) is tuple:
                     for o in result:
                         if id(o._dtype) in TRAINABLE_IDS:
@@ -100,10 +97,18 @@ def _record_op(op: Any, inputs: tuple, result: Any, attrs: dict) -> None:
                 break
 
 
-def _record_read(variable: Variable, value: Tensor) -> None:
-    if type(variable) is not Variable:
-        variable = getattr(variable, "_parent", variable)  # a read of what ``assign`` returned reads the variable
-    trainable = variable._trainable
+def _record_read(variable: Variable, value: Tensor | None) -> None:
+    """A read of ``variable`` giving ``value``; ``value`` None: an access that reads nothing yet (TF's
+    ``variable_accessed`` by ``assign*``, whose result is read lazily)."""
+    if type(variable) is Variable:
+        trainable = variable._trainable
+    else:
+        parent = getattr(variable, "_parent", None)
+        if parent is None:
+            trainable = variable._trainable
+        else:  # a read of what ``assign`` returned: TF reads its handle without watching it, so only
+            variable = parent  # tapes that already watch the variable record it
+            trainable = value is None and parent._trainable
     if trainable and _watching:
         for watcher in _state.watchers:
             watcher._seen[id(variable)] = variable
@@ -114,7 +119,7 @@ def _record_read(variable: Variable, value: Tensor) -> None:
             if key not in tape.variables:
                 tape.variables[key] = variable
                 watched[key] = variable
-            if id(value._dtype) in TRAINABLE_IDS:
+            if value is not None and id(value._dtype) in TRAINABLE_IDS:
                 tape.records.append((None, variable, value, None))
                 watched[id(value)] = value
 
@@ -375,6 +380,3 @@ def _is_flat(items: list) -> bool:
         if type(x) is not Variable and type(x) is not Tensor:
             return False
     return True
-
-# at the end: backward imports this module's names (and the ops, which must not import autodiff)
-from . import backward as _backward  # noqa: E402

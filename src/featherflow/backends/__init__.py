@@ -19,13 +19,12 @@ def cupy_or_none() -> ModuleType | None:
     return _cupy  # type: ignore[return-value]
 
 
-def namespace(device_type: str) -> ModuleType:
-    if device_type == "CPU":
+def array_module(array: object) -> ModuleType:
+    """The array namespace of ``array``'s device: NumPy for host arrays and scalars."""
+    if isinstance(array, (numpy.ndarray, numpy.generic)):
         return numpy
-    cp = cupy_or_none()
-    if cp is None:
-        raise RuntimeError(f"no array namespace for device type {device_type}")
-    return cp
+    namespace = getattr(array, "__array_namespace__", None)
+    return namespace() if namespace is not None else cupy_or_none()  # type: ignore[return-value]
 
 
 def to_numpy(array: object) -> numpy.ndarray:

@@ -42,8 +42,7 @@ class KerasVariable(Variable):
 def _activation(identifier: Any) -> Callable | None:
     if identifier is None or callable(identifier):
         return identifier
-    from .. import nn
-    from ..ops import math_api
+    from ..ops import math_api, nn  # the ops themselves: the tf.nn namespace sits above this layer
 
     table = {"relu": nn.relu, "sigmoid": math_api.sigmoid, "tanh": math_api.tanh, "softmax": nn.softmax,
              "linear": None, "elu": nn.elu, "selu": nn.selu, "softplus": math_api.softplus, "gelu": nn.gelu,
@@ -103,7 +102,7 @@ class Layer(Module):
 
 
 def _initialize(initializer: Any, shape: tuple, dtype: Any) -> Any:
-    from .. import random
+    from ..ops import random
 
     if callable(initializer):
         return initializer(shape, dtype=dtype)

@@ -5,6 +5,9 @@ words to values (TF's ``random_distributions.h``), the way TF's CPU kernels lay
 blocks out over a tensor (``random_op_cpu.h``) and the stateless ops
 (``tf.random.stateless_*``). Keys are Python ints in [0, 2**64) and counters
 Python ints in [0, 2**128); nothing here knows about featherflow's Tensor.
+The kernels that fill a tensor take the device's array namespace ``xp`` and
+compute there, so they give the same bits on any device; the host does only
+the scalar work (keys, counters, bounds).
 
 >>> import numpy as np
 >>> stateless_uniform([4], seed=[1, 2]).tolist()
@@ -22,13 +25,15 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-import ml_dtypes
 import numpy as np
+
+from ..backends import array_module as _xp
+from ..backends import to_numpy
 
 _M32 = 0xFFFFFFFF
 _M64 = 0xFFFFFFFFFFFFFFFF
 
-_BF16 = np.dtype(ml_dtypes.bfloat16)
+_BF16 = "bfloat16"  # compares equal to ml_dtypes' bfloat16 dtype; ml_dtypes is imported on first use
 _F16 = np.dtype(np.float16)
 _F32 = np.dtype(np.float32)
 _F64 = np.dtype(np.float64)
@@ -49,7 +54,9 @@ def as_numpy_dtype(dtype: Any) -> np.dtype:
     """A NumPy dtype from a NumPy dtype, a name ("bfloat16" too) or anything with ``as_numpy_dtype``."""
     dtype = getattr(dtype, "as_numpy_dtype", dtype)
     if isinstance(dtype, str) and dtype == "bfloat16":
-        return _BF16
+        import ml_dtypes
+
+        return np.dtype(ml_dtypes.bfloat16)
     return np.dtype(dtype)
 
 
@@ -66,16 +73,22 @@ def num_elements(shape: Any) -> tuple[tuple[int, ...], int]:
 # ---------------------------------------------------------------------------------------------
 
 
+def _u64(a: Any) -> Any:
+    """``a`` as uint64 words, on the device it is on (lists and ints: on the host)."""
+    return a.astype(np.uint64, copy=False) if hasattr(a, "astype") else np.asarray(a, dtype=np.uint64)
+
+
 def philox4x32(counter: np.ndarray, key: np.ndarray) -> np.ndarray:
     """One Philox-4x32-10 block per row: counter words (..., 4) and key words (..., 2) -> (..., 4) uint32.
 
-    Words are least significant first; counter and key broadcast against each other.
+    Words are least significant first; counter and key broadcast against each other. A 1-D key is a pair of
+    scalars, so host key words go with device counters.
     """
-    counter = np.asarray(counter, dtype=np.uint64)
-    key = np.asarray(key, dtype=np.uint64)
+    counter = _u64(counter)
+    key = _u64(key)
     # Keeping every word in uint64 makes the 32x32 -> 64-bit products exact without casts.
     c0, c1, c2, c3 = counter[..., 0], counter[..., 1], counter[..., 2], counter[..., 3]
-    k0, k1 = key[..., 0], key[..., 1]
+    k0, k1 = (key[0], key[1]) if key.ndim == 1 else (key[..., 0], key[..., 1])  # one key: host scalars
     m0, m1, mask, s32 = np.uint64(0xD2511F53), np.uint64(0xCD9E8D57), np.uint64(_M32), np.uint64(32)
     w0, w1 = np.uint64(0x9E3779B9), np.uint64(0xBB67AE85)
     for round_index in range(10):
@@ -85,7 +98,7 @@ def philox4x32(counter: np.ndarray, key: np.ndarray) -> np.ndarray:
         if round_index < 9:
             k0 = (k0 + w0) & mask
             k1 = (k1 + w1) & mask
-    return np.stack([c0, c1, c2, c3], axis=-1).astype(np.uint32)
+    return _xp(c0).stack([c0, c1, c2, c3], axis=-1).astype(np.uint32)
 
 
 def _counter_words(counter: int, offsets: np.ndarray) -> np.ndarray:
@@ -95,22 +108,22 @@ def _counter_words(counter: int, offsets: np.ndarray) -> np.ndarray:
     lo = offsets.astype(np.uint64) + lo0  # wraps modulo 2**64, as intended
     hi = hi0 + (lo < lo0).astype(np.uint64)
     mask, s32 = np.uint64(_M32), np.uint64(32)
-    return np.stack([lo & mask, lo >> s32, hi & mask, hi >> s32], axis=-1)
+    return _xp(lo).stack([lo & mask, lo >> s32, hi & mask, hi >> s32], axis=-1)
 
 
 def _key_words(key: int) -> np.ndarray:
     return np.array([key & _M32, (key >> 32) & _M32], dtype=np.uint64)
 
 
-def philox_blocks(key: int, counter: int, count: int) -> np.ndarray:
-    """``count`` consecutive Philox blocks at counters C, C+1, ... as a (count, 4) uint32 array."""
-    offsets = np.arange(count, dtype=np.uint64)
+def philox_blocks(key: int, counter: int, count: int, xp: Any = np) -> np.ndarray:
+    """``count`` consecutive Philox blocks at counters C, C+1, ... as a (count, 4) uint32 array of ``xp``."""
+    offsets = xp.arange(count, dtype=np.uint64)
     return philox4x32(_counter_words(counter, offsets), _key_words(key))
 
 
-def philox_words(key: int, counter: int, count: int) -> np.ndarray:
+def philox_words(key: int, counter: int, count: int, xp: Any = np) -> np.ndarray:
     """The first ``count`` 32-bit words of the stream at (key, counter), as TF's SingleSampleAdapter reads them."""
-    return philox_blocks(key, counter, -(-count // 4)).reshape(-1)[:count]
+    return philox_blocks(key, counter, -(-count // 4), xp).reshape(-1)[:count]
 
 
 def key_counter_from_seed(seed: Sequence[int] | np.ndarray) -> tuple[int, int]:
@@ -164,10 +177,27 @@ def _logf_tables() -> tuple[np.ndarray, np.ndarray, tuple[float, ...]]:
     return invc, logc, consts
 
 
+_device_tables: dict[tuple[int, Any, int], Any] = {}
+
+
+def _table(table: np.ndarray, xp: Any) -> Any:
+    """A constant lookup table on the current device of ``xp``: copied there once per card, then reused."""
+    if xp is np:
+        return table
+    key = (id(table), xp, xp.cuda.get_device_id())
+    found = _device_tables.get(key)
+    if found is None:
+        found = _device_tables[key] = xp.asarray(table)
+    return found
+
+
 def glibc_logf(x: np.ndarray) -> np.ndarray:
     """glibc's ``logf`` for positive normal float32 inputs (TF's float32 Box-Muller only needs [1e-7, 1))."""
     invc_table, logc_table, (ln2, a0, a1, a2) = _logf_tables()
-    ix = np.asarray(x, dtype=np.float32).view(np.uint32)
+    x = x.astype(np.float32, copy=False) if hasattr(x, "astype") else np.asarray(x, dtype=np.float32)
+    xp = _xp(x)
+    invc_table, logc_table = _table(invc_table, xp), _table(logc_table, xp)
+    ix = x.view(np.uint32)
     t = ix - np.uint32(0x3F330000)  # wraps modulo 2**32, as in C
     i = (t >> np.uint32(19)) & np.uint32(15)
     k = t.view(np.int32) >> np.int32(23)
@@ -194,16 +224,17 @@ def _sincosf_consts() -> tuple[float, ...]:
 def glibc_sincosf(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """glibc's ``sincosf`` for float32 inputs in [0, 120) (TF's Box-Muller angles lie in [0, 2*pi))."""
     hpi_inv, hpi, c0, c1, c2, c3, c4, s1, s2, s3 = _sincosf_consts()
-    y = np.asarray(y, dtype=np.float32)
+    y = y.astype(np.float32, copy=False) if hasattr(y, "astype") else np.asarray(y, dtype=np.float32)
+    xp = _xp(y)
     top = (y.view(np.uint32) >> np.uint32(20)) & np.uint32(0x7FF)
     x = y.astype(np.float64)
     near_zero = top < 0x3F4  # below pi/4: no range reduction
     n = ((x * hpi_inv).astype(np.int32) + np.int32(0x800000)) >> np.int32(24)
-    n = np.where(near_zero, np.int32(0), n)
-    x = np.where(near_zero, x, x - n.astype(np.float64) * hpi)
-    sign = np.where((n & 3 == 1) | (n & 3 == 2), -1.0, 1.0)
+    n = xp.where(near_zero, 0, n)
+    x = xp.where(near_zero, x, x - n.astype(np.float64) * hpi)
+    sign = xp.where((n & 3 == 1) | (n & 3 == 2), -1.0, 1.0)
     # glibc's second table negates the cosine coefficients for quadrants 2 and 3.
-    csign = np.where(n & 2 != 0, -1.0, 1.0)
+    csign = xp.where(n & 2 != 0, -1.0, 1.0)
     xs = x * sign
     x2 = x * x
     x3 = x2 * xs
@@ -215,16 +246,33 @@ def glibc_sincosf(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     sin_poly = sin_poly.astype(np.float32)
     cos_poly = cos_poly.astype(np.float32)
     odd = (n & 1) == 1
-    sin_out = np.where(odd, cos_poly, sin_poly)
-    cos_out = np.where(odd, sin_poly, cos_poly)
+    sin_out = xp.where(odd, cos_poly, sin_poly)
+    cos_out = xp.where(odd, sin_poly, cos_poly)
     tiny = top < 0x398  # below 2**-12: sin y = y, cos y = 1
-    return np.where(tiny, y, sin_out), np.where(tiny, np.float32(1), cos_out)
+    return xp.where(tiny, y, sin_out), xp.where(tiny, xp.ones((), dtype=np.float32), cos_out)
 
 
 # libm's double log/sin/cos: CPython's math module calls them directly, NumPy's SIMD versions differ.
 _libm_log = np.frompyfunc(math.log, 1, 1)
 _libm_sin = np.frompyfunc(math.sin, 1, 1)
 _libm_cos = np.frompyfunc(math.cos, 1, 1)
+
+
+def libm_log_sin_cos(u: Any, v: Any) -> tuple[Any, Any, Any]:
+    """glibc's double ``log(u)``, ``sin(v)``, ``cos(v)``, as arrays of ``u``'s device.
+
+    TF's CPU kernel calls libm, whose results no array library reproduces bit for bit (NumPy's SIMD
+    loops and CUDA's differ in the last bit), so this runs on the host, element by element: on a GPU it
+    is a declared host step, one device->host copy of the uniforms and one host->device copy back (the
+    float64 normals are the only Philox path that leaves the device)."""
+    xp = _xp(u)
+    host = xp is np
+    hu, hv = (u, v) if host else to_numpy(xp.stack([u, v]))  # one copy to the host for both
+    out = [f(a).astype(np.float64) for f, a in ((_libm_log, hu), (_libm_sin, hv), (_libm_cos, hv))]
+    if host:
+        return out[0], out[1], out[2]
+    both = xp.asarray(np.stack(out))  # one copy back to the device for the three results
+    return both[0], both[1], both[2]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -252,7 +300,7 @@ def uniform_from_words(w: np.ndarray, dtype: np.dtype) -> np.ndarray:
     if dtype == _F16:
         return ((w & np.uint32(0x3FF)).astype(np.float32) * np.float32(2.0**-10)).astype(np.float16)
     if dtype == _BF16:
-        return ((w & np.uint32(0x7F)).astype(np.float32) * np.float32(2.0**-7)).astype(_BF16)
+        return ((w & np.uint32(0x7F)).astype(np.float32) * np.float32(2.0**-7)).astype(dtype)
     raise ValueError(f"uniform floats need float16, bfloat16, float32 or float64, got {dtype}")
 
 
@@ -280,31 +328,35 @@ def uniform_int_from_words(w: np.ndarray, dtype: np.dtype, minval: int, maxval: 
 
 def box_muller_float32(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """TF's ``BoxMullerFloat``: two float32 normals (sine one, cosine one) per pair of words."""
-    u = np.maximum(words_to_float32(a), np.float32(1e-7))
+    xp = _xp(a)
+    u = xp.maximum(words_to_float32(a), np.float32(1e-7))
     # 2.0f * M_PI is a double, so the angle is rounded to float32 only once.
     v = (2.0 * math.pi * words_to_float32(b).astype(np.float64)).astype(np.float32)
-    r = np.sqrt(np.float32(-2.0) * glibc_logf(u))
+    r = xp.sqrt(np.float32(-2.0) * glibc_logf(u))
     sin_v, cos_v = glibc_sincosf(v)
     return sin_v * r, cos_v * r
 
 
 def box_muller_float64(a: np.ndarray, b: np.ndarray, c: np.ndarray, d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """TF's ``BoxMullerDouble``: two float64 normals (sine one, cosine one) per four words."""
-    u = np.maximum(words_to_float64(a, b), 1e-7)
+    xp = _xp(a)
+    u = xp.maximum(words_to_float64(a, b), 1e-7)
     v = 2.0 * math.pi * words_to_float64(c, d)
-    r = np.sqrt(-2.0 * _libm_log(u).astype(np.float64))
-    return _libm_sin(v).astype(np.float64) * r, _libm_cos(v).astype(np.float64) * r
+    log_u, sin_v, cos_v = libm_log_sin_cos(u, v)
+    r = xp.sqrt(-2.0 * log_u)
+    return sin_v * r, cos_v * r
 
 
 def normal_from_words(w: np.ndarray, dtype: np.dtype) -> np.ndarray:
     """Standard normals from whole blocks: 4 per block below 64 bits, 2 per block for float64."""
+    xp = _xp(w)
     if dtype == _F64:
         s, c = box_muller_float64(w[0::4], w[1::4], w[2::4], w[3::4])
-        return np.stack([s, c], axis=-1).reshape(-1)
+        return xp.stack([s, c], axis=-1).reshape(-1)
     if dtype not in (_F32, _F16, _BF16):
         raise ValueError(f"normals need float16, bfloat16, float32 or float64, got {dtype}")
     s, c = box_muller_float32(w[0::2], w[1::2])
-    return np.stack([s, c], axis=-1).reshape(-1).astype(dtype)
+    return xp.stack([s, c], axis=-1).reshape(-1).astype(dtype)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -316,31 +368,32 @@ def _group_size(dtype: np.dtype) -> int:
     return 2 if dtype.itemsize == 8 else 4
 
 
-def _fill(shape: Any, dtype: np.dtype, key: int, counter: int, convert: Any) -> np.ndarray:
+def _fill(shape: Any, dtype: np.dtype, key: int, counter: int, convert: Any, xp: Any) -> np.ndarray:
     # Output group j uses exactly the block at C + j; a partial last group is computed and cut.
     dims, n = num_elements(shape)
     blocks = -(-n // _group_size(dtype))
-    words = philox_blocks(key, counter, blocks).reshape(-1)
+    words = philox_blocks(key, counter, blocks, xp).reshape(-1)
     return convert(words)[:n].reshape(dims)
 
 
-def philox_uniform(shape: Any, key: int, counter: int, dtype: Any = np.float32) -> np.ndarray:
-    """``StatelessRandomUniformV2``: uniform [0, 1) floats at (key, counter)."""
+def philox_uniform(shape: Any, key: int, counter: int, dtype: Any = np.float32, xp: Any = np) -> np.ndarray:
+    """``StatelessRandomUniformV2``: uniform [0, 1) floats at (key, counter), an array of ``xp``."""
     dtype = as_numpy_dtype(dtype)
     if dtype not in FLOAT_DTYPES:
         raise ValueError(f"uniform floats need float16, bfloat16, float32 or float64, got {dtype}")
-    return _fill(shape, dtype, key, counter, lambda w: uniform_from_words(w, dtype))
+    return _fill(shape, dtype, key, counter, lambda w: uniform_from_words(w, dtype), xp)
 
 
-def philox_uniform_full_int(shape: Any, key: int, counter: int, dtype: Any = np.uint64) -> np.ndarray:
+def philox_uniform_full_int(shape: Any, key: int, counter: int, dtype: Any = np.uint64, xp: Any = np) -> np.ndarray:
     """``StatelessRandomUniformFullIntV2``: integers over the dtype's whole range."""
     dtype = as_numpy_dtype(dtype)
     if dtype not in FULL_INT_DTYPES:
         raise ValueError(f"full-range integers need int32, int64, uint32 or uint64, got {dtype}")
-    return _fill(shape, dtype, key, counter, lambda w: full_int_from_words(w, dtype))
+    return _fill(shape, dtype, key, counter, lambda w: full_int_from_words(w, dtype), xp)
 
 
-def philox_uniform_int(shape: Any, key: int, counter: int, minval: Any, maxval: Any, dtype: Any = np.int32) -> np.ndarray:
+def philox_uniform_int(shape: Any, key: int, counter: int, minval: Any, maxval: Any, dtype: Any = np.int32,
+                       xp: Any = np) -> np.ndarray:
     """``StatelessRandomUniformIntV2`` (and ``RandomUniformInt``): integers in [minval, maxval).
 
     Raises ValueError when the bounds are not scalars, or when minval >= maxval and the output is not empty.
@@ -349,8 +402,8 @@ def philox_uniform_int(shape: Any, key: int, counter: int, minval: Any, maxval: 
     dims, n = num_elements(shape)
     lo, hi = check_int_bounds(minval, maxval, dtype, n)
     if n == 0:
-        return np.zeros(dims, dtype=dtype)
-    return _fill(dims, dtype, key, counter, lambda w: uniform_int_from_words(w, dtype, lo, hi))
+        return xp.zeros(dims, dtype=dtype)
+    return _fill(dims, dtype, key, counter, lambda w: uniform_int_from_words(w, dtype, lo, hi), xp)
 
 
 def check_int_bounds(minval: Any, maxval: Any, dtype: Any, n: int) -> tuple[int, int]:
@@ -369,15 +422,16 @@ def check_int_bounds(minval: Any, maxval: Any, dtype: Any, n: int) -> tuple[int,
     return lo, hi
 
 
-def philox_normal(shape: Any, key: int, counter: int, dtype: Any = np.float32) -> np.ndarray:
+def philox_normal(shape: Any, key: int, counter: int, dtype: Any = np.float32, xp: Any = np) -> np.ndarray:
     """``StatelessRandomNormalV2``: standard normals at (key, counter)."""
     dtype = as_numpy_dtype(dtype)
     if dtype not in FLOAT_DTYPES:
         raise ValueError(f"normals need float16, bfloat16, float32 or float64, got {dtype}")
-    return _fill(shape, dtype, key, counter, lambda w: normal_from_words(w, dtype))
+    return _fill(shape, dtype, key, counter, lambda w: normal_from_words(w, dtype), xp)
 
 
-def philox_truncated_normal(shape: Any, key: int, counter: int, dtype: Any = np.float32) -> np.ndarray:
+def philox_truncated_normal(shape: Any, key: int, counter: int, dtype: Any = np.float32,
+                            xp: Any = np) -> np.ndarray:
     """``StatelessTruncatedNormalV2``: standard normals with |x| < 2, by rejection.
 
     Group j (4 values, or 2 for float64) reads its own stream starting at C + j*256 (C + j*128 for
@@ -391,24 +445,24 @@ def philox_truncated_normal(shape: Any, key: int, counter: int, dtype: Any = np.
     stride = group * 256 // 4
     groups = -(-n // group)
     work = np.float64 if dtype == _F64 else np.float32
-    out = np.zeros((groups, group), dtype=work)
-    filled = np.zeros(groups, dtype=np.int64)
-    rows = np.arange(groups, dtype=np.int64)  # groups still short of values
+    out = xp.zeros((groups, group), dtype=work)
+    filled = xp.zeros(groups, dtype=np.int64)
+    rows = xp.arange(groups, dtype=np.int64)  # groups still short of values
     start, chunk = 0, 2  # two blocks fill a group about 99% of the time; stragglers take more
     while rows.size:
-        offsets = (rows[:, None] * stride + np.arange(start, start + chunk)).astype(np.uint64)
+        offsets = (rows[:, None] * stride + xp.arange(start, start + chunk)).astype(np.uint64)
         w = philox4x32(_counter_words(counter, offsets), _key_words(key))  # (rows, chunk, 4)
         if dtype == _F64:
-            cand = np.stack(box_muller_float64(w[..., 0], w[..., 1], w[..., 2], w[..., 3]), axis=-1)
+            cand = xp.stack(box_muller_float64(w[..., 0], w[..., 1], w[..., 2], w[..., 3]), axis=-1)
         else:
             sin_out, cos_out = box_muller_float32(w[..., 0::2], w[..., 1::2])
-            cand = np.stack([sin_out, cos_out], axis=-1)
+            cand = xp.stack([sin_out, cos_out], axis=-1)
         cand = cand.reshape(rows.size, -1)  # stream order: sine, cosine, sine, cosine, ...
-        accepted = np.abs(cand) < 2.0
-        slot = np.cumsum(accepted, axis=1) - 1 + filled[rows][:, None]
-        r_idx, c_idx = np.nonzero(accepted & (slot < group))
+        accepted = xp.abs(cand) < 2.0
+        slot = xp.cumsum(accepted, axis=1) - 1 + filled[rows][:, None]
+        r_idx, c_idx = xp.nonzero(accepted & (slot < group))
         out[rows[r_idx], slot[r_idx, c_idx]] = cand[r_idx, c_idx]
-        filled[rows] = np.minimum(slot[:, -1] + 1, group)
+        filled[rows] = xp.minimum(slot[:, -1] + 1, group)
         rows = rows[filled[rows] < group]
         start += chunk
     return out.reshape(-1)[:n].astype(dtype).reshape(dims)

@@ -25,10 +25,11 @@ from typing import Any
 
 import numpy as np
 
+from ..backends import array_module
 from . import _philox as ph
 
-_M32 = 0xFFFFFFFF
-_M64 = 0xFFFFFFFFFFFFFFFF
+_M32 = M32 = 0xFFFFFFFF
+_M64 = M64 = 0xFFFFFFFFFFFFFFFF
 _M128 = (1 << 128) - 1
 STATE_SIZE = 3  # Philox: two counter words and one key word, all int64
 MAXINT32 = 2**31 - 1
@@ -200,27 +201,38 @@ def generator_split(state: np.ndarray, count: int = 1) -> tuple[list[np.ndarray]
 # ---------------------------------------------------------------------------------------------
 
 
-def shuffle_words_needed(value: np.ndarray) -> int:
-    """How many 32-bit words TF's shuffle draws: dim0 - 1, or none when there is nothing to shuffle."""
-    value = np.asarray(value)
-    if value.ndim == 0:
+def shuffle_words_needed(value: Any) -> int:
+    """How many 32-bit words TF's shuffle draws: dim0 - 1, or none when there is nothing to shuffle.
+
+    ``value`` is an array of any device, or its shape: only the shape is read."""
+    shape = value if isinstance(value, tuple) else (value.shape if hasattr(value, "shape") else np.shape(value))
+    if not shape:
         raise ValueError("input must be at least 1-D, got a scalar")
-    return 0 if value.size <= 1 or value.shape[0] <= 1 else value.shape[0] - 1
+    return 0 if math.prod(shape) <= 1 or shape[0] <= 1 else shape[0] - 1
+
+
+def shuffle_permutation(shape: tuple, key: int, counter: int) -> np.ndarray | None:
+    """The row order of TF's ``RandomShuffle`` for a value of ``shape`` (None: nothing moves), on the host.
+
+    Fisher-Yates along axis 0, swapping i with i + word_i % (n - i): each swap depends on the previous ones,
+    so it is sequential host work; it needs only the seeds and the first dimension, never the value."""
+    words = shuffle_words_needed(tuple(shape))
+    if not words:
+        return None
+    n = shape[0]
+    draws = ph.philox_words(key, counter, words).astype(np.int64) % np.arange(n, 1, -1, dtype=np.int64)
+    perm = list(range(n))
+    for i, step in enumerate(draws.tolist()):
+        j = i + step
+        perm[i], perm[j] = perm[j], perm[i]
+    return np.array(perm)
 
 
 def philox_shuffle(value: Any, key: int, counter: int) -> np.ndarray:
-    """TF's ``RandomShuffle`` kernel body: Fisher-Yates along axis 0, swapping i with i + word_i % (n - i)."""
+    """TF's ``RandomShuffle`` kernel body on a host value (see ``shuffle_permutation``)."""
     value = np.asarray(value)
-    words = shuffle_words_needed(value)
-    if not words:
-        return value.copy()
-    n = value.shape[0]
-    draws = ph.philox_words(key, counter, words).astype(np.int64) % np.arange(n, 1, -1, dtype=np.int64)
-    perm = list(range(n))
-    for i, step in enumerate(draws.tolist()):  # each swap depends on the previous ones
-        j = i + step
-        perm[i], perm[j] = perm[j], perm[i]
-    return value[np.array(perm)]
+    perm = shuffle_permutation(value.shape, key, counter)
+    return value.copy() if perm is None else value[perm]
 
 
 def categorical_blocks_reserved(batch: int, num_samples: int) -> int:
@@ -279,8 +291,15 @@ def philox_categorical(logits: Any, num_samples: int, key: int, counter: int, dt
     range starting at row r reads its own stream from block r * (num_samples + 3) // 4, so the output
     depends on the split; we replay TF's split. TF's ``exp`` is Eigen's vectorised one, which may
     differ from libm's in the last bit, so a draw landing exactly on a CDF step could differ.
+
+    ``logits`` of a device are sampled there, with no host transfer: the draws come from the Philox kernel on
+    the device, and ``exp`` and the running sum are the device's (CUDA's ``exp`` and CuPy's parallel
+    ``cumsum`` may round differently from libm and TF's sequential loop in the last bit: again only a draw
+    within an ulp of a CDF step could differ).
     """
-    logits = np.asarray(logits)
+    if not hasattr(logits, "ndim"):
+        logits = np.asarray(logits)
+    xp = array_module(logits)
     if logits.ndim != 2:
         raise ValueError(f"logits should be a matrix, got shape {list(logits.shape)}")
     num_samples = int(num_samples)
@@ -289,26 +308,31 @@ def philox_categorical(logits: Any, num_samples: int, key: int, counter: int, dt
     batch, classes = logits.shape
     if classes <= 0:
         raise ValueError(f"num_classes should be positive, got {classes}")
-    out = np.zeros((batch, num_samples), dtype=ph.as_numpy_dtype(dtype))
+    out = xp.zeros((batch, num_samples), dtype=ph.as_numpy_dtype(dtype))
     if out.size == 0:
         return out
     cost = int(50 * (num_samples * math.log(classes) / math.log(2) + classes))
     threads = intra_op_threads() if num_threads is None else num_threads
-    draws = np.empty((batch, num_samples))
+    draws = xp.empty((batch, num_samples))
     for first, last in shard_ranges(batch, cost, threads):
         start = philox_skip(counter, first * (num_samples + 3) // 4)
-        w = ph.philox_words(key, start, (last - first) * num_samples * 2)
+        w = ph.philox_words(key, start, (last - first) * num_samples * 2, xp)
         draws[first:last] = ph.words_to_float64(w[0::2], w[1::2]).reshape(last - first, num_samples)
-    exp = np.frompyfunc(math.exp, 1, 1)
+    wide = logits.astype(np.float64)
+    finite = xp.isfinite(wide)
+    # With no finite logit the total stays 0 and every draw lands past the end, whatever the max.
+    row_max = xp.max(xp.where(finite, wide, -math.inf), axis=1, keepdims=True)
+    row_max = xp.where(xp.isfinite(row_max), row_max, 0.0)
+    shifted = wide - row_max
+    terms = _libm_exp(shifted).astype(np.float64) if xp is np else xp.exp(shifted)
+    cdf = xp.cumsum(xp.where(finite, terms, 0.0), axis=1)  # on the CPU sequential, left to right, as TF's loop
+    targets = draws * cdf[:, -1:]
     for b in range(batch):
-        row = logits[b]
-        finite = np.isfinite(row.astype(np.float64))
-        # With no finite logit the total stays 0 and every draw lands past the end, whatever the max.
-        row_max = float(row[finite].max()) if finite.any() else 0.0
-        terms = exp(row.astype(np.float64) - row_max).astype(np.float64)
-        cdf = np.cumsum(np.where(finite, terms, 0.0))  # sequential, left to right, as TF's loop
-        out[b] = np.searchsorted(cdf, draws[b] * cdf[-1], side="right")
+        out[b] = xp.searchsorted(cdf[b], targets[b], side="right")
     return out
+
+
+_libm_exp = np.frompyfunc(math.exp, 1, 1)  # CPython's math calls libm, as TF's CPU kernel
 
 
 def _numpy_rng(key: int, counter: int) -> np.random.Generator:

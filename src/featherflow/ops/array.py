@@ -19,8 +19,8 @@ from .. import dtypes as _dtypes
 from ..errors import InvalidArgumentError
 from ..shape import TensorShape
 from ..tensor import Tensor, convert_to_tensor, dtype_mismatch, to_array, type_string
-from .convert import check_dtype, shape_text, tensor
-from .registry import register
+from .convert import shape_text, tensor
+from .registry import OPS, register
 
 INDEX_TYPES = frozenset({_dtypes.int32, _dtypes.int64})
 
@@ -34,17 +34,34 @@ def op_error(op: str, message: str, name: str | None = None, node: str = "",
     return cls(None, None, text if name is None else f"{text} name: {name}")
 
 
-def int_values(value: Any, op: str, attr: str, allowed: frozenset = INDEX_TYPES) -> np.ndarray:
+def int_values(value: Any, op: str, attr: str) -> np.ndarray:
     """An integer argument given as a tensor (shape, perm, multiples, ...) as a host int64 array, with TF's error
-    for other dtypes."""
+    for a dtype the type attr ``attr`` of ``op`` (which takes this argument as an input) does not take."""
     if type(value) in (list, tuple) and all(type(v) is int for v in value):
         return np.array(value, dtype=np.int64).reshape(len(value))
     if isinstance(value, TensorShape):
         value = [-1 if d is None else d for d in value.as_list()]
-    t = tensor(value)
-    if t._dtype not in allowed:
-        check_dtype(op, t, allowed, attr=attr)
+    t = host_tensor(value)
+    if t._dtype not in INDEX_TYPES:
+        OPS[op].check_attr(attr, t._dtype)
     return np.asarray(t._numpy()).astype(np.int64, copy=False)
+
+
+def host_tensor(value: Any, dtype: Any = None) -> Tensor:
+    """An argument that TF keeps in host memory (a shape, a perm, paddings, a count) as a Tensor: Python and
+    NumPy values are converted on the CPU, so that reading them back costs no round trip through a GPU; a
+    Tensor stays where it is (reading it from a GPU is an explicit transfer)."""
+    if type(value) is Tensor or hasattr(value, "__tf_tensor__"):
+        return tensor(value, dtype)
+    scope = _device._scope
+    dev = scope.device
+    if dev.xp is np:
+        return tensor(value, dtype)
+    scope.device = _device.CPU
+    try:
+        return tensor(value, dtype)
+    finally:
+        scope.device = dev
 
 
 def scalar_int(value: Any, op: str, attr: str = "Tidx") -> int:
@@ -190,6 +207,11 @@ def stop_gradient_op(xp: Any, x: Any) -> Any:
     return x
 
 
+# TF's ``tf.stop_gradient`` (and its own uses, e.g. logsumexp's shift) run the op under ``stop_recording``: its
+# output is on no tape, so a gradient for it is None even on a tape that watched its input
+stop_gradient_op.recorded = False
+
+
 @register("EnsureShape")
 def ensure_shape_op(xp: Any, x: Any) -> Any:
     return x
@@ -246,19 +268,25 @@ def ensure_shape(x: Any, shape: Any, name: str | None = None) -> Tensor:
 # --- shape, size, rank -----------------------------------------------------------------------------
 
 
+# The shape is host metadata: written into a device array by fills (kernels), not uploaded (a copy).
 @register("Shape", differentiable=False)
 def shape_op(xp: Any, x: Any, out_type: Any = np.int32) -> Any:
-    return xp.asarray(np.array(x.shape, dtype=out_type))
+    if xp is np:
+        return np.array(x.shape, dtype=out_type)
+    out = xp.empty((x.ndim,), dtype=out_type)
+    for i, d in enumerate(x.shape):
+        out[i] = d
+    return out
 
 
 @register("Size", differentiable=False)
 def size_op(xp: Any, x: Any, out_type: Any = np.int32) -> Any:
-    return xp.asarray(np.array(x.size, dtype=out_type))
+    return xp.full((), x.size, dtype=out_type)
 
 
 @register("Rank", differentiable=False)
 def rank_op(xp: Any, x: Any) -> Any:
-    return xp.asarray(np.array(x.ndim, dtype=np.int32))
+    return xp.full((), x.ndim, dtype=np.int32)
 
 
 def shape(input: Any, out_type: Any = None, name: str | None = None) -> Tensor:
@@ -329,6 +357,8 @@ def squeeze(input: Any, axis: Any = None, name: str | None = None) -> Tensor:
     if axis is None:
         axes = tuple(i for i, d in enumerate(shp) if d == 1)
     else:
+        if isinstance(axis, Tensor) or hasattr(axis, "__tf_tensor__"):  # TF's squeeze_dims is a list attr
+            raise TypeError(f"Expected list for 'axis' argument to 'squeeze' Op, not {axis!r}.")
         given = [axis] if isinstance(axis, int) else int_values(axis, "Squeeze", "squeeze_dims").reshape(-1).tolist()
         if not given:  # an empty list squeezes every size-1 dimension, as None does
             return squeeze(x)
@@ -508,7 +538,7 @@ def unstack(value: Any, num: int | None = None, axis: int = 0, name: str = "unst
 # --- concat and split (the ops; the public functions are in array_join) ---------------------------
 
 
-@register("ConcatV2")
+@register("ConcatV2", inputs=("T*",))
 def concat_op(xp: Any, *xs: Any, axis: int) -> Any:
     return xp.concatenate(xs, axis=axis)
 
@@ -531,7 +561,7 @@ def _split_grad(gs: tuple, ans: tuple, x: Tensor, sizes: tuple, axis: int) -> An
 
 
 # TF runs tf.split(x, 3) as Split and tf.split(x, [1, 2]) as SplitV: one rule, two names.
-split_op = register("Split", n_outputs=0)(_split)
+split_op = register("Split", n_outputs=0, inputs=("T",))(_split)
 split_v_op = register("SplitV", n_outputs=0)(_split)
 split_op.gradient(_split_grad)
 split_v_op.gradient(_split_grad)
@@ -540,7 +570,7 @@ split_v_op.gradient(_split_grad)
 # --- fill: the op the tape seeds gradients with (tf.fill and friends are in array_create) ---------
 
 
-@register("Fill")
+@register("Fill", inputs=("T",))
 def fill_op(xp: Any, *value: Any, shape: tuple, dtype: Any = None, **const: Any) -> Any:
     # tf.fill passes its value as an input (it has a gradient); the tape's seeds pass a constant ``value=``
     if value:
@@ -550,6 +580,6 @@ def fill_op(xp: Any, *value: Any, shape: tuple, dtype: Any = None, **const: Any)
 
 @fill_op.gradient
 def _(g: Tensor, ans: Tensor, *value: Tensor, shape: tuple, dtype: Any = None, **const: Any) -> Any:
-    from .reduce import sum_op
+    from .registry import OPS  # Sum, by name: reduce imports this module
 
-    return (sum_op(g, axis=None, keepdims=False),) if value else ()
+    return (OPS["Sum"](g, axis=None, keepdims=False),) if value else ()

@@ -17,9 +17,9 @@ from .. import dtypes as _dtypes
 from ..errors import InvalidArgumentError, UnimplementedError
 from ..shape import TensorShape
 from ..tensor import Tensor, convert_to_tensor, dtype_mismatch, type_string
-from .array import broadcast_to_op, expand_dims_op, fill_op, int_values, op_error, reshape_op
-from .convert import check_dtype, shape_text, tensor
-from .registry import register
+from .array import broadcast_to_op, expand_dims_op, fill_op, host_tensor, int_values, op_error, reshape_op
+from .convert import shape_text, tensor
+from .registry import ANY, register
 
 # --- cast, bitcast ---------------------------------------------------------------------------------
 
@@ -46,7 +46,7 @@ _BITCAST_TYPES = frozenset(_dtypes.as_dtype(n) for n in (
     "int16", "complex64", "complex128"))
 
 
-@register("Bitcast", differentiable=False)
+@register("Bitcast")
 def bitcast_op(xp: Any, x: Any, dtype: Any) -> Any:
     out_size, in_size = np.dtype(dtype).itemsize, x.dtype.itemsize
     x = x if x.flags.c_contiguous else x.copy()  # (ascontiguousarray would make a 0-d array 1-d)
@@ -162,15 +162,13 @@ def ones_like(input: Any, dtype: Any = None, name: str | None = None, layout: An
     x = tensor(input)
     if dtype is not None and _dtypes.as_dtype(dtype) is not x._dtype:
         return _constant(x._value.shape, dtype, True)
-    if x._dtype is _dtypes.string:
-        check_dtype("OnesLike", x, frozenset(d for d in _BITCAST_TYPES) | {_dtypes.bool})
     return ones_like_op(x)
 
 
 # --- eye -------------------------------------------------------------------------------------------
 
 
-@register("Eye", differentiable=False)
+@register("Eye", differentiable=False, dtypes=ANY)  # no inputs: its dtype is an attr
 def eye_op(xp: Any, rows: int, cols: int, batch: tuple, dtype: Any) -> Any:
     return xp.broadcast_to(xp.eye(rows, cols, dtype=dtype), batch + (rows, cols)).copy()
 
@@ -199,14 +197,14 @@ def eye(num_rows: Any, num_columns: Any = None, batch_shape: Any = None, dtype: 
 # --- range, linspace -------------------------------------------------------------------------------
 
 _RANGE_ORDER = [_dtypes.int32, _dtypes.int64, _dtypes.float16, _dtypes.bfloat16, _dtypes.float32, _dtypes.float64]
-_RANGE_TYPES = frozenset(_dtypes.as_dtype(n) for n in (
-    "bfloat16", "float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint16", "uint32", "uint64"))
 
 
+# TF keeps Range's inputs in host memory (its output's length depends on them): here they are host scalars of
+# the output dtype, passed as attrs, so that no device holds them and the forward runs without a transfer.
 @register("Range", differentiable=False)
 def range_op(xp: Any, start: Any, limit: Any, delta: Any) -> Any:
     dtype = start.dtype
-    s, lim, d = (dtype.type(v.item()) for v in (start, limit, delta))  # host scalars (also from a GPU)
+    s, lim, d = start, limit, delta
     if dtype.kind in "iu":
         n = (abs(int(lim) - int(s)) + abs(int(d)) - 1) // abs(int(d))
     else:
@@ -214,7 +212,7 @@ def range_op(xp: Any, start: Any, limit: Any, delta: Any) -> Any:
     if n <= 0:
         return xp.zeros((0,), dtype=dtype)
     # TF computes start + i * delta in the output type (rounding after each step)
-    return xp.asarray(np.arange(n).astype(dtype) * d + s)
+    return xp.arange(n).astype(dtype) * d + s
 
 
 def _fmt(v: Any) -> str:
@@ -233,31 +231,22 @@ def range_(start: Any, limit: Any = None, delta: Any = 1, dtype: Any = None, nam
     if limit is None:
         start, limit = 0, start
     dt = None if dtype is None else _dtypes.as_dtype(dtype)
-    args = [v if isinstance(v, Tensor) or hasattr(v, "__tf_tensor__") else convert_to_tensor(v, dtype=dt)
+    args = [host_tensor(v, dt if not (isinstance(v, Tensor) or hasattr(v, "__tf_tensor__")) else None)
             for v in (start, limit, delta)]
-    args = [tensor(a) for a in args]
     if dt is None:
         if any(a._dtype not in _RANGE_ORDER for a in args):
             raise AssertionError()  # TF asserts the inferred dtypes are in its hierarchy
         dt = max((a._dtype for a in args), key=_RANGE_ORDER.index)
-    if dt not in _RANGE_TYPES:
-        check_dtype("Range", args[0] if args[0]._dtype is dt else tensor(np.zeros((), dt._np)), _RANGE_TYPES,
-                    attr="Tidx")
-    if dt not in _RANGE_ORDER:  # in the op's type list, without a CPU kernel
-        from .sort import no_kernel
-
-        raise no_kernel("Range", {"Tidx": dt})
-    from .math import cast_op
-
-    s, lim, d = (a if a._dtype is dt else cast_op(a, dtype=dt._np) for a in args)
-    sv, lv, dv = (np.asarray(t._numpy()) for t in (s, lim, d))
+    range_op.check_attr("Tidx", dt)  # (TF's start, limit and delta are inputs)
+    # the bounds on the host, in the output dtype (TF casts them first); a tensor on a GPU is read explicitly
+    sv, lv, dv = (np.asarray(a._numpy()).astype(dt._np) for a in args)
     if dv == 0:
         raise op_error("Range", f"Requires delta != 0: {_fmt(dv)}", name="")
     if dv > 0 and sv > lv:
         raise op_error("Range", f"Requires start <= limit when delta > 0: {_fmt(sv)}/{_fmt(lv)}", name="")
     if dv < 0 and sv < lv:
         raise op_error("Range", f"Requires start >= limit when delta < 0: {_fmt(sv)}/{_fmt(lv)}", name="")
-    return range_op(s, lim, d)
+    return range_op(start=sv[()], limit=lv[()], delta=dv[()])
 
 
 def linspace(start: Any, stop: Any, num: Any, name: str | None = None, axis: int = 0) -> Tensor:
@@ -275,7 +264,7 @@ def linspace(start: Any, stop: Any, num: Any, name: str | None = None, axis: int
 
     lo = tensor(start)
     hi = tensor(stop) if isinstance(stop, Tensor) else convert_to_tensor(stop, dtype=lo._dtype)
-    n_t = tensor(num)
+    n_t = host_tensor(num)
     if not n_t._dtype.is_integer:
         raise TypeError(f"Argument `tensor` (name: num) must be of type integer. Received `tensor` = {n_t._numpy()} "
                         f"of dtype: {n_t._dtype!s}")
@@ -293,11 +282,11 @@ def linspace(start: Any, stop: Any, num: Any, name: str | None = None, axis: int
     a = axis + nd if axis < 0 else axis
     steps = max(n - 1, 1)
     # TF's own sequence of ops, so that the values round identically: start + delta * k, with exact endpoints
-    delta = truediv(subtract(hi, lo), cast_op(tensor(steps), dtype=lo._dtype._np))
+    delta = truediv(subtract(hi, lo), fill_op(shape=(), value=steps, dtype=lo._dtype._np))
     lo, hi = (t if t._dtype is delta._dtype else cast_op(t, dtype=delta._dtype._np) for t in (lo, hi))
     if n < 0:
         raise op_error("Range", f"Requires start <= limit when delta > 0: 1/{n if n < -1 else -1}", name="")
-    k = range_op(tensor(np.int64(1)), tensor(np.int64(steps)), tensor(np.int64(1)))
+    k = range_op(start=np.int64(1), limit=np.int64(steps), delta=np.int64(1))
     k_shape = tuple(max(n - 2, 0) if i == a else 1 for i in range(nd))
     middle = add(lo, multiply(delta, reshape_op(cast_op(k, dtype=delta._dtype._np), shape=k_shape)))
     joined = concat([lo, middle, hi], a)
@@ -307,10 +296,9 @@ def linspace(start: Any, stop: Any, num: Any, name: str | None = None, axis: int
 
 # --- one_hot ---------------------------------------------------------------------------------------
 
-_ONE_HOT_INDEX_TYPES = frozenset({_dtypes.uint8, _dtypes.int8, _dtypes.int32, _dtypes.int64})
 
 
-@register("OneHot", differentiable=False)
+@register("OneHot", differentiable=False, inputs=("TI", "T", "T"))
 def one_hot_op(xp: Any, indices: Any, on: Any, off: Any, depth: int, axis: int) -> Any:
     hot = indices[..., None] == xp.arange(depth, dtype=np.int64)
     out = xp.where(hot, on, off)
@@ -338,14 +326,18 @@ def one_hot(indices: Any, depth: Any, on_value: Any = None, off_value: Any = Non
             dt = on._dtype if on is not None else off._dtype
     elif dt is None:
         dt = _dtypes.float32
+    if (dt.is_floating or dt.is_integer or dt.is_complex) and not dt.is_quantized:  # filled on the device
+
+        on = fill_op(shape=(), value=1, dtype=dt._np) if on is None else on
+        off = fill_op(shape=(), value=0, dtype=dt._np) if off is None else off
     on = convert_to_tensor(1, dt) if on is None else on
     off = convert_to_tensor(0, dt) if off is None else off
     if on._dtype is not off._dtype:
         raise TypeError(f"dtype {on._dtype!s} of on_value does not match dtype {off._dtype!s} of off_value")
     i = tensor(indices)
-    if i._dtype not in _ONE_HOT_INDEX_TYPES:
-        check_dtype("OneHot", i, _ONE_HOT_INDEX_TYPES, attr="TI")
-    d = int(tensor(depth)._numpy()) if not isinstance(depth, int) else depth
+    one_hot_op.check_attr("TI", i._dtype)
+    d = int(host_tensor(depth)._numpy()) if not isinstance(depth, int) else depth
+
     a = -1 if axis is None else int(axis)
     nd = i._value.ndim
     if d < 0:
@@ -407,13 +399,14 @@ def sequence_mask(lengths: Any, maxlen: Any = None, dtype: Any = _dtypes.bool, n
     lens = tensor(lengths)
     if maxlen is None:
         top = np.max(np.asarray(lens._numpy()), initial=0) if lens._value.size else 0
-        limit = tensor(np.asarray(max(top, 0), dtype=lens._dtype._np))
+        limit = host_tensor(np.asarray(max(top, 0), dtype=lens._dtype._np))
     else:
-        limit = tensor(maxlen)
+        limit = host_tensor(maxlen)
         if limit._value.ndim:
             raise ValueError(f"Argument `maxlen` must be scalar for sequence_mask, received `maxlen` = "
                              f"{limit._numpy()} with shape '{tuple(limit._value.shape)}' instead")
-    row = range_(tensor(np.zeros((), limit._dtype._np)), limit, tensor(np.ones((), limit._dtype._np)))
+    row = range_(np.zeros((), limit._dtype._np), limit, np.ones((), limit._dtype._np))
+
     column = cast_op(expand_dims_op(lens, axis=lens._value.ndim), dtype=limit._dtype._np)
     mask = less_op(row, column)
     dt = _dtypes.as_dtype(dtype) if dtype is not None else _dtypes.bool

@@ -17,8 +17,8 @@ from ..errors import InvalidArgumentError, UnimplementedError
 from ..shape import TensorShape
 from ..tensor import Tensor, convert_to_tensor, dtype_mismatch
 from .array import (
-    INDEX_TYPES,
     concat_op,
+    host_tensor,
     identity_op,
     int_values,
     matching_tensors,
@@ -28,8 +28,8 @@ from .array import (
     split_op,
     split_v_op,
 )
-from .convert import check_dtype, shape_text, tensor
-from .registry import register
+from .convert import shape_text, tensor
+from .registry import ANY, OPS, register
 
 
 def concat(values: Any, axis: Any, name: str = "concat") -> Tensor:
@@ -83,13 +83,9 @@ def split(value: Any, num_or_size_splits: Any, axis: Any = 0, num: int | None = 
     if isinstance(num_or_size_splits, (int, np.integer)) and not isinstance(num_or_size_splits, bool):
         count = int(num_or_size_splits)
     else:
-        sizes_arr = int_values(num_or_size_splits, "SplitV", "Tlen",
-                               INDEX_TYPES | {_dtypes.int8}) if not (isinstance(num_or_size_splits, (list, tuple))
-                                                                     and not num_or_size_splits) else None
-        if sizes_arr is None:
-            raise InvalidArgumentError(None, None, "Value for attr 'Tlen' of float is not in the list of allowed "
-                                                   "values: int8, int32, int64\n\t; NodeDef: {{node SplitV}}; "
-                                                   f"Op<name=SplitV> [Op:SplitV] name: {name}")
+        if isinstance(num_or_size_splits, (list, tuple)) and not num_or_size_splits:
+            OPS["SplitV"].check_attr("Tlen", _dtypes.float32)  # an empty list converts to float32
+        sizes_arr = int_values(num_or_size_splits, "SplitV", "Tlen")
         if sizes_arr.ndim == 0:
             raise ValueError("Rank-0 tensors are not supported as the num_or_size_splits argument to split. Argument "
                              f"provided: {tensor(num_or_size_splits)!s}")
@@ -192,9 +188,13 @@ def pad_op(xp: Any, x: Any, paddings: tuple) -> Any:
     return xp.pad(x, paddings) if x.dtype != object else np.pad(x, paddings, constant_values=b"")
 
 
-@register("PadV2")
+@register("PadV2", inputs=("T", "T"))
 def pad_v2_op(xp: Any, x: Any, constant: Any, paddings: tuple) -> Any:
-    return xp.pad(x, paddings, constant_values=constant.item())
+    # filled from the 0-d constant where it is (``constant.item()`` would read it back from a GPU)
+    out = xp.empty(tuple(b + d + a for (b, a), d in zip(paddings, x.shape)), dtype=x.dtype)
+    out[...] = constant
+    out[tuple(slice(b, b + d) for (b, _), d in zip(paddings, x.shape))] = x
+    return out
 
 
 pad_op.gradient(_pad_grad)
@@ -349,7 +349,7 @@ def roll(input: Any, shift: Any, axis: Any, name: str | None = None) -> Tensor:
 # --- repeat ----------------------------------------------------------------------------------------
 
 
-@register("Repeat")
+@register("Repeat", dtypes=ANY)
 def repeat_op(xp: Any, x: Any, repeats: tuple, axis: int) -> Any:
     return xp.repeat(x, repeats, axis=axis)
 
@@ -359,13 +359,13 @@ def _(g: Tensor, ans: Tensor, x: Tensor, repeats: tuple, axis: int) -> Any:
     return repeat_grad_op(g, repeats=repeats, axis=axis)
 
 
-@register("RepeatGrad")
+@register("RepeatGrad", dtypes=ANY)
 def repeat_grad_op(xp: Any, g: Any, repeats: tuple, axis: int) -> Any:
-    # the sum of each run of repeated copies: a cumulative sum read at the run boundaries
+    # the sum of each run of repeated copies, added at the index of the element they copy
     moved = xp.moveaxis(g, axis, 0)
     out = xp.zeros((len(repeats),) + moved.shape[1:], dtype=g.dtype)
-    owners = np.repeat(np.arange(len(repeats)), repeats)
-    (np.add.at if xp is np else xp.add.at)(out, xp.asarray(owners), moved)
+    owners = xp.repeat(xp.arange(len(repeats)), repeats)  # built on the device: no upload of the index
+    xp.add.at(out, owners, moved)
     return xp.moveaxis(out, 0, axis)
 
 
@@ -382,7 +382,7 @@ def repeat(input: Any, repeats: Any, axis: Any = None, name: str | None = None) 
     array([[1, 2, 2]], dtype=int32)
     """
     x = tensor(input)
-    r = tensor(repeats)
+    r = host_tensor(repeats)
     if not r._dtype.is_integer:
         raise TypeError(f"Argument `tensor` (name: repeats) must be of type integer. Received `tensor` = "
                         f"{r._numpy()} of dtype: <dtype: '{r._dtype.name}'>")
@@ -410,10 +410,13 @@ def repeat(input: Any, repeats: Any, axis: Any = None, name: str | None = None) 
 # --- broadcast shapes ------------------------------------------------------------------------------
 
 
-@register("BroadcastArgs", differentiable=False)
+@register("BroadcastArgs")
 def broadcast_args_op(xp: Any, s0: Any, s1: Any) -> Any:
-    out = np.broadcast_shapes(tuple(int(d) for d in s0), tuple(int(d) for d in s1))
-    return xp.asarray(np.array(out, dtype=s0.dtype))
+    # computed where the shapes are (the wrapper has checked that they broadcast): left-pad with ones, then
+    # each dimension is the other's where one is 1
+    n = max(s0.shape[0], s1.shape[0])
+    a, b = (xp.concatenate([xp.ones((n - s.shape[0],), dtype=s.dtype), s]) for s in (s0, s1))
+    return xp.where(a == 1, b, a)
 
 
 def broadcast_static_shape(shape_x: TensorShape, shape_y: TensorShape) -> TensorShape:
@@ -458,9 +461,10 @@ def broadcast_dynamic_shape(shape_x: Any, shape_y: Any) -> Tensor:
     sx = tensor(shape_x)
     sy = tensor(shape_y) if isinstance(shape_y, Tensor) or sx._dtype is not _dtypes.int64 else \
         convert_to_tensor(shape_y, dtype_hint=_dtypes.int64)
+    # (TF keeps these shapes in host memory; here they are device tensors, read once below for TF's check)
+
     for t in (sx, sy):
-        if t._dtype not in INDEX_TYPES:
-            check_dtype("BroadcastArgs", t, INDEX_TYPES)
+        broadcast_args_op.check_attr("T", t._dtype)
     if sx._dtype is not sy._dtype:
         raise dtype_mismatch("BroadcastArgs", 1, sx._dtype, sy._dtype)
     for i, t in enumerate((sx, sy)):

@@ -13,11 +13,12 @@ from typing import Any, Callable
 import numpy as np
 
 from .. import dtypes as _dtypes
+from ..backends import to_numpy
 from ..errors import InvalidArgumentError
 from ..tensor import Tensor, _make_typed_host, convert_to_tensor, kernel_error, type_string
 from . import math_api
 from .convert import FLOATS
-from .registry import register
+from .registry import constant_like, register
 from .strings import attr_error
 
 NUMERIC_TYPES = frozenset({_dtypes.float16, _dtypes.float32, _dtypes.float64, _dtypes.int8, _dtypes.int16,
@@ -105,7 +106,7 @@ def _unary(sym: str, opname: str, compare: Callable, zero_first: bool, joined: b
         label = f"x ({_shape_and_dtype(x)}) = "
         # TF's assert_non_positive glues its two lines together; kept so messages match
         data = [_prefix(message), head + label] if joined else [_prefix(message), head, label]
-        zero = convert_to_tensor(np.zeros((), x.dtype.as_numpy_dtype))
+        zero = constant_like(0, x)  # made on x's device (a converted zero would be copied there)
         a, b = (zero, x) if zero_first else (x, zero)
         return _binary_assert(sym, compare, a, b, data + [x], summarize, None)
 
@@ -304,8 +305,10 @@ def is_numeric_tensor(tensor: Any) -> bool:
 
 @register("CheckNumerics")
 def check_numerics_op(xp: Any, x: Any, message: str) -> Any:
-    has_nan = bool(xp.isnan(x).any())
-    has_inf = bool(xp.isinf(x).any())
+    if xp is np:
+        has_nan, has_inf = bool(xp.isnan(x).any()), bool(xp.isinf(x).any())
+    else:  # the check's data-dependent branch: one explicit copy of two flags to the host, as TF's GPU kernel
+        has_nan, has_inf = to_numpy(xp.stack((xp.isnan(x).any(), xp.isinf(x).any()))).tolist()
     if has_nan or has_inf:
         what = "Inf and NaN" if has_nan and has_inf else ("NaN" if has_nan else "Inf")
         raise kernel_error("CheckNumerics", f"{message} : Tensor had {what} values")

@@ -18,13 +18,14 @@ from ..errors import InvalidArgumentError
 from ..tensor import Tensor, type_string
 from . import math as m
 from . import math_api as api
-from .convert import FLOATS, check_dtype, tensor
+from .convert import FLOATS, tensor
 from .reduce import reduce_sum, sum_op
+from .registry import OPS
 
 
 def _assert_same_shape(values: Tensor, result: Tensor) -> None:
     """TF refuses clipping bounds that would broadcast the input to a larger shape."""
-    a, b = np.shape(values._value), np.shape(result._value)
+    a, b = values._value.shape, result._value.shape
     if a != b:
         raise ValueError(f"Shapes {a} and {b} are incompatible")
 
@@ -53,9 +54,10 @@ def clip_by_norm(t: Any, clip_norm: Any, axes: Any = None, name: str | None = No
     if np.isscalar(clip_norm):
         clip_norm = max(clip_norm, 0)
     else:
-        clip_norm = m.cast_op(api.maximum(clip_norm, 0), dtype=values._dtype._np)
+        clip_norm = tensor(clip_norm)
+        clip_norm = m.cast_op(api.maximum(clip_norm, m._c(clip_norm, 0)), dtype=values._dtype._np)
     l2sum = reduce_sum(api.multiply(values, values), axes, keepdims=True)
-    positive = api.greater(l2sum, 0)
+    positive = m.greater_op(l2sum, m._c(l2sum, 0))  # a constant made on the device: no host copy
     # the two-select trick keeps NaN out of the gradient where the norm is 0
     l2sum_safe = m.select_op(positive, l2sum, m.ones_like_op(l2sum))
     l2norm = m.select_op(positive, api.sqrt(l2sum_safe), l2sum)
@@ -80,9 +82,8 @@ def global_norm(t_list: Any, name: str | None = None) -> Tensor:
     halves = []
     for v in values:
         if v is not None:
-            if v._dtype not in FLOATS:
-                check_dtype("L2Loss", v, FLOATS)
-            halves.append(m.mul_op(sum_op(m.square_op(v)), tensor(0.5, v._dtype)))
+            OPS["L2Loss"].check(v)
+            halves.append(m.mul_op(sum_op(m.square_op(v)), m._c(v, 0.5)))
     if not halves:
         total = tensor(np.float32(0))
     else:
@@ -95,7 +96,7 @@ def global_norm(t_list: Any, name: str | None = None) -> Tensor:
         total = halves[0]
         for h in halves[1:]:
             total = m.add_op(total, h)
-    return m.sqrt_op(m.mul_op(total, tensor(2.0, total._dtype)))
+    return m.sqrt_op(m.mul_op(total, m._c(total, 2.0)))
 
 
 def clip_by_global_norm(t_list: Any, clip_norm: Any, use_norm: Any = None,
@@ -110,8 +111,9 @@ def clip_by_global_norm(t_list: Any, clip_norm: Any, use_norm: Any = None,
     t_list = _sequence(t_list)
     if use_norm is None:
         use_norm = global_norm(t_list)
-    norm_dtype = use_norm.dtype
-    one = tensor(1.0, norm_dtype)
+    norm_dtype = use_norm.dtype  # (TF's AttributeError for a Python number)
+    norm = tensor(use_norm)
+    one = m._c(norm, 1.0) if norm._dtype is norm_dtype else tensor(1.0, norm_dtype)  # made on the norm's device
     scale_for_finite = api.multiply(clip_norm, api.minimum(api.truediv(one, use_norm), api.truediv(one, clip_norm)))
     scale = api.add(scale_for_finite, api.subtract(use_norm, use_norm))  # NaN unless the norm is finite
     clipped = []
@@ -139,9 +141,17 @@ def l2_normalize(x: Any, axis: Any = None, epsilon: float = 1e-12, name: str | N
     if x._dtype in m.COMPLEX:
         re, im = m.real_op(x), m.imag_op(x)
         square_sum = reduce_sum(m.add_op(m.square_op(re), m.square_op(im)), axis, keepdims=True)
-        inv_norm = api.rsqrt(api.maximum(square_sum, epsilon))
+        inv_norm = api.rsqrt(api.maximum(square_sum, _epsilon(epsilon, square_sum)))
         return m.complex_op(m.mul_op(re, inv_norm), m.mul_op(im, inv_norm))
     square_sum = reduce_sum(api.square(x), axis, keepdims=True)
-    inv_norm = api.rsqrt(api.maximum(square_sum, epsilon))
+    inv_norm = api.rsqrt(api.maximum(square_sum, _epsilon(epsilon, square_sum)))
     return api.multiply(x, inv_norm)
+
+
+def _epsilon(epsilon: Any, like: Tensor) -> Any:
+    """A Python number as a constant of ``like``'s float dtype made on its device (TF's conversion would round
+    it the same way, through a host->device copy); anything else is left to the op's conversion."""
+    if type(epsilon) is float and like._dtype in FLOATS:
+        return m._c(like, epsilon)
+    return epsilon
 

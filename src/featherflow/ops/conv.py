@@ -22,12 +22,12 @@ from numpy.lib.stride_tricks import sliding_window_view
 from .. import dtypes as _dtypes
 from ..errors import InvalidArgumentError, UnimplementedError
 from ..tensor import Tensor
-from ._kernel_errors import bad_attr, kernel_error, mismatch, on_cpu
+from ._kernel_errors import kernel_error, on_cpu, slow_path
 from .convert import shape_text, tensor
 from .registry import register
 
 _d = _dtypes
-_LOW = (np.dtype(np.float16), np.dtype(_d.bfloat16._np))
+_LOW = _d.HALF_FLOATS  # float16, and bfloat16 once ml_dtypes is loaded
 
 
 def _wide(x: Any) -> Any:
@@ -59,9 +59,13 @@ def _out_shape(x_shape: tuple, k: tuple, s: tuple, d: tuple, pads: tuple) -> tup
 
 def _windows(xp: Any, x: Any, k: tuple, s: tuple, d: tuple, out: tuple) -> Any:
     """(N, OH, OW, C, KH, KW) view of the padded input: every window the kernel visits, without copying."""
+    if xp is not np:
+        # a device array has no window view in every backend: stack the taps' strided slices instead (the copy
+        # the contraction of a window view makes anyway)
+        taps = [_tap(x, r, c, s, out) for _, _, _, r, c in _taps(k, d)]
+        return xp.stack(taps, axis=-1).reshape(x.shape[0], out[0], out[1], x.shape[3], k[0], k[1])
     eh, ew = (k[0] - 1) * d[0] + 1, (k[1] - 1) * d[1] + 1
-    window_view = sliding_window_view if xp is np else xp.lib.stride_tricks.sliding_window_view
-    view = window_view(x, (eh, ew), axis=(1, 2))
+    view = sliding_window_view(x, (eh, ew), axis=(1, 2))
     return view[:, : (out[0] - 1) * s[0] + 1 : s[0], : (out[1] - 1) * s[1] + 1 : s[1], :, :: d[0], :: d[1]]
 
 
@@ -83,7 +87,7 @@ def _conv_forward(xp: Any, x: Any, f: Any, strides: tuple, pads: tuple, dilation
 
 def _cpu_backprop_limits(op: str, xp: Any, dtype: Any, dilations: tuple, depth: int, filter_depth: int) -> None:
     """TF's CPU Conv2D backprop kernels outside oneDNN (all but float32 and bfloat16): no dilations, no groups."""
-    if xp is not np or dtype in (np.float32, _d.bfloat16._np):
+    if xp is not np or dtype == np.float32 or _d.is_bfloat16(dtype):
         return
     if max(dilations) > 1:
         raise kernel_error(op, "Current CPU implementations do not yet support dilation rates larger than 1.")
@@ -146,8 +150,8 @@ def _conv_ops(name: str, cpu_limits: bool) -> tuple:
         return _backprop_filter(xp, x, g, filter_shape, strides, pads, dilations)
 
     conv = register(name)(_conv_forward)
-    bi = register(bi_name)(backprop_input)
-    bf = register(bf_name)(backprop_filter)
+    bi = register(bi_name, inputs=("T", "T"))(backprop_input)  # the input's shape is an attr
+    bf = register(bf_name, inputs=("T", "T"))(backprop_filter)
 
     @conv.gradient
     def _(g: Tensor, ans: Tensor, x: Tensor, f: Tensor, **attrs: Any) -> tuple:
@@ -187,7 +191,7 @@ def _max_and_tap(xp: Any, x: Any, k: tuple, s: tuple, pads: tuple, out: tuple) -
         else:
             better = v > best
             best = xp.where(better, v, best)
-            which[better] = t
+            which = xp.where(better, t, which)  # elementwise: a masked write would sync on a GPU
     return best, which
 
 
@@ -263,7 +267,7 @@ def _(g: Tensor, ans: Tensor, x: Tensor, ksize: tuple, strides: tuple, pads: tup
     return avg_pool_grad_op(g, input_shape=x._value.shape, ksize=ksize, strides=strides, pads=pads)
 
 
-@register("AvgPoolGrad")
+@register("AvgPoolGrad", inputs=("T",))
 def avg_pool_grad_op(xp: Any, g: Any, input_shape: tuple, ksize: tuple, strides: tuple, pads: tuple) -> Any:
     share = _wide(g) / _counts(xp, input_shape, ksize, strides, pads, g.shape[1:3])
     n, h, w, c = input_shape
@@ -375,36 +379,15 @@ def mkl(dt: Any) -> bool:
     return dt in (_d.float32, _d.bfloat16) and on_cpu()
 
 
-_CONV_TYPES = [_d.float16, _d.bfloat16, _d.float32, _d.float64, _d.int32]
-_CONV_SIG = ("signature=input:T, filter:T -> output:T; attr=T:type,allowed=[{ALLOWED}]; attr=strides:list(int); "
-             "attr=use_cudnn_on_gpu:bool,default=true; attr=padding:string,allowed=[\"SAME\", \"VALID\", \"EXPLICIT\"];"
-             " attr=explicit_paddings:list(int),default=[]; attr=data_format:string,default=\"NHWC\",allowed=[\"NHWC\","
-             " \"NCHW\"]; attr=dilations:list(int),default=[1, 1, 1, 1]")
-
-
-def conv_inputs(op: str, input: Any, filters: Any, name: str | None) -> tuple[Tensor, Tensor]:
+def conv_inputs(input: Any, filters: Any) -> tuple[Tensor, Tensor]:
     x = tensor(input)
-    f = filters if type(filters) is Tensor else _hint(filters, x._dtype)
-    if f._dtype is not x._dtype:
-        raise mismatch(op, 1, x._dtype, f._dtype, mkl=False)
-    if x._dtype not in _CONV_TYPES:
-        raise bad_attr(op, x._dtype, _CONV_TYPES, _CONV_SIG)
-    return x, f
+    return x, filters if type(filters) is Tensor else _hint(filters, x._dtype)
 
 
 def _hint(value: Any, dtype: Any) -> Tensor:
     from .convert import hinted
 
     return hinted(value, dtype)
-
-
-def check_attr_string(op: str, attr: str, value: str, allowed: tuple, sig: str) -> None:
-    """TF's error for a string attr outside its list; ``sig`` is the op's signature text."""
-    if value not in allowed:
-        listed = ", ".join(f'"{a}"' for a in allowed)
-        raise InvalidArgumentError(
-            None, None, f"Value for attr '{attr}' of \"{value}\" is not in the list of allowed values: {listed}\n\t; "
-            f"NodeDef: {{{{node {op}}}}}; Op<name={op}; {sig}> [Op:{op}] name: ")
 
 
 def conv2d(input: Any, filters: Any, strides: Any, padding: Any, data_format: str = "NHWC",  # noqa: A002
@@ -421,12 +404,9 @@ def conv2d(input: Any, filters: Any, strides: Any, padding: Any, data_format: st
     padding, explicit = convert_padding(padding)
     strides = get_sequence(strides, 2, 1 if nchw else 3, "strides")
     dilations = get_sequence(dilations, 2, 1 if nchw else 3, "dilations")
-    x, f = conv_inputs(op, input, filters, name)
+    x, f = conv_inputs(input, filters)
+    conv2d_op.check(x, f, padding=padding, data_format=data_format)  # before the shapes
     dt = x._dtype
-    sig = _CONV_SIG.replace("{ALLOWED}", ", ".join(f"DT_{t}" for t in ("HALF", "BFLOAT16", "FLOAT", "DOUBLE",
-                                                                         "INT32")))
-    check_attr_string(op, "padding", padding, ("SAME", "VALID", "EXPLICIT"), sig)
-    check_attr_string(op, "data_format", data_format, ("NHWC", "NCHW"), sig)
     xs, fs = x._value.shape, f._value.shape
     if len(xs) != 4:
         raise kernel_error(op, f"convolution input must be 4-dimensional: {shape_text(xs)}", dt,
@@ -461,7 +441,7 @@ def conv2d_checked(x: Tensor, f: Tensor, strides: list, padding: str, explicit: 
     if fs[3] % groups:
         raise kernel_error(op, f"output depth must be evenly divisible by number of groups: {fs[3]} vs {groups}",
                            kernel=kernel)
-    if nchw and not mkl(dt):
+    if nchw and not mkl(dt) and on_cpu():  # TF's GPU kernels take NCHW
         raise kernel_error(op, "The Conv2D op currently only supports the NHWC tensor format on the CPU. The op was "
                                "given the format: NCHW", kernel=kernel, cls=UnimplementedError)
     s, d = (strides[hw[0]], strides[hw[1]]), (dilations[hw[0]], dilations[hw[1]])
@@ -518,10 +498,12 @@ def conv2d_transpose(input: Any, filters: Any, output_shape: Any, strides: Any, 
     strides = get_sequence(strides, 2, 1 if nchw else 3, "strides")
     dilations = get_sequence(dilations, 2, 1 if nchw else 3, "dilations")
     padding, explicit = convert_padding(padding)
-    g, f = conv_inputs(op, input, filters, name)
+    g, f = conv_inputs(input, filters)
+    with slow_path(output_shape):  # (TF's input_sizes, a list: its slow path)
+        conv2d_backprop_input_op.check(f, g)  # before the shapes
     dt = g._dtype
     sizes = tuple(int_list(output_shape))
-    if nchw and not mkl(dt):
+    if nchw and not mkl(dt) and on_cpu():
         raise kernel_error(op, "Conv2DBackpropInputOp only supports NHWC on the CPU.", dt, name=None,
                            cls=UnimplementedError)
     hw = (2, 3) if nchw else (1, 2)
@@ -557,7 +539,8 @@ def depthwise_conv2d(input: Any, filter: Any, strides: Any, padding: Any, data_f
 
     data_format = data_format or "NHWC"
     nchw = data_format.startswith("NC")
-    x, f = conv_inputs("DepthwiseConv2dNative", input, filter, name)
+    x, f = conv_inputs(input, filter)
+    depthwise_conv2d_op.check(x, f)  # before the shapes
     fs = f._value.shape
     if len(fs) != 4:
         raise ValueError(f"Shape must be rank 4 but is rank {len(fs)}")

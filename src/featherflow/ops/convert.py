@@ -12,8 +12,6 @@ from ..dtypes import DType
 from ..errors import InvalidArgumentError
 from ..tensor import Tensor, _make_typed_host, convert_to_tensor, dtype_mismatch, kernel_error, to_array
 
-_TYPE_NAMES = {"float32": "float", "float64": "double", "float16": "half"}
-
 
 def tensor(x: Any, dtype: DType | None = None) -> Tensor:
     """Any value as a Tensor (fast path for Tensors)."""
@@ -68,16 +66,6 @@ def incompatible_shapes(op_name: str, a: Tensor, b: Tensor) -> InvalidArgumentEr
     return kernel_error(op_name, f"Incompatible shapes: {shape_text(a._value.shape)} vs. {shape_text(b._value.shape)}")
 
 
-def check_dtype(op_name: str, x: Tensor, allowed: frozenset, attr: str = "T") -> None:
-    """TF's error for an input whose dtype the op has no kernel for."""
-    if x._dtype not in allowed:
-        names = ", ".join(_TYPE_NAMES.get(d.name, d.name) for d in _ORDER if d in allowed)
-        raise InvalidArgumentError(
-            None, None,
-            f"Value for attr '{attr}' of {_TYPE_NAMES.get(x._dtype.name, x._dtype.name)} is not in the list of "
-            f"allowed values: {names}\n\t; NodeDef: {{{{node {op_name}}}}}; Op<name={op_name}> [Op:{op_name}] name: ")
-
-
 def axis_list(axis: Any) -> Any:
     """An ``axis`` argument (int, list, tuple, Tensor, None) as an int, a tuple of ints, or None."""
     if axis is None:
@@ -103,10 +91,6 @@ def int_list(value: Any) -> list[int]:
         return [int(value)]
     return [int(v) if v is not None else -1 for v in value]
 
-
-_ORDER = [_dtypes.bfloat16, _dtypes.float16, _dtypes.float32, _dtypes.float64, _dtypes.uint8, _dtypes.uint16,
-          _dtypes.uint32, _dtypes.uint64, _dtypes.int8, _dtypes.int16, _dtypes.int32, _dtypes.int64,
-          _dtypes.complex64, _dtypes.complex128, _dtypes.bool, _dtypes.string]
 
 FLOATS = frozenset({_dtypes.bfloat16, _dtypes.float16, _dtypes.float32, _dtypes.float64})
 COMPLEX = frozenset({_dtypes.complex64, _dtypes.complex128})

@@ -18,7 +18,28 @@ from . import math as m
 from .convert import FLOATS, NUMERIC, tensor
 
 
-def _scan(xp: Any, ufunc: Any, x: Any, axis: int, exclusive: bool, reverse: bool, identity: Any) -> Any:
+def _accumulate(xp: Any, kind: str, x: Any, axis: int, dtype: Any, out: Any = None) -> Any:
+    if kind == "sum":
+        return xp.cumsum(x, axis=axis, dtype=dtype, out=out)
+    if kind == "prod":
+        return xp.cumprod(x, axis=axis, dtype=dtype, out=out)
+    if xp is np:
+        return np.logaddexp.accumulate(x, axis=axis, out=out)
+    # CuPy's ufuncs accumulate only add and multiply: a log-space scan by doubling (Hillis-Steele), ceil(log2 n)
+    # elementwise steps, summing in a different order than the CPU's left-to-right (as TF's GPU scan does)
+    acc = x.copy() if out is None else out
+    if out is not None:
+        acc[...] = x
+    n, step = x.shape[axis], 1
+    while step < n:
+        lo, hi = [slice(None)] * x.ndim, [slice(None)] * x.ndim
+        lo[axis], hi[axis] = slice(None, n - step), slice(step, None)
+        acc[tuple(hi)] = xp.logaddexp(acc[tuple(hi)], acc[tuple(lo)])
+        step *= 2
+    return acc
+
+
+def _scan(xp: Any, kind: str, x: Any, axis: int, exclusive: bool, reverse: bool, identity: Any) -> Any:
     if reverse:
         x = xp.flip(x, axis)
     # integers accumulate in their own type (NumPy would widen them): wrapping around as TF does
@@ -31,15 +52,15 @@ def _scan(xp: Any, ufunc: Any, x: Any, axis: int, exclusive: bool, reverse: bool
         rest[axis], head[axis] = slice(1, None), slice(None, -1)
         out[tuple(first)] = identity
         if x.shape[axis] > 1:
-            ufunc.accumulate(x[tuple(head)], axis=axis, dtype=dtype, out=out[tuple(rest)])
+            _accumulate(xp, kind, x[tuple(head)], axis, dtype, out=out[tuple(rest)])
     else:
-        out = ufunc.accumulate(x, axis=axis, dtype=dtype)
+        out = _accumulate(xp, kind, x, axis, dtype)
     return xp.flip(out, axis) if reverse else out
 
 
 @m.kernel("Cumsum", NUMERIC)
 def cumsum_op(xp: Any, x: Any, axis: int, exclusive: bool, reverse: bool) -> Any:
-    return _scan(xp, xp.add, x, axis, exclusive, reverse, 0)
+    return _scan(xp, "sum", x, axis, exclusive, reverse, 0)
 
 
 @cumsum_op.gradient
@@ -49,7 +70,7 @@ def _(g: Tensor, ans: Tensor, x: Tensor, axis: int, exclusive: bool, reverse: bo
 
 @m.kernel("Cumprod", NUMERIC)
 def cumprod_op(xp: Any, x: Any, axis: int, exclusive: bool, reverse: bool) -> Any:
-    return _scan(xp, xp.multiply, x, axis, exclusive, reverse, 1)
+    return _scan(xp, "prod", x, axis, exclusive, reverse, 1)
 
 
 @cumprod_op.gradient
@@ -62,13 +83,13 @@ def _(g: Tensor, ans: Tensor, x: Tensor, axis: int, exclusive: bool, reverse: bo
 
 @m.kernel("CumulativeLogsumexp", FLOATS)
 def cumulative_logsumexp_op(xp: Any, x: Any, axis: int, exclusive: bool, reverse: bool) -> Any:
-    return _scan(xp, xp.logaddexp, x, axis, exclusive, reverse, -np.inf)
+    return _scan(xp, "logsumexp", x, axis, exclusive, reverse, -np.inf)
 
 
 @cumulative_logsumexp_op.gradient
 def _(g: Tensor, ans: Tensor, x: Tensor, axis: int, exclusive: bool, reverse: bool) -> Any:
     # TF's rule: positive and negative parts of g in log space, scanned the other way
-    lowest = tensor(np.finfo(g._dtype._np).min if g._dtype is not _dtypes.bfloat16 else -3.3895314e38, g._dtype)
+    lowest = m._c(g, np.finfo(g._dtype._np).min if g._dtype is not _dtypes.bfloat16 else -3.3895314e38)
     zero = m.zeros_like_op(g)
     log_pos = m.select_op(m.greater_op(g, zero), m.log_op(g), lowest)
     log_neg = m.select_op(m.less_op(g, zero), m.log_op(m.neg_op(g)), lowest)
@@ -80,15 +101,14 @@ def _(g: Tensor, ans: Tensor, x: Tensor, axis: int, exclusive: bool, reverse: bo
 
 def _scan_call(op: Any, x: Any, axis: Any, exclusive: bool, reverse: bool) -> Tensor:
     t = tensor(x)
-    if t._dtype not in m.ALLOWED[op.name]:
-        m.reject(op.name, t)
+    op.check(t)  # before the axis: TF checks the dtype first
     a = axis if type(axis) is int else convert_to_tensor(axis, dtype=_dtypes.int32 if type(axis) is not Tensor
                                                           else None)
     if type(a) is not int:
-        if np.ndim(a._value) != 0:
-            raise kernel_error(op.name, f"ScanOp: axis must be a scalar, not [{','.join(map(str, np.shape(a._value)))}]")
+        if a._value.ndim != 0:
+            raise kernel_error(op.name, f"ScanOp: axis must be a scalar, not [{','.join(map(str, a._value.shape))}]")
         a = int(a._numpy())
-    ndim = np.ndim(t._value)
+    ndim = t._value.ndim
     shown = a + ndim if a < 0 else a
     if not 0 <= shown < ndim:
         raise kernel_error(op.name, f"ScanOp: Expected scan axis in the range [{-ndim}, {ndim}), but got {shown}")

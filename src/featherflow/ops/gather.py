@@ -13,13 +13,11 @@ from typing import Any
 
 import numpy as np
 
-from .. import dtypes as _dtypes
-from ..tensor import Tensor, _make_typed_host
-from .array import op_error, reshape_op, scalar_int
-from .convert import check_dtype, shape_text, tensor
-from .registry import register
-
-GATHER_INDEX_TYPES = frozenset({_dtypes.int16, _dtypes.int32, _dtypes.int64})
+from .. import device as _device
+from ..tensor import Tensor
+from .array import host_tensor, op_error, reshape_op, scalar_int
+from .convert import shape_text, tensor
+from .registry import ANY, register
 
 
 def _flat3(shape: tuple, batch_dims: int, axis: int) -> tuple:
@@ -45,8 +43,26 @@ def first_bad(idx: Any, limit: int) -> int:
 # --- gather ----------------------------------------------------------------------------------------
 
 
+def _on_device(xp: Any, indices: Any, limit: int) -> tuple:
+    """TF's GPU kernels check no index (that would read them back): an index outside [0, limit) gathers zeros
+    and scatters nothing. The indices clipped into range, and where they were in range."""
+    inside = (indices >= 0) & (indices < limit)
+    return xp.where(inside, indices, 0), inside
+
+
 @register("GatherV2")
 def gather_op(xp: Any, params: Any, indices: Any, axis: int, batch_dims: int) -> Any:
+    if xp is np:
+        return _gather(xp, params, indices, axis, batch_dims)
+    if not params.shape[axis]:
+        return xp.zeros(params.shape[:axis] + indices.shape[batch_dims:] + params.shape[axis + 1:], params.dtype)
+    indices, inside = _on_device(xp, indices, params.shape[axis])
+    out = _gather(xp, params, indices, axis, batch_dims)
+    keep = inside.reshape(inside.shape + (1,) * (params.ndim - axis - 1))
+    return xp.where(keep, out, xp.zeros((), dtype=out.dtype))
+
+
+def _gather(xp: Any, params: Any, indices: Any, axis: int, batch_dims: int) -> Any:
     if batch_dims == 0:
         if params.size or not indices.size:
             return xp.take(params, indices, axis=axis)
@@ -71,19 +87,23 @@ def _(g: Tensor, ans: Tensor, params: Tensor, indices: Tensor, axis: int, batch_
         n = int(np.prod(indices._value.shape, dtype=np.int64))
         values = reshape_op(g, shape=(n,) + shape[1:])
         flat = reshape_op(indices, shape=(n,))
-        return IndexedSlices(values, flat, _make_typed_host(np.array(shape, dtype=np.int32))), None
+        # the dense shape in host memory, as TF's Shape output on a GPU: reading it costs no transfer
+        return IndexedSlices(values, flat, host_tensor(np.array(shape, dtype=np.int32))), None
     return gather_grad_op(g, indices, shape=shape, axis=axis, batch_dims=batch_dims), None
 
 
-@register("GatherGrad")
+@register("GatherGrad", dtypes=ANY)
 def gather_grad_op(xp: Any, g: Any, indices: Any, shape: tuple, axis: int, batch_dims: int) -> Any:
     # the dense form of TF's IndexedSlices gradient: rows of g summed into the rows they were gathered from
     b, outer, n, inner = _flat3(shape, batch_dims, axis)
     out = xp.zeros((b, outer, n, inner), dtype=g.dtype)
     i = indices.reshape(b, 1, int(np.prod(indices.shape[batch_dims:], dtype=np.int64))).astype(np.intp, copy=False)
     gv = g.reshape(b, outer, i.shape[2], inner)
+    if xp is not np and n:  # out-of-range indices add nothing (TF's GPU kernel)
+        i, inside = _on_device(xp, i, n)
+        gv = xp.where(inside.reshape(inside.shape + (1,)), gv, xp.zeros((), dtype=gv.dtype))
     where = (xp.arange(b).reshape(b, 1, 1), xp.arange(outer).reshape(1, outer, 1), i)
-    (np.add.at if xp is np else xp.add.at)(out, where, gv)
+    xp.add.at(out, where, gv)
     return out.reshape(shape)
 
 
@@ -92,9 +112,13 @@ def _(gg: Tensor, ans: Tensor, g: Tensor, indices: Tensor, shape: tuple, axis: i
     return gather_op(gg, indices, axis=axis, batch_dims=batch_dims), None
 
 
-def _check_indices(op: str, i: Tensor) -> None:
-    if i._dtype not in GATHER_INDEX_TYPES:
-        check_dtype(op, i, GATHER_INDEX_TYPES, attr="Tindices")
+def _is_zero(axis: Any) -> bool:
+    """TF's ``tensor_util.constant_value(axis) == 0``."""
+    value = axis.numpy() if hasattr(axis, "numpy") else axis
+    try:
+        return bool(value == 0)
+    except (TypeError, ValueError):
+        return False
 
 
 def gather(params: Any, indices: Any, validate_indices: Any = None, axis: Any = None, batch_dims: int = 0,
@@ -105,9 +129,11 @@ def gather(params: Any, indices: Any, validate_indices: Any = None, axis: Any = 
     >>> gather([10, 20, 30], [2, 0]).numpy()
     array([30, 10], dtype=int32)
     """
+    if hasattr(params, "sparse_read") and _is_zero(batch_dims if axis is None else axis):
+        return params.sparse_read(indices, name=name)  # a variable, along axis 0: TF's ResourceGather
     p = tensor(params)
     i = tensor(indices)
-    _check_indices("GatherV2", i)
+    gather_op.check(p, i)  # before the shapes
     pshape, ishape = p._value.shape, i._value.shape
     nd = len(pshape)
     bd = int(batch_dims)
@@ -132,9 +158,11 @@ def gather(params: Any, indices: Any, validate_indices: Any = None, axis: Any = 
                 raise op_error("GatherV2", f"params.shape[{d}]: {pshape[d]} should be equal to indices.shape[{d}]: "
                                            f"{ishape[d]}")
     limit = pshape[a]
-    idx = i._value if i._device.xp is np else np.asarray(i._numpy())
+    # TF's CPU kernel checks the indices; its GPU kernel reads none back (bad ones gather zeros)
+    on_host = _device._scope.device.xp is np
+    idx = i._value if i._device.xp is np or not on_host else np.asarray(i._numpy())
     empty = 0 in pshape[:a] or 0 in pshape[a + 1:] or not idx.size  # TF skips the checks for an empty output
-    bad = -1 if empty else first_bad(idx, limit)
+    bad = -1 if empty or not on_host else first_bad(idx, limit)
     if bad >= 0:
         pos = np.unravel_index(bad, ishape) if ishape else ()
         where = ",".join(str(int(v)) for v in pos)
@@ -146,22 +174,41 @@ def gather(params: Any, indices: Any, validate_indices: Any = None, axis: Any = 
 # --- gather_nd -------------------------------------------------------------------------------------
 
 
-def _nd_index(xp: Any, indices: Any, batch: int) -> tuple:
+def _nd_index(xp: Any, indices: Any, batch: int, limits: tuple = ()) -> tuple:
     """Fancy indices into params viewed as (batch, ...): the batch row, then one array per coordinate; each
-    shaped (batch, rows per batch)."""
+    shaped (batch, rows per batch). With the ``limits`` of the coordinates (on a GPU, where no index is read
+    back), rows out of range are clipped to 0, and the last item says which rows were in range."""
     k = indices.shape[-1]
     per_batch = int(np.prod(indices.shape[:-1], dtype=np.int64)) // batch if batch else 0
     rows = indices.reshape(batch, per_batch, k).astype(np.intp, copy=False)
     lead = xp.broadcast_to(xp.arange(batch).reshape(batch, 1), rows.shape[:2])
-    return (lead,) + tuple(rows[..., j] for j in range(k))
+    if not limits:
+        return (lead,) + tuple(rows[..., j] for j in range(k))
+    inside = xp.ones(rows.shape[:2], dtype=bool)
+    for j, n in enumerate(limits):
+        inside &= (rows[..., j] >= 0) & (rows[..., j] < n)
+    return (lead,) + tuple(xp.where(inside, rows[..., j], 0) for j in range(k)) + (inside,)
+
+
+def _masked(xp: Any, values: Any, inside: Any) -> Any:
+    """``values`` (rows first, as ``inside``) with zeros where a row's index was out of range."""
+    keep = inside.reshape(inside.shape + (1,) * (values.ndim - inside.ndim))
+    return xp.where(keep, values, xp.zeros((), dtype=values.dtype))
 
 
 @register("GatherNd")
 def gather_nd_op(xp: Any, params: Any, indices: Any, batch_dims: int = 0) -> Any:
     batch = int(np.prod(params.shape[:batch_dims], dtype=np.int64))
     p = params.reshape((batch,) + params.shape[batch_dims:])
-    out_shape = indices.shape[:-1] + params.shape[batch_dims + indices.shape[-1]:]
-    return p[_nd_index(xp, indices, batch)].reshape(out_shape)
+    k = indices.shape[-1]
+    out_shape = indices.shape[:-1] + params.shape[batch_dims + k:]
+    if xp is np or not k:
+        return p[_nd_index(xp, indices, batch)].reshape(out_shape)
+    limits = params.shape[batch_dims:batch_dims + k]  # TF's GPU kernel: bad indices gather zeros
+    if 0 in limits:
+        return xp.zeros(out_shape, dtype=params.dtype)
+    *where, inside = _nd_index(xp, indices, batch, limits)
+    return _masked(xp, p[tuple(where)], inside).reshape(out_shape)
 
 
 @gather_nd_op.gradient
@@ -169,14 +216,22 @@ def _(g: Tensor, ans: Tensor, params: Tensor, indices: Tensor, batch_dims: int =
     return gather_nd_grad_op(g, indices, shape=params._value.shape, batch_dims=batch_dims), None
 
 
-@register("GatherNdGrad")
+@register("GatherNdGrad", dtypes=ANY)
 def gather_nd_grad_op(xp: Any, g: Any, indices: Any, shape: tuple, batch_dims: int = 0) -> Any:
     batch = int(np.prod(shape[:batch_dims], dtype=np.int64))
     out = xp.zeros((batch,) + shape[batch_dims:], dtype=g.dtype)
-    where = _nd_index(xp, indices, batch)
-    gv = g.reshape(where[0].shape + shape[batch_dims + indices.shape[-1]:])
-    (np.add.at if xp is np else xp.add.at)(out, where, gv)
+    k = indices.shape[-1]
+    limits = () if xp is np else shape[batch_dims:batch_dims + k]  # on a GPU, bad indices add nothing
+    if 0 in limits or not out.size:
+        return out.reshape(shape)
+    where = _nd_index(xp, indices, batch, limits)
+    gv = g.reshape(where[0].shape + shape[batch_dims + k:])
+    if limits:
+        *where, inside = where
+        where, gv = tuple(where), _masked(xp, gv, inside)
+    xp.add.at(out, where, gv)
     return out.reshape(shape)
+
 
 
 @gather_nd_grad_op.gradient
@@ -207,7 +262,7 @@ def gather_nd(params: Any, indices: Any, batch_dims: int = 0, name: str | None =
     """
     p = tensor(params)
     i = tensor(indices)
-    _check_indices("GatherNd", i)
+    gather_nd_op.check(p, i)  # before the shapes
     pshape, ishape = p._value.shape, i._value.shape
     bd = int(batch_dims)
     if bd:
@@ -224,13 +279,14 @@ def gather_nd(params: Any, indices: Any, batch_dims: int = 0, name: str | None =
     if k > len(pshape) - bd:
         raise op_error("GatherNd", f"index innermost dimension length must be <= params rank; saw: {k} vs. "
                                    f"{len(pshape) - bd}")
-    idx = np.asarray(i._numpy())
     if not p._value.size and int(np.prod(ishape[:-1])):
         raise op_error("GatherNd", "Requested more than 0 entries, but params is empty.  Params shape: "
                                    f"{shape_text(pshape)}")
-    error = nd_bounds_error("GatherNd", idx, pshape[bd:bd + k], pshape[bd:], "param shape ")
-    if error is not None:
-        raise error
+    if _device._scope.device.xp is np:  # TF's CPU kernel checks the indices; its GPU kernel gathers zeros
+        error = nd_bounds_error("GatherNd", np.asarray(i._numpy()), pshape[bd:bd + k], pshape[bd:], "param shape ")
+        if error is not None:
+            raise error
+
     return gather_nd_op(p, i, batch_dims=bd)
 
 
@@ -260,5 +316,9 @@ def boolean_mask(tensor_: Any, mask: Any, name: str = "boolean_mask", axis: Any 
         raise ValueError(f"Shapes {_shape_str(shp[a:a + k])} and {_shape_str(m._value.shape)} are incompatible")
     a %= max(len(shp), 1)
     flat = reshape_op(x, shape=shp[:a] + (int(np.prod(shp[a:a + k], dtype=np.int64)),) + shp[a + k:])
-    picked = np.flatnonzero(np.asarray(m._numpy()))
-    return gather_op(flat, tensor(picked), axis=a, batch_dims=0)
+    from .selection import where_op  # (selection imports math, which imports this module)
+
+    # the positions of the true values, found where the mask is (TF's boolean_mask gathers at tf.where's)
+    picked = where_op(reshape_op(m, shape=(m._value.size,)))
+    return gather_op(flat, reshape_op(picked, shape=(picked._value.shape[0],)), axis=a, batch_dims=0)
+

@@ -17,14 +17,15 @@ import numpy as np
 
 from .. import dtypes as _dtypes
 from ..tensor import Tensor
-from ._kernel_errors import bad_attr, cpu_kernels, kernel_error, mismatch, no_kernel
+from ._contract import not_found
+from ._kernel_errors import kernel_error, on_cpu, slow_path
 from .array import reshape_op, transpose_op
 from .convert import COMPLEX, hinted, shape_text, tensor
 from .math import conj, conj_op
-from .registry import register
+from .registry import call_binary, constant_like, register
 
 _d = _dtypes
-_LOW = (np.float16, _d.bfloat16._np)  # NumPy's products of these are slow or widen: run them in float32
+_LOW = _d.HALF_FLOATS  # float16 and bfloat16: NumPy's products of these are slow or widen: run them in float32
 
 
 def _t(xp: Any, a: Any, conjugate: bool) -> Any:
@@ -37,6 +38,8 @@ _PLAIN = frozenset(np.dtype(t) for t in (np.float32, np.float64, np.complex64, n
 
 def _product(xp: Any, a: Any, b: Any, out: Any = None) -> Any:
     if out is None and a.dtype is b.dtype and a.dtype in _PLAIN:
+        if a.ndim == 2 and b.ndim == 2:  # the same BLAS call as matmul's, without its gufunc overhead (~0.5 us)
+            return xp.dot(a, b)
         return xp.matmul(a, b)
     out = a.dtype if out is None else out
     if a.dtype != out or b.dtype != out or out in _LOW:
@@ -47,7 +50,13 @@ def _product(xp: Any, a: Any, b: Any, out: Any = None) -> Any:
 
 @register("MatMul")
 def matmul_op(xp: Any, a: Any, b: Any, transpose_a: bool = False, transpose_b: bool = False) -> Any:
-    return _product(xp, _t(xp, a, False) if transpose_a else a, _t(xp, b, False) if transpose_b else b)
+    if transpose_a:
+        a = a.T if a.ndim == 2 else _t(xp, a, False)
+    if transpose_b:
+        b = b.T if b.ndim == 2 else _t(xp, b, False)
+    if a.ndim == 2 and b.ndim == 2 and a.dtype is b.dtype and a.dtype in _PLAIN:  # _product's hot case, inlined
+        return a.dot(b)  # the method: np.dot's dispatch wrapper costs ~0.15 us more
+    return _product(xp, a, b)
 
 
 @matmul_op.gradient
@@ -81,63 +90,38 @@ def _(g: Tensor, ans: Tensor, x: Tensor, y: Tensor, adj_x: bool = False, adj_y: 
     return matmul(y, g, adjoint_a=True, adjoint_b=True), matmul(g, x, adjoint_a=True, adjoint_b=True)
 
 
-@register("BatchMatMulV3", differentiable=False)
+@register("BatchMatMulV3")
 def batch_matmul_v3_op(xp: Any, x: Any, y: Any, adj_x: bool = False, adj_y: bool = False, Tout: Any = None) -> Any:
     return _product(xp, _t(xp, x, True) if adj_x else x, _t(xp, y, True) if adj_y else y, np.dtype(Tout))
 
 
-_MM_ALLOWED = [_d.bfloat16, _d.float16, _d.float32, _d.float64, _d.int32, _d.int64, _d.uint8, _d.uint16, _d.uint32,
-               _d.uint64, _d.complex64, _d.complex128]
-_BMM_ALLOWED = _MM_ALLOWED[:4] + [_d.int16] + _MM_ALLOWED[4:]
-_MM_CPU = frozenset({_d.int64, _d.int32, _d.int16, _d.float64, _d.float32, _d.bfloat16, _d.float16, _d.complex64,
-                     _d.complex128})
-_MM_CPU_LIST = cpu_kernels("INT64", "INT32", "INT16", "DOUBLE", "FLOAT", "BFLOAT16", "HALF", "COMPLEX128",
-                           "COMPLEX64")
-_MM_KERNELS = cpu_kernels(xla="DT_FLOAT, DT_DOUBLE, DT_INT32, DT_COMPLEX64, DT_INT64, DT_BFLOAT16, DT_COMPLEX128, "
-                          "DT_HALF") + _MM_CPU_LIST
-_BMM_KERNELS = cpu_kernels(xla="DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, DT_COMPLEX64, DT_INT64, "
-                           "DT_BFLOAT16, DT_UINT16, DT_COMPLEX128, DT_HALF, DT_UINT32, DT_UINT64") + _MM_CPU_LIST
-_MM_SIG = ("signature=a:T, b:T -> product:T; attr=transpose_a:bool,default=false; attr=transpose_b:bool,default=false;"
-           " attr=T:type,allowed=[{ALLOWED}]; attr=grad_a:bool,default=false; attr=grad_b:bool,default=false")
-_BMM_SIG = ("signature=x:T, y:T -> output:T; attr=T:type,allowed=[{ALLOWED}]; attr=adj_x:bool,default=false; "
-            "attr=adj_y:bool,default=false; attr=grad_x:bool,default=false; attr=grad_y:bool,default=false")
+@batch_matmul_v3_op.gradient
+def _(g: Tensor, ans: Tensor, x: Tensor, y: Tensor, adj_x: bool = False, adj_y: bool = False, Tout: Any = None) -> tuple:
+    # TF registers its V2 rule for V3 too: on the mixed dtypes V3 is used for, its products raise TF's errors
+    return batch_matmul_op.grad(g, ans, x, y, adj_x, adj_y)
+
+
+# BatchMatMulV3's CPU kernels: the (Ta, Tb, Tout) combinations TF registers, which per-attr dtype sets can't say
 _I8 = (_d.int8, _d.uint8)
 _V3_CPU = {(a, b, _d.int32) for a in _I8 for b in _I8} | {(a, _d.bfloat16, _d.bfloat16) for a in _I8} | {
-    (_d.bfloat16, b, _d.bfloat16) for b in _I8} | {(t, t, t) for t in _MM_CPU - {_d.float16}}
-_V3_TYPES = ("DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, DT_INT8, DT_COMPLEX64, DT_INT64, DT_BFLOAT16, "
-             "DT_COMPLEX128, DT_HALF")
-_V3_KERNELS = (
-    "  device='XLA_CPU_JIT'; Tout in [DT_FLOAT, DT_DOUBLE, DT_INT32, DT_INT16, DT_COMPLEX64, DT_INT64, DT_BFLOAT16, "
-    f"DT_COMPLEX128, DT_HALF]; Tb in [{_V3_TYPES}]; Ta in [{_V3_TYPES}]",) + tuple(
-    f"  device='CPU'; Ta in [DT_{a}]; Tb in [DT_{b}]; Tout in [DT_{c}]" for a, b, c in (
-        ("UINT8", "BFLOAT16", "BFLOAT16"), ("INT8", "BFLOAT16", "BFLOAT16"), ("BFLOAT16", "UINT8", "BFLOAT16"),
-        ("BFLOAT16", "INT8", "BFLOAT16"), ("UINT8", "UINT8", "INT32"), ("INT8", "UINT8", "INT32"),
-        ("UINT8", "INT8", "INT32"), ("INT8", "INT8", "INT32"), ("INT64", "INT64", "INT64"),
-        ("INT32", "INT32", "INT32"), ("INT16", "INT16", "INT16"), ("DOUBLE", "DOUBLE", "DOUBLE"),
-        ("FLOAT", "FLOAT", "FLOAT"), ("BFLOAT16", "BFLOAT16", "BFLOAT16"), ("COMPLEX128", "COMPLEX128", "COMPLEX128"),
-        ("COMPLEX64", "COMPLEX64", "COMPLEX64")))
+    (_d.bfloat16, b, _d.bfloat16) for b in _I8} | {(t, t, t) for t in (
+        _d.int64, _d.int32, _d.int16, _d.float64, _d.float32, _d.bfloat16, _d.complex64, _d.complex128)}
 
 
 def _check_matmul(op: str, x: Tensor, y: Tensor, fa: bool, fb: bool, out: Any = None, tail: str | None = "") -> None:
     """TF's dtype and shape checks for MatMul, BatchMatMulV2 and V3 (flags: transposed or adjoint inputs)."""
     dt = x._dtype
-    if op == "BatchMatMulV3":
-        if (dt, y._dtype, out) not in _V3_CPU:
-            attrs = {"Ta": dt, "Tb": y._dtype, "Tout": out, "adj_x": fa, "adj_y": fb, "grad_x": False,
-                     "grad_y": False}
-            raise no_kernel(op, attrs, _V3_KERNELS, name=tail)
-    else:
-        if y._dtype is not dt:
-            raise mismatch(op, 1, dt, y._dtype)
-        batch = op == "BatchMatMulV2"
-        if dt not in (_BMM_ALLOWED if batch else _MM_ALLOWED):
-            raise bad_attr(op, dt, _BMM_ALLOWED if batch else _MM_ALLOWED, _BMM_SIG if batch else _MM_SIG)
-        if dt not in _MM_CPU:
-            attrs = ({"T": dt, "adj_x": fa, "adj_y": fb, "grad_x": False, "grad_y": False} if batch else
-                     {"T": dt, "grad_a": False, "grad_b": False, "transpose_a": fa, "transpose_b": fb})
-            raise no_kernel(op, attrs, _BMM_KERNELS if batch else _MM_KERNELS)
+    matmul_ops = {"MatMul": matmul_op, "BatchMatMulV2": batch_matmul_op, "BatchMatMulV3": batch_matmul_v3_op}
+    attrs = {"transpose_a": fa, "transpose_b": fb} if op == "MatMul" else {"adj_x": fa, "adj_y": fb}
+    with slow_path(taken=tail is None):
+        if op == "BatchMatMulV3":
+            matmul_ops[op].check(x, y, Tout=out, **attrs)
+            if (dt, y._dtype, out) not in _V3_CPU:  # TF's kernels take these combinations only
+                raise not_found(matmul_ops[op], (x, y), {"Tout": out, **attrs})
+        else:
+            matmul_ops[op].check(x, y, **attrs)
     sa, sb = x._value.shape, y._value.shape
-    mkl = dt in (_d.float32, _d.bfloat16) and op != "BatchMatMulV3"
+    mkl = dt in (_d.float32, _d.bfloat16) and op != "BatchMatMulV3" and on_cpu()  # oneDNN: TF's CPU only
     if op == "MatMul":
         if mkl and (len(sa) < 2 or len(sb) < 2):
             raise kernel_error(op, f"In[{0 if len(sa) < 2 else 1}] ndims must be >= 2", dt)
@@ -174,7 +158,7 @@ def matmul(a: Any, b: Any, transpose_a: bool = False, transpose_b: bool = False,
         va, vb, dt = a._value, b._value, a._dtype
         if (dt is b._dtype and (dt is _d.float32 or dt is _d.float64) and va.ndim == 2 and vb.ndim == 2
                 and va.shape[1] == vb.shape[0]):
-            return matmul_op(a, b)
+            return call_binary(matmul_op, a, b)
     if transpose_a and adjoint_a:
         raise ValueError(f"Only one of `transpose_a` and `adjoint_a` can be True. Received `transpose_a`={transpose_a},"
                          f" `adjoint_a`={adjoint_a}.")
@@ -282,11 +266,6 @@ def tensordot(a: Any, b: Any, axes: Any, name: str | None = None) -> Tensor:
 
 # --- einsum -----------------------------------------------------------------------------------------------
 
-_EINSUM_CPU = frozenset({_d.int64, _d.int32, _d.float16, _d.float32, _d.float64, _d.complex64, _d.complex128,
-                         _d.bfloat16})
-_EINSUM_KERNELS = cpu_kernels("INT64", "INT32", "HALF", "FLOAT", "DOUBLE", "COMPLEX64", "COMPLEX128", "BFLOAT16",
-                              xla="DT_FLOAT, DT_DOUBLE, DT_INT32, DT_COMPLEX64, DT_INT64, DT_BFLOAT16, DT_COMPLEX128, "
-                                  "DT_HALF, DT_UINT64")
 _FRESH = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 
@@ -498,18 +477,17 @@ def einsum(equation: str, *inputs: Any, **kwargs: Any) -> Tensor:
     xs = [tensor(inputs[0])] if inputs else []
     for x in inputs[1:]:
         xs.append(x if type(x) is Tensor else hinted(x, xs[0]._dtype))
-    for i, x in enumerate(xs[1:], 1):
-        if x._dtype is not xs[0]._dtype:
-            raise mismatch("Einsum", i, xs[0]._dtype, x._dtype)
-    dt = xs[0]._dtype
-    if dt not in _EINSUM_CPU:
-        eq = ",".join(subs) + "->" + out
-        raise no_kernel("Einsum", {"N": min(len(xs), 2), "T": dt, "equation": eq}, _EINSUM_KERNELS)
+    # before the shapes; TF runs a longer list as pairs, the first pair's NodeDef in its errors, and names a
+    # later input of another dtype its pair's input #1
+    steps = [",".join(subs) + "->" + out] if len(xs) <= 2 else _einsum_chain(subs, out)
+    einsum_op.check(*xs[:2], equation=steps[0])
+    for x in xs[2:]:
+        einsum_op.check(xs[0], x)
     if len(xs) <= 2:
         _check_einsum(subs, out, xs)
         return einsum_op(*xs, equation=",".join(subs) + "->" + out)
     result = xs[0]
-    for step, x in zip(_einsum_chain(subs, out), xs[1:]):
+    for step, x in zip(steps, xs[1:]):
         pair = step.split("->")[0].split(",")
         _check_einsum(pair, step.split("->")[1], [result, x])
         result = einsum_op(result, x, equation=step)
@@ -574,13 +552,13 @@ def norm(tensor: Any, ord: Any = "euclidean", axis: Any = None, keepdims: Any = 
     x = _as_tensor(tensor)
     if ord in ["fro", "euclidean", 2, 2.0]:
         if is_matrix and ord in [2, 2.0]:
-            from .linalg_decomp import svd_op
+            from .registry import OPS  # Svd, by name: linalg_decomp imports this module
 
             rank = x._value.ndim
             positive = [a if a >= 0 else a + rank for a in axis]
             perm_before = [i for i in range(rank) if i not in positive] + positive
             perm_after = [perm_before.index(i) for i in range(rank)]
-            s = svd_op(ar.transpose(x, perm_before), compute_uv=False, full_matrices=False)[0]
+            s = OPS["Svd"](ar.transpose(x, perm_before), compute_uv=False, full_matrices=False)[0]
             top = rd.reduce_max(ma.abs(s), axis=-1, keepdims=True)
             result = ar.transpose(reshape_op(top, shape=top._value.shape + (1,)), perm_after)
         else:
@@ -595,8 +573,9 @@ def norm(tensor: Any, ord: Any = "euclidean", axis: Any = None, keepdims: Any = 
             if is_matrix:
                 result = rd.reduce_sum(result, axis[1], keepdims=True)
             result = rd.reduce_max(result, None if axis is None else axis[0], keepdims=True)
-        else:
-            result = ma.pow(rd.reduce_sum(ma.pow(result, ord), axis, keepdims=True), 1.0 / ord)
+        else:  # the powers made on the device, as constants of the result's dtype (what TF converts them to)
+            power = rd.reduce_sum(ma.pow(result, constant_like(ord, result)), axis, keepdims=True)
+            result = ma.pow(power, constant_like(1.0 / ord, power))
     return result if keepdims else ar.squeeze(result, axis)
 
 
@@ -617,7 +596,7 @@ def global_norm(t_list: Any, name: str | None = None) -> Tensor:
         raise TypeError(f"`t_list` should be a sequence of tensors. Received {type(t_list)}.")
     halves = [l2_loss_op(_as_tensor(t)) for t in t_list if t is not None]
     half = reduce_sum(ar.stack(halves)) if halves else _as_tensor(np.float32(0))
-    return ma.sqrt(half * _as_tensor(2.0, half._dtype))
+    return ma.sqrt(half * constant_like(2.0, half))
 
 
 _as_tensor = tensor

@@ -16,16 +16,15 @@ from typing import Any
 import numpy as np
 
 from .. import dtypes as _dtypes
+from ..backends import to_numpy
 from ..tensor import Tensor
-from ._kernel_errors import LINALG_TYPES, bad_attr, cpu_kernels, kernel_error, mismatch, no_kernel
+from ._kernel_errors import kernel_error, slow_path
 from .convert import COMPLEX, hinted, shape_text, tensor
 from .linalg import adjoint, matmul
 from .matrix_diag import band_part_op, diag_op, diag_part_op, set_diag_op
-from .registry import register
+from .registry import OPS, constant_like, register
 
 _d = _dtypes
-_XLA_FDH = "DT_FLOAT, DT_DOUBLE, DT_HALF"
-_CPU4 = ("FLOAT", "DOUBLE", "COMPLEX64", "COMPLEX128")
 _HALF_TO_F32 = {np.dtype(np.float16)}
 
 LogMatrixDeterminant = namedtuple("LogMatrixDeterminant", ["sign", "log_abs_determinant"])
@@ -41,11 +40,24 @@ def _lower(xp: Any, a: Any) -> Any:
 
 
 def _c(x: Tensor, value: float) -> Tensor:
-    return tensor(np.asarray(value, dtype=x._dtype._np))
+    return constant_like(value, x)  # on x's device, without a host->device copy
 
 
-def _eye(n: int, dtype: _d.DType) -> Tensor:
-    return tensor(np.eye(n, dtype=dtype._np))
+def _identity_like(x: Tensor) -> Tensor:
+    """Identity matrices of the shape, dtype and device of the (batch of) square matrices ``x``."""
+    from .math import ones_like_op
+
+    return _mdiag(ones_like_op(diag_part_op(x, lo=0, hi=0, padding_value=0, align="RIGHT_LEFT")))
+
+
+def _raise_if_singular(xp: Any, op: str, message: str, out: Any, *inputs: Any) -> None:
+    """TF's GPU solvers read LAPACK's status back and raise for a singular matrix; a device solver leaves inf or
+    NaN instead (CuPy raises nothing). One explicit read: whether finite inputs gave a non-finite result."""
+    finite = xp.isfinite(inputs[0]).all(axis=(-2, -1))
+    for x in inputs[1:]:
+        finite = finite & xp.isfinite(x).all(axis=(-2, -1))
+    if bool(to_numpy((finite & ~xp.isfinite(out).all(axis=(-2, -1))).any())):
+        raise kernel_error(op, message)
 
 
 def _safe_reciprocal(x: Tensor, epsilon: float = 1e-20) -> Tensor:
@@ -58,6 +70,10 @@ def _safe_reciprocal(x: Tensor, epsilon: float = 1e-20) -> Tensor:
 @register("MatrixInverse")
 def inv_op(xp: Any, x: Any, adjoint: bool = False) -> Any:
     a = xp.conj(xp.swapaxes(x, -1, -2)) if adjoint else x
+    if xp is not np:
+        out = xp.linalg.inv(_wide(a))
+        _raise_if_singular(xp, "MatrixInverse", "Input is not invertible.", out, a)
+        return out.astype(x.dtype, copy=False)
     if not bool(xp.isfinite(a).all()):
         raise kernel_error("MatrixInverse", "Input is not invertible.")
     try:
@@ -102,6 +118,12 @@ def _(gs: tuple, ans: tuple, x: Tensor) -> Any:
 
 @register("Cholesky")
 def cholesky_op(xp: Any, x: Any) -> Any:
+    if xp is not np:
+        # TF's GPU kernel fills the lower triangle of each matrix whose factorization failed with NaN, from LAPACK's
+        # status; here from the factor's diagonal, which is real and positive exactly where it succeeded
+        low = xp.linalg.cholesky(x)
+        ok = (xp.diagonal(low, axis1=-2, axis2=-1).real > 0).all(axis=-1)
+        return xp.tril(xp.where(ok[..., None, None], low, xp.full((), np.nan, dtype=x.dtype)))
     try:
         return xp.linalg.cholesky(x)
     except np.linalg.LinAlgError:
@@ -120,8 +142,7 @@ def cholesky_op(xp: Any, x: Any) -> Any:
 
 @cholesky_op.gradient
 def _(g: Tensor, ans: Tensor, x: Tensor) -> Any:
-    n = ans._value.shape[-1]
-    l_inverse = triangular_solve_op(ans, _eye(n, ans._dtype), lower=True, adjoint=False)
+    l_inverse = triangular_solve_op(ans, _identity_like(ans), lower=True, adjoint=False)
     middle = matmul(ans, g, adjoint_a=True)
     middle = set_diag_op(middle, diag_part_op(middle, lo=0, hi=0, padding_value=0, align="RIGHT_LEFT") * _c(g, 0.5),
                          lo=0, hi=0, align="RIGHT_LEFT")
@@ -211,7 +232,7 @@ def svd_op(xp: Any, x: Any, compute_uv: bool = True, full_matrices: bool = False
 
 @svd_op.gradient
 def _(gs: tuple, ans: tuple, a: Tensor, compute_uv: bool = True, full_matrices: bool = False) -> Any:
-    from .math import cast_op, zeros_like_op
+    from .math import cast_op, ones_like_op, zeros_like_op
 
     grad_s, grad_u, grad_v = gs
     dt = a._dtype
@@ -219,7 +240,6 @@ def _(gs: tuple, ans: tuple, a: Tensor, compute_uv: bool = True, full_matrices: 
     if grad_s is None:
         grad_s = zeros_like_op(s)
     grad_s = grad_s if grad_s._dtype is dt else cast_op(grad_s, dtype=dt._np)
-    p = s._value.shape[-1]
     grad_s_mat = _mdiag(grad_s)
     if not compute_uv:
         _, u, v = svd_op(a, compute_uv=True, full_matrices=False)
@@ -252,8 +272,7 @@ def _(gs: tuple, ans: tuple, a: Tensor, compute_uv: bool = True, full_matrices: 
             term2_nous = term2_nous - matmul(matmul(v1, grad_v2, adjoint_a=True), v2, adjoint_b=True)
         grad = grad + matmul(matmul(u, s_inv_mat), term2_nous)
     if dt in COMPLEX:
-        eye = _eye(p, dt)
-        ll = eye * v_gv
+        ll = _mdiag(ones_like_op(s)) * v_gv
         term3_nouv = matmul(s_inv_mat, adjoint(ll) - ll)
         grad = grad + _c(grad, 0.5) * matmul(u, matmul(term3_nouv, v1, adjoint_b=True))
     return adjoint(grad) if use_adjoint else grad
@@ -274,7 +293,8 @@ def _expand(x: Tensor, axis: int) -> Tensor:
 
 @register("SelfAdjointEigV2", n_outputs=2)
 def eigh_op(xp: Any, x: Any, compute_v: bool = True) -> Any:
-    if not bool(xp.isfinite(x).all()):
+    # TF's CPU kernel rejects non-finite input; its GPU kernel does not look (a check would copy to the host)
+    if xp is np and not bool(xp.isfinite(x).all()):
         raise kernel_error("SelfAdjointEigV2", "Self-adjoint eigen decomposition was not successful. The input might "
                                                "not be valid.")
     if compute_v:
@@ -307,6 +327,10 @@ def _(gs: tuple, ans: tuple, a: Tensor, compute_v: bool = True) -> Any:
 @register("MatrixSolve")
 def solve_op(xp: Any, matrix: Any, rhs: Any, adjoint: bool = False) -> Any:
     a = xp.conj(xp.swapaxes(matrix, -1, -2)) if adjoint else matrix
+    if xp is not np:
+        out = xp.linalg.solve(a, rhs)
+        _raise_if_singular(xp, "MatrixSolve", "Input matrix is not invertible.", out, a, rhs)
+        return out
     try:
         return xp.linalg.solve(a, rhs)
     except np.linalg.LinAlgError:
@@ -329,11 +353,13 @@ def triangular_solve_op(xp: Any, matrix: Any, rhs: Any, lower: bool = True, adjo
     shape = np.broadcast_shapes(a.shape[:-2], rhs.shape[:-2])
     a = xp.broadcast_to(a, shape + a.shape[-2:])
     b = xp.broadcast_to(rhs, shape + rhs.shape[-2:])
-    try:
-        return xp.linalg.solve(a, b)
-    except np.linalg.LinAlgError:
-        pass
-    # a zero on the diagonal: substitute row by row, as TF does, letting inf and NaN through
+    if xp is np:
+        try:
+            return xp.linalg.solve(a, b)
+        except np.linalg.LinAlgError:
+            pass
+    # a zero on the diagonal: substitute row by row, as TF does, letting inf and NaN through (always on a GPU,
+    # whose solvers report a singular matrix through a status the host would have to read, not an exception)
     out = xp.zeros(b.shape, dtype=np.result_type(a.dtype, b.dtype))
     n = a.shape[-1]
     rows = range(n) if lower else range(n - 1, -1, -1)
@@ -355,48 +381,15 @@ def _(g: Tensor, ans: Tensor, matrix: Tensor, rhs: Tensor, lower: bool = True, a
 
 # --- checks and public wrappers --------------------------------------------------------------------------
 
-_SIG = "signature=input:T -> output:T; attr=T:type,allowed=[{ALLOWED}]"
-_DET_TYPES = [_d.float16, _d.float32, _d.float64, _d.complex64, _d.complex128]
-_TRI_TYPES = [_d.bfloat16, _d.float64, _d.float32, _d.float16, _d.complex64, _d.complex128]
-_CPU = frozenset({_d.float32, _d.float64, _d.complex64, _d.complex128})
-_SPECS = {  # op: (allowed list, signature, CPU kernel types, kernel listing)
-    "MatrixInverse": (LINALG_TYPES, "signature=input:T -> output:T; attr=adjoint:bool,default=false; "
-                                    "attr=T:type,allowed=[{ALLOWED}]", _CPU | {_d.float16}, ()),
-    "MatrixDeterminant": (_DET_TYPES, _SIG, _CPU, cpu_kernels("COMPLEX128", "COMPLEX64", "DOUBLE", "FLOAT")),
-    "LogMatrixDeterminant": (_DET_TYPES, "signature=input:T -> sign:T, log_abs_determinant:T; attr=T:type,allowed="
-                                         "[{ALLOWED}]", _CPU, cpu_kernels("COMPLEX128", "COMPLEX64", "DOUBLE", "FLOAT")),
-    "Cholesky": (LINALG_TYPES, _SIG, _CPU, cpu_kernels("COMPLEX128", "COMPLEX64", "DOUBLE", "FLOAT", xla=(
-        "DT_FLOAT, DT_DOUBLE, DT_COMPLEX64, DT_COMPLEX128, DT_HALF"))),
-    "Qr": (LINALG_TYPES, "signature=input:T -> q:T, r:T; attr=full_matrices:bool,default=false; attr=T:type,allowed="
-                         "[{ALLOWED}]", _CPU | {_d.float16}, ()),
-    "Svd": (LINALG_TYPES, "signature=input:T -> s:T, u:T, v:T; attr=compute_uv:bool,default=true; attr=full_matrices:"
-                          "bool,default=false; attr=T:type,allowed=[{ALLOWED}]", _CPU, cpu_kernels(*_CPU4, xla=_XLA_FDH)),
-    "SelfAdjointEigV2": (LINALG_TYPES, "signature=input:T -> e:T, v:T; attr=compute_v:bool,default=true; attr=T:type,"
-                                       "allowed=[{ALLOWED}]", _CPU, cpu_kernels(*_CPU4, xla="DT_FLOAT, DT_DOUBLE, "
-                                       "DT_COMPLEX64, DT_COMPLEX128, DT_HALF", xla_first=False)),
-    "MatrixSolve": (LINALG_TYPES, "signature=matrix:T, rhs:T -> output:T; attr=adjoint:bool,default=false; attr=T:"
-                                  "type,allowed=[{ALLOWED}]", _CPU, cpu_kernels("COMPLEX128", "COMPLEX64", "DOUBLE",
-                                                                                "FLOAT", xla=_XLA_FDH)),
-    "MatrixTriangularSolve": (_TRI_TYPES, "signature=matrix:T, rhs:T -> output:T; attr=lower:bool,default=true; "
-                                          "attr=adjoint:bool,default=false; attr=T:type,allowed=[{ALLOWED}]", _CPU,
-                              cpu_kernels("DOUBLE", "FLOAT", "COMPLEX128", "COMPLEX64", xla="DT_FLOAT, DT_DOUBLE, "
-                                          "DT_COMPLEX64, DT_BFLOAT16, DT_COMPLEX128, DT_HALF")),
-}
-
-
 def _tail(*inputs: Any) -> str | None:
     # TF's slow eager path (taken for Python list inputs) leaves the op name out of kernel errors
     return None if any(isinstance(i, (list, tuple)) for i in inputs) else ""
 
 
 def _check(op: str, x: Tensor, attrs: dict, tail: str | None, square: bool = True,
-           square_msg: str = "Input matrix must be square.") -> None:
-    allowed, sig, cpu, kernels = _SPECS[op]
-    dt = x._dtype
-    if dt not in allowed:
-        raise bad_attr(op, dt, allowed, sig, name=tail)
-    if dt not in cpu:
-        raise no_kernel(op, {"T": dt, **attrs}, kernels, name=tail)
+           square_msg: str = "Input matrix must be square.", rhs: Tensor | None = None) -> None:
+    with slow_path(taken=tail is None):  # before the shapes
+        OPS[op].check(*((x,) if rhs is None else (x, rhs)), **attrs)
     shape = x._value.shape
     if len(shape) < 2:
         raise kernel_error(op, f"Input tensor 0 must have rank >= 2, got {len(shape)}", name=tail)
@@ -404,11 +397,8 @@ def _check(op: str, x: Tensor, attrs: dict, tail: str | None, square: bool = Tru
         raise kernel_error(op, square_msg, name=tail)
 
 
-def _second(op: str, x: Tensor, rhs: Any) -> Tensor:
-    y = rhs if type(rhs) is Tensor else hinted(rhs, x._dtype)
-    if y._dtype is not x._dtype:
-        raise mismatch(op, 1, x._dtype, y._dtype, mkl=False)
-    return y
+def _second(x: Tensor, rhs: Any) -> Tensor:
+    return rhs if type(rhs) is Tensor else hinted(rhs, x._dtype)
 
 
 def inv(input: Any, adjoint: bool = False, name: str | None = None) -> Tensor:  # noqa: A002
@@ -523,8 +513,9 @@ def solve(matrix: Any, rhs: Any, adjoint: bool = False, name: str | None = None)
     """
     tail = _tail(matrix, rhs)
     a = tensor(matrix)
-    b = _second("MatrixSolve", a, rhs)
-    _check("MatrixSolve", a, {"adjoint": adjoint}, tail, square_msg="First input (lhs) must be a square matrix.")
+    b = _second(a, rhs)
+    _check("MatrixSolve", a, {"adjoint": adjoint}, tail, square_msg="First input (lhs) must be a square matrix.",
+           rhs=b)
     sa, sb = a._value.shape, b._value.shape
     if len(sa) != len(sb):
         raise kernel_error("MatrixSolve", "All input tensors must have the same rank.", name=tail)
@@ -549,12 +540,9 @@ def triangular_solve(matrix: Any, rhs: Any, lower: bool = True, adjoint: bool = 
     op = "MatrixTriangularSolve"
     tail = _tail(matrix, rhs)
     a = tensor(matrix)
-    b = _second(op, a, rhs)
-    allowed, sig, cpu, kernels = _SPECS[op]
-    if a._dtype not in allowed:
-        raise bad_attr(op, a._dtype, allowed, sig, name=tail)
-    if a._dtype not in cpu:
-        raise no_kernel(op, {"T": a._dtype, "adjoint": adjoint, "lower": lower}, kernels, name=tail)
+    b = _second(a, rhs)
+    with slow_path(taken=tail is None):
+        triangular_solve_op.check(a, b, adjoint=adjoint, lower=lower)  # before the shapes
     sa, sb = a._value.shape, b._value.shape
     for i, s in enumerate((sa, sb)):
         if len(s) < 2:

@@ -112,7 +112,7 @@ def summarize_value(array: np.ndarray, dtype: DType, summarize: int) -> str:
     return "".join(out)
 
 
-@register("StringFormat", differentiable=False)
+@register("StringFormat", host_only=True)
 def string_format_op(xp: Any, *inputs: Any, template: str, placeholder: str, summarize: int, dtypes: tuple) -> Any:
     pieces = template.split(placeholder)
     out = [pieces[0]]
@@ -224,7 +224,7 @@ def _write(stream: Any, data: bytes) -> None:
         stream.flush()
 
 
-@register("PrintV2", n_outputs=0, differentiable=False)
+@register("PrintV2", n_outputs=0, host_only=True)
 def print_v2_op(xp: Any, message: Any, output_stream: str, end: str) -> Any:
     data = message[()] + end.encode("utf-8")
     if output_stream == "stdout":

@@ -15,14 +15,13 @@ import numpy as np
 
 from .. import dtypes as _dtypes
 from ..device import _scope
-from ..errors import InternalError, NotFoundError
+from ..errors import InternalError
 from ..tensor import Tensor, kernel_error
 from . import convert
-from .convert import ALL, COMPLEX, FLOATS, INEXACT, INTS, NUMERIC, REAL, SIGNED_INTS, check_dtype, tensor
+from .convert import ALL, COMPLEX, FLOATS, INEXACT, INTS, NUMERIC, REAL, SIGNED_INTS, tensor
 from .registry import Op, register
 
 _bool = _dtypes.bool
-_BF16 = _dtypes.bfloat16._np
 BOOL = frozenset({_bool})
 F32_64 = frozenset({_dtypes.float32, _dtypes.float64})
 SIGNED_REAL = FLOATS | SIGNED_INTS
@@ -38,45 +37,22 @@ def quiet(forward: Callable) -> Callable:
     return forward
 
 
-# --- dtype rules ------------------------------------------------------------------------------------
-
-ALLOWED: dict[str, frozenset] = {}  # op name -> dtypes with a CPU kernel
-NO_KERNEL: dict[str, frozenset] = {}  # dtypes the op declares but has no CPU kernel for: NotFoundError
+# --- dtype rules: each op declares the dtypes it has a kernel for; the dispatcher checks them (TF's op
+# definition says which others are NotFoundError, no kernel, rather than InvalidArgumentError) -------------
 
 
-def kernel(name: str, allowed: frozenset, no_kernel: frozenset = frozenset(), differentiable: bool = True,
-           n_outputs: int = 1) -> Callable[[Callable], Op]:
-    """Registers a quiet forward with its dtype rule."""
+def kernel(name: str, allowed: frozenset, differentiable: bool = True, n_outputs: int = 1) -> Callable[[Callable], Op]:
+    """Registers a quiet forward with the dtypes it has a kernel for."""
     def wrap(forward: Callable) -> Op:
-        ALLOWED[name] = allowed
-        NO_KERNEL[name] = no_kernel
-        return register(name, n_outputs=n_outputs, differentiable=differentiable)(quiet(forward))
+        return register(name, n_outputs=n_outputs, differentiable=differentiable, dtypes=allowed)(quiet(forward))
 
     return wrap
 
 
-_DT_NAMES = {"float32": "FLOAT", "float64": "DOUBLE", "float16": "HALF"}
-
-
-def _dt_enum(dtype: Any) -> str:
-    return "DT_" + _DT_NAMES.get(dtype.name, dtype.name.upper())
-
-
-def reject(op_name: str, x: Tensor) -> None:
-    """TF's error for an input dtype ``op_name`` has no kernel for."""
-    allowed = ALLOWED[op_name]
-    missing = NO_KERNEL.get(op_name, frozenset())
-    if x._dtype in missing:
-        kernels = "".join(f"  device='CPU'; T in [{_dt_enum(d)}]\n" for d in sorted(allowed, key=lambda d: d.name))
-        raise NotFoundError(None, None, f"Could not find device for node: {{{{node {op_name}}}}} = {op_name}"
-                                        f"[T={_dt_enum(x._dtype)}]\nAll kernels registered for op {op_name}:\n"
-                                        f"{kernels} [Op:{op_name}] name: ")
-    check_dtype(op_name, x, allowed | missing)
-
-
-def check(op: Op, x: Tensor) -> None:
-    if x._dtype not in ALLOWED[op.name]:
-        reject(op.name, x)
+def no_gradient(g: Any, ans: Any, *inputs: Any, **attrs: Any) -> None:
+    """The rule of ops whose TF gradient function gives None for every input (Floor, ArgMax): registered, so
+    ``tape.gradient`` gives None where an op without a rule raises TF's LookupError."""
+    return None
 
 
 def run_binary(op: Op, x: Tensor, y: Tensor) -> Tensor:
@@ -85,7 +61,7 @@ def run_binary(op: Op, x: Tensor, y: Tensor) -> Tensor:
         return op(x, y)
     except ValueError:
         try:
-            np.broadcast_shapes(np.shape(x._value), np.shape(y._value))
+            np.broadcast_shapes(x._value.shape, y._value.shape)
         except ValueError:
             raise convert.incompatible_shapes(op.name, x, y) from None
         raise
@@ -94,7 +70,7 @@ def run_binary(op: Op, x: Tensor, y: Tensor) -> Tensor:
 
 def is_float(dtype: Any) -> bool:
     """Whether a NumPy dtype is a real floating type (bfloat16 included: its NumPy kind is 'V')."""
-    return dtype.kind == "f" or dtype == _BF16
+    return dtype.kind == "f" or _dtypes.is_bfloat16(dtype)
 
 
 def conj(x: Tensor) -> Tensor:
@@ -107,8 +83,9 @@ def _c(x: Tensor, v: Any) -> Tensor:
     return constant_like(v, x)
 
 
-def _int_divisor_check(op_name: str, y: Any) -> None:
-    if y.dtype.kind in "iu" and not y.all():
+def _int_divisor_check(xp: Any, op_name: str, y: Any) -> None:
+    # TF's CPU kernels check the divisor; its GPU kernels do not (a check there would copy y to the host)
+    if xp is np and y.dtype.kind in "iu" and not y.all():
         raise kernel_error(op_name, "Integer division by zero")
 
 
@@ -145,7 +122,7 @@ def _(g: Tensor, ans: Tensor, x: Tensor, y: Tensor) -> tuple:
     return mul_op(g, conj(y)), mul_op(conj(x), g)
 
 
-@kernel("RealDiv", INEXACT, no_kernel=INTS)
+@kernel("RealDiv", INEXACT)
 def div_op(xp: Any, x: Any, y: Any) -> Any:
     return xp.true_divide(x, y)
 
@@ -156,10 +133,10 @@ def _(g: Tensor, ans: Tensor, x: Tensor, y: Tensor) -> tuple:
     return div_op(g, cy), mul_op(g, div_op(div_op(neg_op(cx), cy), cy))
 
 
-@kernel("FloorDiv", REAL, no_kernel=COMPLEX)
+@kernel("FloorDiv", REAL)
 def floordiv_op(xp: Any, x: Any, y: Any) -> Any:
     if x.dtype.kind in "iu":
-        _int_divisor_check("FloorDiv", y)
+        _int_divisor_check(xp, "FloorDiv", y)
         return xp.floor_divide(x, y)
     out = xp.true_divide(x, y)  # TF: floor(x / y); NumPy's floor_divide rounds 1 // 0.1 to 9
     return xp.floor(out, out=out) if isinstance(out, xp.ndarray) else xp.floor(out)
@@ -173,7 +150,7 @@ def _(g: Tensor, ans: Tensor, x: Tensor, y: Tensor) -> tuple:
 @kernel("FloorMod", REAL)
 def floormod_op(xp: Any, x: Any, y: Any) -> Any:
     if x.dtype.kind in "iu":
-        _int_divisor_check("FloorMod", y)
+        _int_divisor_check(xp, "FloorMod", y)
         return xp.remainder(x, y)
     r = xp.fmod(x, y)  # TF: fmod, moved by y when the signs differ (keeps fmod's -0.0, unlike np.remainder)
     return xp.where((r != 0) & ((y < 0) != (r < 0)), r + y, r)
@@ -184,10 +161,10 @@ def _(g: Tensor, ans: Tensor, x: Tensor, y: Tensor) -> tuple:
     return g, mul_op(g, neg_op(floordiv_op(conj(x), conj(y))))
 
 
-@kernel("TruncateDiv", REAL, no_kernel=COMPLEX)
+@kernel("TruncateDiv", REAL)
 def truncatediv_op(xp: Any, x: Any, y: Any) -> Any:
     if x.dtype.kind in "iu":
-        if not y.all():
+        if xp is np and not y.all():  # a CPU kernel's check, as in _int_divisor_check
             raise kernel_error("TruncateDiv", "Unexpected error in binary operator (only integer div and mod should "
                                               "have errors)", cls=InternalError)
         q = xp.floor_divide(x, y)
@@ -202,10 +179,9 @@ def _(g: Tensor, ans: Tensor, x: Tensor, y: Tensor) -> tuple:
     return None, None
 
 
-@kernel("TruncateMod", frozenset({_dtypes.int32, _dtypes.int64}) | F32_64, no_kernel=FLOATS - F32_64,
-        differentiable=False)
+@kernel("TruncateMod", frozenset({_dtypes.int32, _dtypes.int64}) | F32_64)
 def truncatemod_op(xp: Any, x: Any, y: Any) -> Any:
-    if x.dtype.kind in "iu" and not y.all():
+    if xp is np and x.dtype.kind in "iu" and not y.all():  # a CPU kernel's check, as in _int_divisor_check
         raise kernel_error("TruncateMod", "Unexpected error in binary operator (only integer div and mod should "
                                           "have errors)", cls=InternalError)
     return xp.fmod(x, y)
@@ -213,8 +189,15 @@ def truncatemod_op(xp: Any, x: Any, y: Any) -> Any:
 
 @kernel("Pow", FLOATS | SIGNED_INTS | COMPLEX)
 def pow_op(xp: Any, x: Any, y: Any) -> Any:
-    if x.dtype.kind == "i" and (y < 0).any():
-        raise kernel_error("Pow", "Integers to negative integer powers are not allowed")
+    if x.dtype.kind == "i":
+        if xp is np:
+            if (y < 0).any():  # a CPU kernel's check, as in _int_divisor_check
+                raise kernel_error("Pow", "Integers to negative integer powers are not allowed")
+        else:  # a GPU's kernel does not check: 1 / x ** -y, truncated (CuPy's rule; NumPy would raise)
+            negative = y < 0
+            power = xp.power(x, xp.where(negative, 0, y).astype(y.dtype))
+            inverse = xp.where(x == 1, 1, xp.where(x == -1, xp.where((y & 1) == 1, -1, 1), 0))
+            return xp.where(negative, inverse, power).astype(power.dtype)
     return xp.power(x, y)
 
 
@@ -333,7 +316,7 @@ def _(g: Tensor, ans: Tensor, x: Tensor, y: Tensor) -> tuple:
     return mul_op(xdivy_op(_x_nonzero(x), y), g), mul_op(xdivy_op(neg_op(x), square_op(y)), g)
 
 
-@register("AddN")
+@register("AddN", dtypes=NUMERIC)
 def add_n_op(xp: Any, *xs: Any) -> Any:
     total = xs[0] + xs[1]
     for x in xs[2:]:
@@ -345,8 +328,6 @@ def add_n_op(xp: Any, *xs: Any) -> Any:
 def _(g: Tensor, ans: Tensor, *xs: Tensor) -> tuple:
     return (g,) * len(xs)
 
-
-ALLOWED["AddN"] = NUMERIC
 
 
 # --- comparisons, logic and bits (no gradient) -------------------------------------------------------
@@ -399,24 +380,14 @@ def _(g: Tensor, ans: Tensor, cond: Tensor, x: Tensor, y: Tensor) -> tuple:
     return None, select_op(cond, g, zeros), select_op(cond, zeros, g)
 
 
-@register("ZerosLike")
+@register("ZerosLike", differentiable=False)
 def zeros_like_op(xp: Any, x: Any) -> Any:
     return xp.zeros_like(x)
 
 
-@zeros_like_op.gradient
-def _(g: Tensor, ans: Tensor, x: Tensor) -> Any:
-    return None
-
-
-@register("OnesLike")
+@register("OnesLike", differentiable=False)
 def ones_like_op(xp: Any, x: Any) -> Any:
     return xp.ones_like(x)
-
-
-@ones_like_op.gradient
-def _(g: Tensor, ans: Tensor, x: Tensor) -> Any:
-    return None
 
 
 @kernel("Cast", ALL)
@@ -442,9 +413,9 @@ def cast_like(x: Tensor, like: Tensor) -> Tensor:
 # --- unary ops --------------------------------------------------------------------------------------
 
 
-def _unary(name: str, fn: str | Callable, grad: Callable | None, allowed: frozenset,
-           no_kernel: frozenset = frozenset()) -> Op:
-    """A unary op from a ufunc name (looked up on ``xp``: NumPy or CuPy) or a function ``fn(xp, x)``."""
+def _unary(name: str, fn: str | Callable, grad: Callable | bool | None, allowed: frozenset) -> Op:
+    """A unary op from a ufunc name (looked up on ``xp``: NumPy or CuPy) or a function ``fn(xp, x)``; ``grad``:
+    its gradient rule, None for no gradient registered (LookupError), False for TF's NotDifferentiable."""
     if isinstance(fn, str):
         np_fn = getattr(np, fn)
 
@@ -454,8 +425,8 @@ def _unary(name: str, fn: str | Callable, grad: Callable | None, allowed: frozen
         forward.__name__ = name
     else:
         forward = fn
-    op = kernel(name, allowed, no_kernel, differentiable=grad is not None)(forward)
-    if grad is not None:
+    op = kernel(name, allowed, differentiable=grad is not False)(forward)
+    if grad is not None and grad is not False:
         op.gradient(grad)
     return op
 
@@ -522,15 +493,15 @@ atanh_op = _unary("Atanh", "arctanh", lambda g, ans, x: mul_op(g, reciprocal_op(
 sigmoid_op = _unary("Sigmoid", _sigmoid, lambda g, ans, x: mul_op(g, mul_op(conj(ans), sub_op(_c(x, 1), conj(ans)))),
                     INEXACT)
 softplus_op = _unary("Softplus", _softplus, lambda g, ans, x: mul_op(g, sigmoid_op(x)), FLOATS)
-reciprocal_op = _unary("Reciprocal", _reciprocal, lambda g, ans, x: mul_op(neg_op(g), square_op(conj(ans))), INEXACT,
-                       no_kernel=SIGNED_INTS)
-floor_op = _unary("Floor", "floor", None, FLOATS)
-ceil_op = _unary("Ceil", "ceil", None, FLOATS)
-round_op = _unary("Round", lambda xp, x: x if x.dtype.kind in "iu" else xp.rint(x), None, FLOATS | {_dtypes.int32, _dtypes.int64}, no_kernel=COMPLEX)
-rint_op = _unary("Rint", "rint", None, F32_64, no_kernel=FLOATS - F32_64)
+reciprocal_op = _unary("Reciprocal", _reciprocal, lambda g, ans, x: mul_op(neg_op(g), square_op(conj(ans))), INEXACT)
+floor_op = _unary("Floor", "floor", no_gradient, FLOATS)
+ceil_op = _unary("Ceil", "ceil", no_gradient, FLOATS)
+round_op = _unary("Round", lambda xp, x: x if x.dtype.kind in "iu" else xp.rint(x), no_gradient,
+                  FLOATS | {_dtypes.int32, _dtypes.int64})
+rint_op = _unary("Rint", "rint", no_gradient, F32_64)
 conj_op = _unary("Conj", "conjugate", lambda g, ans, x: conj_op(g), COMPLEX)
-logical_not_op = _unary("LogicalNot", "logical_not", None, BOOL)
-invert_op = _unary("Invert", "invert", None, INTS)
+logical_not_op = _unary("LogicalNot", "logical_not", False, BOOL)
+invert_op = _unary("Invert", "invert", False, INTS)
 is_nan_op = _unary("IsNan", "isnan", None, FLOATS)
 is_inf_op = _unary("IsInf", "isinf", None, FLOATS)
 is_finite_op = _unary("IsFinite", "isfinite", None, FLOATS)
@@ -571,8 +542,8 @@ def _(g: Tensor, ans: Tensor, x: Tensor) -> Any:
 def complex_op(xp: Any, real: Any, imag: Any) -> Any:
     out = xp.empty(np.broadcast_shapes(real.shape, imag.shape),
                    np.complex64 if real.dtype == np.float32 else np.complex128)
-    out.real = real
-    out.imag = imag
+    out.real[...] = real  # views written in place (CuPy, like NumPy, views the parts of a complex array)
+    out.imag[...] = imag
     return out
 
 
@@ -582,11 +553,8 @@ def _(g: Tensor, ans: Tensor, real: Tensor, imag: Tensor) -> tuple:
 
 
 def unary(op: Op, x: Any) -> Tensor:
-    """Runs a unary op on any input, with TF's dtype check."""
-    x = x if type(x) is Tensor else tensor(x)
-    if x._dtype not in ALLOWED[op.name]:
-        reject(op.name, x)
-    return op(x)
+    """Runs a unary op on any input (the dispatcher checks its dtype)."""
+    return op(x if type(x) is Tensor else tensor(x))
 
 
 def device_name() -> str:

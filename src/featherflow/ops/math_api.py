@@ -21,8 +21,8 @@ from ..tensor import Tensor, convert_to_tensor, dtype_mismatch
 from . import math as m
 from . import selection as _selection
 from . import special as sp
-from .convert import COMPLEX, INTS, binary, check_dtype, incompatible_shapes, tensor
-from .registry import Op
+from .convert import COMPLEX, INTS, binary, incompatible_shapes, tensor
+from .registry import Op, call_binary
 
 _bool = _dtypes.bool
 _NUMERIC_KINDS = "fiuc"
@@ -51,21 +51,42 @@ def matching(x: Any, y: Any, op_name: str) -> tuple[Tensor, Tensor]:
 def _fixed_bool(x: Any, op_name: str, index: int) -> Tensor:
     """An input of an op whose type is fixed to bool (the logical ops): values convert to bool, tensors of
     another dtype are TF's kernel mismatch."""
-    t = x if type(x) is Tensor else convert_to_tensor(x, dtype=_bool)
+    if type(x) is Tensor:
+        t = x
+    elif hasattr(x, "__tf_tensor__"):  # a variable is read with its own dtype, which the kernel then rejects
+        t = convert_to_tensor(x)
+    else:
+        t = convert_to_tensor(x, dtype=_bool)
     if t._dtype is not _bool:
         raise dtype_mismatch(op_name, index, _bool, t._dtype)
     return t
 
 
+def raise_if_unbroadcastable(op_name: str, x: Tensor, y: Tensor) -> None:
+    """TF's InvalidArgumentError when NumPy's ValueError came from shapes that do not broadcast."""
+    try:
+        np.broadcast_shapes(x._value.shape, y._value.shape)
+    except ValueError:
+        raise incompatible_shapes(op_name, x, y) from None
+
+
 def _binary_fn(op: Op, doc: str, convert: Callable = matching) -> Callable[..., Tensor]:
-    allowed = m.ALLOWED[op.name]
+    # The hot path of every binary operator: two Tensors of one dtype skip conversion, and the op runs here
+    # rather than through run_binary (the dispatcher checks the dtype).
+    op_name = op.name
 
     def fn(x: Any, y: Any, name: str | None = None) -> Tensor:
-        a, b = convert(x, y, op.name)
-        if a._dtype not in allowed:
-            m.reject(op.name, a)
-        return m.run_binary(op, a, b)
+        if type(x) is Tensor and type(y) is Tensor and x._dtype is y._dtype:
+            a, b = x, y
+        else:
+            a, b = convert(x, y, op_name)
+        try:
+            return call_binary(op, a, b)
+        except ValueError:
+            raise_if_unbroadcastable(op_name, a, b)
+            raise
 
+    fn.op = op  # for the operators' own fast path (ops/operators.py)
     fn.__doc__ = doc
     fn.__name__ = fn.__qualname__ = _snake(op.name)
     return fn
@@ -205,7 +226,7 @@ def scalar_mul(scalar: Any, x: Any, name: str | None = None) -> Tensor:
     """scalar * x, for a 0-d scalar of x's dtype."""
     t = tensor(x)
     s = convert_to_tensor(scalar, dtype=t._dtype)
-    if np.ndim(s._value) != 0:
+    if s._value.ndim != 0:
         raise ValueError(f"The input scalar must be a 0-D value. Received shape {s.shape}.")
     return multiply(s, t)
 
@@ -223,19 +244,14 @@ def add_n(inputs: Any, name: str | None = None) -> Tensor:
     xs = [tensor(x) for x in inputs]
     if len(xs) == 1:
         return xs[0]
-    first = xs[0]
+    m.add_n_op.check(*xs)  # dtypes before shapes, as TF
+    shape = xs[0]._value.shape
     for i, x in enumerate(xs[1:], 1):
-        if x._dtype is not first._dtype:
-            raise dtype_mismatch("AddN", i, first._dtype, x._dtype)
-    if first._dtype not in m.ALLOWED["AddN"]:
-        check_dtype("AddN", first, m.ALLOWED["AddN"])
-    shape = np.shape(first._value)
-    for i, x in enumerate(xs[1:], 1):
-        if np.shape(x._value) != shape:
+        if x._value.shape != shape:
             raise InvalidArgumentError(
                 None, None, f"{{{{function_node __wrapped__AddN_N_{len(xs)}_device_{m.device_name()}}}}} Inputs to "
                 f"operation AddN of type AddN must have the same size and shape.  Input 0: "
-                f"[{','.join(map(str, shape))}] != input {i}: [{','.join(map(str, np.shape(x._value)))}] "
+                f"[{','.join(map(str, shape))}] != input {i}: [{','.join(map(str, x._value.shape))}] "
                 f"[Op:AddN] name: ")
     return m.add_n_op(*xs)
 
@@ -244,13 +260,8 @@ def add_n(inputs: Any, name: str | None = None) -> Tensor:
 
 
 def _unary_fn(op: Op, doc: str) -> Callable[..., Tensor]:
-    allowed = m.ALLOWED[op.name]
-
     def fn(x: Any, name: str | None = None) -> Tensor:
-        t = x if type(x) is Tensor else tensor(x)
-        if t._dtype not in allowed:
-            m.reject(op.name, t)
-        return op(t)
+        return op(x if type(x) is Tensor else tensor(x))
 
     fn.__doc__ = doc
     fn.__name__ = fn.__qualname__ = _snake(op.name)
@@ -294,16 +305,12 @@ is_finite = _unary_fn(m.is_finite_op, "Whether x is finite, elementwise.")
 
 def softplus(features: Any, name: str | None = None) -> Tensor:
     """log(exp(x) + 1) elementwise, without overflow."""
-    t = tensor(features)
-    m.check(m.softplus_op, t)
-    return m.softplus_op(t)
+    return m.softplus_op(tensor(features))
 
 
 def log_sigmoid(x: Any, name: str | None = None) -> Tensor:
     """log(sigmoid(x)) = -softplus(-x), elementwise."""
-    t = tensor(x)
-    m.check(m.softplus_op, t)
-    return m.neg_op(m.softplus_op(m.neg_op(t)))
+    return m.neg_op(m.softplus_op(m.neg_op(tensor(x))))
 
 
 def round(x: Any, name: str | None = None) -> Tensor:  # noqa: A001 - TF's name
@@ -315,7 +322,6 @@ def round(x: Any, name: str | None = None) -> Tensor:  # noqa: A001 - TF's name
     t = tensor(x)
     if t._dtype in INTS:
         return t
-    m.check(m.round_op, t)
     return m.round_op(t)
 
 
@@ -328,7 +334,6 @@ def abs(x: Any, name: str | None = None) -> Tensor:  # noqa: A001 - TF's name
     t = tensor(x)
     if t._dtype in COMPLEX:
         return m.complex_abs_op(t)
-    m.check(m.abs_op, t)
     return m.abs_op(t)
 
 
@@ -337,16 +342,15 @@ def sign(x: Any, name: str | None = None) -> Tensor:
     t = tensor(x)
     if t._dtype in COMPLEX:  # TF composes it, and differentiates through the composition
         return m.div_no_nan_op(t, m.cast_op(m.complex_abs_op(t), dtype=t._dtype._np))
-    m.check(m.sign_op, t)
     return m.sign_op(t)
 
 
 def reciprocal_no_nan(x: Any, name: str | None = None) -> Tensor:
     """1 / x, with 0 where x is 0."""
     t = tensor(x)
-    one = convert_to_tensor(1, dtype=t._dtype)
-    m.check(m.div_no_nan_op, t)
-    return m.div_no_nan_op(one, t)
+    if t._dtype in m.INEXACT:
+        return m.div_no_nan_op(m._c(t, 1), t)  # a constant made on t's device: no host copy
+    return m.div_no_nan_op(convert_to_tensor(1, dtype=t._dtype), t)  # (TF's conversion, and the op's error)
 
 
 def _is_numeric(t: Tensor) -> bool:
@@ -393,7 +397,7 @@ def angle(input: Any, name: str | None = None) -> Tensor:  # noqa: A002
     if t._dtype._kind != "f" and t._dtype is not _dtypes.bfloat16:
         raise TypeError(f"Cannot convert {np.pi} to EagerTensor of dtype {t._dtype.name}")
     zero = m.zeros_like_op(t)
-    return m.select_op(m.less_op(t, zero), m.add_op(zero, tensor(np.pi, t._dtype)), zero)
+    return m.select_op(m.less_op(t, zero), m.add_op(zero, m._c(t, np.pi)), zero)
 
 
 def complex(real: Any, imag: Any, name: str | None = None) -> Tensor:  # noqa: A001 - TF's name
@@ -424,7 +428,7 @@ def where(condition: Any, x: Any = None, y: Any = None, name: str | None = None)
         raise TypeError(f"Input 'condition' of 'SelectV2' Op has type {cond._dtype.name} that does not match "
                         "expected type of bool.")
     try:
-        np.broadcast_shapes(np.shape(cond._value), np.shape(a._value), np.shape(b._value))
+        np.broadcast_shapes(cond._value.shape, a._value.shape, b._value.shape)
     except ValueError:
         raise incompatible_shapes("SelectV2", a, b) from None
     return m.select_op(cond, a, b)

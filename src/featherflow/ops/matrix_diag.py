@@ -18,6 +18,7 @@ import numpy as np
 from .. import dtypes as _dtypes
 from ..tensor import Tensor
 from ._kernel_errors import kernel_error
+from .array import host_tensor
 from .convert import shape_text, tensor
 from .registry import register
 
@@ -31,12 +32,13 @@ def _positions(xp: Any, rows: int, cols: int, lo: int, hi: int, width: int, alig
     for d in range(lo, hi + 1):
         start = max(0, -d)
         length = max(0, min(rows, cols - d) - start)
-        i = np.arange(length)
+        i = xp.arange(length, dtype=np.intp)  # made where the matrices are: index arrays are not uploaded
         left = (d >= 0 and left_super) or (d <= 0 and left_sub)
         offset = 0 if left else width - length
-        for part, values in zip(parts, (start + i, start + i + d, np.full(length, hi - d), offset + i)):
+        for part, values in zip(parts, (start + i, start + i + d, xp.full(length, hi - d, dtype=np.intp),
+                                        offset + i)):
             part.append(values)
-    return tuple(xp.asarray(np.concatenate(p).astype(np.intp)) for p in parts)
+    return tuple(xp.concatenate(p) for p in parts)
 
 
 @register("MatrixDiagPartV3")
@@ -108,11 +110,11 @@ def _(g: Tensor, ans: Tensor, x: Tensor, num_lower: int, num_upper: int) -> Any:
 
 
 def _scalar(value: Any) -> int:
-    return int(np.asarray(tensor(value)._numpy()))
+    return value if type(value) is int else int(np.asarray(host_tensor(value)._numpy()))
 
 
 def _k(k: Any) -> tuple[int, int]:
-    values = np.ravel(np.asarray(tensor(k)._numpy() if not isinstance(k, (int, np.integer)) else k))
+    values = np.ravel(np.asarray(host_tensor(k)._numpy() if not isinstance(k, (int, np.integer)) else k))
     return int(values[0]), int(values[-1])
 
 
@@ -133,7 +135,7 @@ def _padding(value: Any, dtype: _dtypes.DType, typed: bool) -> Any:
         raise TypeError(f"Cannot convert {value} to EagerTensor of dtype {dtype.name}")
     if dtype is _dtypes.bool:
         return bool(value)
-    return np.asarray(tensor(value, dtype)._numpy())
+    return np.asarray(host_tensor(value, dtype)._numpy())[()]  # a host scalar: a fill value on any device
 
 
 def _check_range(op: str, x: Tensor, lo: int, hi: int, tail: str | None) -> None:
@@ -211,13 +213,10 @@ def set_diag(input: Any, diagonal: Any, name: str = "set_diag", k: Any = 0,  # n
     >>> set_diag([[1, 2], [3, 4]], [0, 0]).numpy().tolist()
     [[0, 2], [3, 0]]
     """
-    from ._kernel_errors import mismatch
-
     tail = _tail(name, input, diagonal)
     x = tensor(input)
     d = diagonal if type(diagonal) is Tensor else tensor(diagonal, x._dtype)
-    if d._dtype is not x._dtype:
-        raise mismatch("MatrixSetDiagV3", 1, x._dtype, d._dtype, mkl=False)
+    set_diag_op.check(x, d)  # before the diagonals' range
     lo, hi = _k(k)
     _check_range("MatrixSetDiagV3", x, lo, hi, tail)
     rows, cols = x._value.shape[-2:]
@@ -266,4 +265,5 @@ def trace(x: Any, name: str | None = None) -> Tensor:
     """
     from .reduce import reduce_sum
 
-    return reduce_sum(diag_part(tensor(x)), [-1])
+    return reduce_sum(diag_part(tensor(x)), -1)
+

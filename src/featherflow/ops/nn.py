@@ -17,15 +17,12 @@ import numpy as np
 from .. import dtypes as _dtypes
 from ..errors import AbortedError, InvalidArgumentError
 from ..tensor import Tensor
-from ._kernel_errors import bad_attr, kernel_error, mismatch
+from ._kernel_errors import kernel_error, on_cpu, slow_path
 from .convert import hinted, shape_text, tensor
 from .registry import register
 
 _d = _dtypes
-_LOW = (np.dtype(np.float16), np.dtype(_d.bfloat16._np))
-_FLOATS = [_d.float16, _d.bfloat16, _d.float32, _d.float64]
-_RELU_TYPES = [_d.float32, _d.float64, _d.int32, _d.uint8, _d.int16, _d.int8, _d.int64, _d.bfloat16, _d.uint16,
-               _d.float16, _d.uint32, _d.uint64, _d.qint8]
+_LOW = _d.HALF_FLOATS  # float16, and bfloat16 once ml_dtypes is loaded
 _SELU_SCALE = 1.0507009873554804934193349852946
 _SELU_ALPHA = 1.6732632423543772848170429916717
 
@@ -34,8 +31,14 @@ def _wide(x: Any) -> Any:
     return x.astype(np.float32) if x.dtype in _LOW else x
 
 
-def _zero(x: Any) -> Any:
-    return np.zeros((), dtype=x.dtype)
+def _zero(xp: Any, x: Any) -> Any:
+    return xp.zeros((), dtype=x.dtype)
+
+
+def _scalar(xp: Any, value: float, dtype: Any) -> Any:
+    """A 0-d constant of ``dtype`` on the forward's device: a fill kernel on a GPU, where ``asarray`` of a host
+    value would be a host->device copy and a NumPy array cannot be mixed in."""
+    return np.asarray(value, dtype) if xp is np else xp.full((), value, dtype=dtype)
 
 
 # --- activations ----------------------------------------------------------------------------------------------
@@ -43,7 +46,7 @@ def _zero(x: Any) -> Any:
 
 @register("Relu")
 def relu_op(xp: Any, x: Any) -> Any:
-    return xp.maximum(x, _zero(x))
+    return xp.maximum(x, _zero(xp, x))
 
 
 @relu_op.gradient
@@ -65,7 +68,7 @@ def _(gg: Tensor, ans: Tensor, g: Tensor, x: Tensor) -> tuple:
 
 @register("Relu6")
 def relu6_op(xp: Any, x: Any) -> Any:
-    return xp.clip(x, _zero(x), np.asarray(6, x.dtype))
+    return xp.clip(x, _zero(xp, x), _scalar(xp, 6, x.dtype))
 
 
 @relu6_op.gradient
@@ -75,7 +78,7 @@ def _(g: Tensor, ans: Tensor, x: Tensor) -> Any:
 
 @register("Relu6Grad")
 def relu6_grad_op(xp: Any, g: Any, x: Any) -> Any:
-    return xp.where((x > 0) & (x < 6), g, _zero(g))
+    return xp.where((x > 0) & (x < 6), g, _zero(xp, g))
 
 
 @relu6_grad_op.gradient
@@ -87,7 +90,7 @@ def _(gg: Tensor, ans: Tensor, g: Tensor, x: Tensor) -> tuple:
 
 @register("LeakyRelu")
 def leaky_relu_op(xp: Any, x: Any, alpha: float) -> Any:
-    return xp.where(x > 0, x, x * np.asarray(alpha, x.dtype))
+    return xp.where(x > 0, x, x * _scalar(xp, alpha, x.dtype))
 
 
 @leaky_relu_op.gradient
@@ -97,7 +100,7 @@ def _(g: Tensor, ans: Tensor, x: Tensor, alpha: float) -> Any:
 
 @register("LeakyReluGrad")
 def leaky_relu_grad_op(xp: Any, g: Any, x: Any, alpha: float) -> Any:
-    return xp.where(x > 0, g, g * np.asarray(alpha, g.dtype))
+    return xp.where(x > 0, g, g * _scalar(xp, alpha, g.dtype))
 
 
 @leaky_relu_grad_op.gradient
@@ -109,7 +112,7 @@ def _(gg: Tensor, ans: Tensor, g: Tensor, x: Tensor, alpha: float) -> tuple:
 
 @register("Elu")
 def elu_op(xp: Any, x: Any) -> Any:
-    return xp.where(x < 0, xp.expm1(xp.minimum(x, _zero(x))), x)
+    return xp.where(x < 0, xp.expm1(xp.minimum(x, _zero(xp, x))), x)
 
 
 @elu_op.gradient
@@ -119,7 +122,7 @@ def _(g: Tensor, ans: Tensor, x: Tensor) -> Any:
 
 @register("EluGrad")
 def elu_grad_op(xp: Any, g: Any, y: Any) -> Any:
-    return xp.where(y < 0, (y + np.asarray(1, y.dtype)) * g, g)
+    return xp.where(y < 0, (y + _scalar(xp, 1, y.dtype)) * g, g)
 
 
 @elu_grad_op.gradient
@@ -130,13 +133,15 @@ def _(gg: Tensor, ans: Tensor, g: Tensor, y: Tensor) -> tuple:
 def _where_negative(y: Tensor, value: Tensor) -> Tensor:
     from .math import select_op, zeros_like_op
 
-    return select_op(y < 0, value, zeros_like_op(y))
+    zero = zeros_like_op(y)
+    return select_op(y < zero, value, zero)
 
 
 @register("Selu")
 def selu_op(xp: Any, x: Any) -> Any:
-    scale = np.asarray(_SELU_SCALE, x.dtype)
-    return xp.where(x < 0, scale * np.asarray(_SELU_ALPHA, x.dtype) * xp.expm1(xp.minimum(x, _zero(x))), scale * x)
+    scale = _scalar(xp, _SELU_SCALE, x.dtype)
+    return xp.where(x < 0, scale * _scalar(xp, _SELU_ALPHA, x.dtype) * xp.expm1(xp.minimum(x, _zero(xp, x))),
+                    scale * x)
 
 
 @selu_op.gradient
@@ -146,8 +151,8 @@ def _(g: Tensor, ans: Tensor, x: Tensor) -> Any:
 
 @register("SeluGrad")
 def selu_grad_op(xp: Any, g: Any, y: Any) -> Any:
-    scale = np.asarray(_SELU_SCALE, y.dtype)
-    return xp.where(y < 0, g * (y + scale * np.asarray(_SELU_ALPHA, y.dtype)), g * scale)
+    scale = _scalar(xp, _SELU_SCALE, y.dtype)
+    return xp.where(y < 0, g * (y + scale * _scalar(xp, _SELU_ALPHA, y.dtype)), g * scale)
 
 
 @selu_grad_op.gradient
@@ -157,7 +162,7 @@ def _(gg: Tensor, ans: Tensor, g: Tensor, y: Tensor) -> tuple:
 
 @register("Softsign")
 def softsign_op(xp: Any, x: Any) -> Any:
-    return x / (np.asarray(1, x.dtype) + xp.abs(x))
+    return x / (_scalar(xp, 1, x.dtype) + xp.abs(x))
 
 
 @softsign_op.gradient
@@ -168,24 +173,9 @@ def _(g: Tensor, ans: Tensor, x: Tensor) -> Any:
 
 
 def _const(like: Tensor, value: float) -> Tensor:
-    return tensor(np.asarray(value, dtype=like._dtype._np))
+    from .registry import constant_like
 
-
-_SIGS = {
-    "Relu": "signature=features:T -> activations:T; attr=T:type,allowed=[{ALLOWED}]",
-    "Relu6": "signature=features:T -> activations:T; attr=T:type,allowed=[{ALLOWED}]",
-    "Elu": "signature=features:T -> activations:T; attr=T:type,allowed=[{ALLOWED}]",
-    "Selu": "signature=features:T -> activations:T; attr=T:type,allowed=[{ALLOWED}]",
-    "Softsign": "signature=features:T -> activations:T; attr=T:type,allowed=[{ALLOWED}]",
-    "LeakyRelu": "signature=features:T -> activations:T; attr=alpha:float,default=0.2; attr=T:type,default=DT_FLOAT,"
-                 "allowed=[{ALLOWED}]",
-    "L2Loss": "signature=t:T -> output:T; attr=T:type,allowed=[{ALLOWED}]",
-    "Softmax": "signature=logits:T -> softmax:T; attr=T:type,allowed=[{ALLOWED}]",
-    "LogSoftmax": "signature=logits:T -> logsoftmax:T; attr=T:type,allowed=[{ALLOWED}]",
-}
-_ALLOWED = {"Relu": _RELU_TYPES, "Relu6": _RELU_TYPES,
-            "Elu": _FLOATS, "Selu": _FLOATS, "Softsign": _FLOATS, "LeakyRelu": _FLOATS, "L2Loss": _FLOATS,
-            "Softmax": _FLOATS, "LogSoftmax": _FLOATS}
+    return constant_like(value, like)  # on like's device, without a host->device copy
 
 
 def _tail(*inputs: Any) -> str | None:
@@ -195,9 +185,9 @@ def _tail(*inputs: Any) -> str | None:
 
 def _unary(op: Any, features: Any) -> Tensor:
     x = tensor(features)
-    allowed = _ALLOWED[op.name]
-    if x._dtype not in allowed:
-        raise bad_attr(op.name, x._dtype, allowed, _SIGS[op.name], name=_tail(features))
+    if isinstance(features, (list, tuple)):
+        with slow_path(features):
+            return op(x)
     return op(x)
 
 
@@ -234,8 +224,6 @@ def leaky_relu(features: Any, alpha: float = 0.2, name: str | None = None) -> Te
         alpha = alpha.item()
     if not isinstance(alpha, numbers.Real):
         raise TypeError(f"Expected float for argument 'alpha' not {alpha!r}.")
-    if x._dtype not in _FLOATS:
-        raise bad_attr("LeakyRelu", x._dtype, _FLOATS, _SIGS["LeakyRelu"])
     return leaky_relu_op(x, alpha=float(alpha))
 
 
@@ -293,6 +281,9 @@ def silu(features: Any, beta: Any = 1.0) -> Tensor:
     from .math import cast_op
 
     x = tensor(features)
+    if isinstance(beta, (int, float)) and not isinstance(beta, bool):
+        # TF converts a Python beta to float32 (or int32) and casts that: the same value, made on x's device
+        return x * ma.sigmoid(_const(x, float(np.float32(beta))) * x)
     b = tensor(beta)
     if b._dtype is not x._dtype:
         b = cast_op(b, dtype=x._dtype._np)
@@ -350,10 +341,8 @@ def _softmax(op: Any, logits: Any, axis: Any) -> Tensor:
     if axis != -1 and axis != nd - 1 and not -nd <= axis < nd:
         raise InvalidArgumentError(None, None, f"`dim` must be in the range [{-nd}, {nd}) where {nd} is the number of "
                                                f"dimensions in the input. Received: dim={axis}")
-    allowed = _ALLOWED[op.name]
-    if x._dtype not in allowed:
-        raise bad_attr(op.name, x._dtype, allowed, _SIGS[op.name])
-    if op.name == "Softmax" and x._dtype in (_d.float32, _d.bfloat16) and not 1 <= nd <= 5:  # oneDNN's kernel
+    op.check(x)  # before the kernel's checks
+    if op.name == "Softmax" and x._dtype in (_d.float32, _d.bfloat16) and not 1 <= nd <= 5 and on_cpu():  # oneDNN
         raise kernel_error(op.name, "Input dims must be <= 5 and >=1", cls=AbortedError)
     if nd == 0:
         raise kernel_error(op.name, "logits must have >= 1 dimension, got []")
@@ -448,8 +437,7 @@ def bias_add(value: Any, bias: Any, data_format: str | None = None, name: str | 
     tail = _tail(value, bias)
     x = tensor(value)
     b = bias if type(bias) is Tensor else hinted(bias, x._dtype)
-    if b._dtype is not x._dtype:
-        raise mismatch("BiasAdd", 1, x._dtype, b._dtype, mkl=False)
+    bias_add_op.check(x, b)  # before the shapes
     xs, bs = x._value.shape, b._value.shape
     if len(xs) < 2:
         raise kernel_error("BiasAdd", f"Input tensor must be at least 2D: {shape_text(xs)}", name=tail)

@@ -15,9 +15,9 @@ import numpy as np
 
 from .. import dtypes as _dtypes
 from ..tensor import Tensor
-from ._kernel_errors import bad_attr, kernel_error
+from ._kernel_errors import kernel_error, on_cpu
 from .convert import shape_text, tensor
-from .nn import _FLOATS, _const, _shifted, _wide, log_softmax_op, softmax_op
+from .nn import _const, _shifted, _wide, log_softmax_op, softmax_op
 from .registry import register
 
 _d = _dtypes
@@ -66,6 +66,12 @@ def _(gs: tuple, ans: tuple, logits: Tensor, labels: Tensor) -> tuple:
 def sparse_softmax_xent_op(xp: Any, logits: Any, labels: Any) -> Any:
     logp = _xent_rows(xp, logits)
     rows = xp.arange(logits.shape[0])
+    if xp is not np:
+        # TF's GPU kernel does not check the labels (the CPU's wrapper does, on the host): a row whose label is
+        # out of range gets NaN loss and gradient
+        valid = (labels >= 0) & (labels < logits.shape[1])
+        labels = xp.where(valid, labels, 0)
+        logp = xp.where(valid[:, None], logp, xp.full((), np.nan, dtype=logp.dtype))
     loss = -logp[rows, labels]
     back = xp.exp(logp)
     back[rows, labels] -= 1
@@ -83,9 +89,6 @@ def _ensure_xent_args(name: str, labels: Any, logits: Any) -> None:
                          f"logits={logits}")
 
 
-_XENT_SIG = "signature=features:T, labels:T -> loss:T, backprop:T; attr=T:type,allowed=[{ALLOWED}]"
-_SPARSE_SIG = ("signature=features:T, labels:Tlabels -> loss:T, backprop:T; attr=T:type,allowed=[DT_HALF, DT_BFLOAT16, "
-               "DT_FLOAT, DT_DOUBLE]; attr=Tlabels:type,default=DT_INT64,allowed=[DT_INT32, DT_INT64]")
 
 
 def softmax_cross_entropy_with_logits(labels: Any, logits: Any, axis: int = -1, name: str | None = None) -> Tensor:
@@ -108,12 +111,11 @@ def softmax_cross_entropy_with_logits(labels: Any, logits: Any, axis: int = -1, 
         perm = tuple(i for i in range(nd) if i != axis) + (axis,)
         precise, lab = transpose_op(precise, perm=perm), transpose_op(lab, perm=perm[:lab._value.ndim] if
                                                                        lab._value.ndim == nd else perm)
-    if precise._dtype not in _FLOATS:
-        raise bad_attr("SoftmaxCrossEntropyWithLogits", precise._dtype, _FLOATS, _XENT_SIG)
     shape = precise._value.shape
-    if nd == 0:
+    if nd == 0:  # TF's Python code slices the shape first
         raise kernel_error("Slice", "Expected begin[0] == 0 (got -1) and size[0] == 0 (got 1) when "
                                     "input.dim_size(0) == 0", name=None)
+    softmax_xent_op.check(precise, lab)  # before the shapes
     flat = reshape_op(precise, shape=(-1, shape[-1]))
     lab_flat = reshape_op(lab, shape=(-1, lab._value.shape[-1]) if lab._value.ndim else (1, 1))
     fs, ls = flat._value.shape, lab_flat._value.shape
@@ -149,16 +151,14 @@ def sparse_softmax_cross_entropy_with_logits(labels: Any, logits: Any, name: str
     if ls != xs[:-1]:
         raise ValueError(f"`labels.shape` must equal `logits.shape` except for the last dimension. Received: "
                          f"labels.shape={lab.shape} and logits.shape={x.shape}")
-    if precise._dtype not in _FLOATS:
-        raise bad_attr(op, precise._dtype, _FLOATS, _SPARSE_SIG)
-    if lab._dtype not in (_d.int32, _d.int64):
-        raise bad_attr(op, lab._dtype, [_d.int32, _d.int64], _SPARSE_SIG, attr="Tlabels")
+    sparse_softmax_xent_op.check(precise, lab)  # before the labels' values
     classes = xs[-1]
-    values = np.asarray(lab._numpy()).ravel()
-    bad = (values < 0) | (values >= classes)
-    if bad.any():
-        raise kernel_error(op, f"Received a label value of {values[bad][0]} which is outside the valid range of "
-                               f"[0, {classes}).  Label values: {' '.join(str(v) for v in values)}")
+    if on_cpu():  # TF's CPU kernel checks the labels; its GPU kernel gives NaN for a bad one (no host copy)
+        values = np.asarray(lab._numpy()).ravel()
+        bad = (values < 0) | (values >= classes)
+        if bad.any():
+            raise kernel_error(op, f"Received a label value of {values[bad][0]} which is outside the valid range "
+                                   f"of [0, {classes}).  Label values: {' '.join(str(v) for v in values)}")
     cost = sparse_softmax_xent_op(reshape_op(precise, shape=(-1, classes)), reshape_op(lab, shape=(-1,)))[0]
     cost = reshape_op(cost, shape=ls)
     return cast_op(cost, dtype=np.dtype(np.float16)) if x._dtype is _d.float16 else cost
@@ -195,8 +195,11 @@ def weighted_cross_entropy_with_logits(labels: Any, logits: Any, pos_weight: Any
     x, z = tensor(logits), tensor(labels)
     if x._value.shape != z._value.shape:
         raise ValueError(f"`logits` and `labels` must have the same shape, received ({x.shape} vs {z.shape}).")
-    log_weight = _const(z, 1.0) + (tensor(pos_weight, z._dtype) - _const(z, 1.0)) * z
-    return ma.add((_const(z, 1.0) - z) * x, log_weight * (ma.log1p(ma.exp(-ma.abs(x))) + ma.maximum(-x, 0)))
+    python = isinstance(pos_weight, (int, float)) and not isinstance(pos_weight, bool)
+    weight = _const(z, pos_weight) if python else tensor(pos_weight, z._dtype)  # a Python number: made on the device
+    log_weight = _const(z, 1.0) + (weight - _const(z, 1.0)) * z
+    softplus = ma.log1p(ma.exp(-ma.abs(x))) + ma.maximum(-x, _const(x, 0))
+    return ma.add((_const(z, 1.0) - z) * x, log_weight * softplus)
 
 
 # --- dropout, moments, batch_normalization, embedding_lookup ---------------------------------------------------
@@ -233,7 +236,7 @@ def dropout(x: Any, rate: Any, noise_shape: Any = None, seed: Any = None, name: 
             r = cast_op(r, dtype=dt._np)
         scaled = x / (_const(x, 1) - r)
     elif is_number:
-        scaled = x * tensor(1 / (1 - rate), dt)
+        scaled = x * _const(x, 1 / (1 - rate))
     else:
         raise ValueError(f"`rate` must be a scalar or scalar tensor. Received: rate={rate}")
     if noise_shape is None:
@@ -242,7 +245,7 @@ def dropout(x: Any, rate: Any, noise_shape: Any = None, seed: Any = None, name: 
         dims = list(noise_shape) if isinstance(noise_shape, (list, tuple)) else int_list(noise_shape)
         same_rank = len(dims) == x._value.ndim
         shape = tuple(x._value.shape[i] if d is None and same_rank else int(d) for i, d in enumerate(dims))
-    keep = _random.uniform(list(shape), dtype=dt, seed=seed) >= (r if not is_number else tensor(rate, dt))
+    keep = _random.uniform(list(shape), dtype=dt, seed=seed) >= (r if not is_number else _const(x, rate))
     try:
         np.broadcast_shapes(shape, x._value.shape)
     except ValueError:
@@ -254,7 +257,7 @@ def dropout(x: Any, rate: Any, noise_shape: Any = None, seed: Any = None, name: 
 def moments(x: Any, axes: Any, shift: Any = None, keepdims: bool = False, name: str | None = None) -> tuple:
     """Mean and variance over ``axes`` (``tf.nn.moments``); float16 is computed in float32.
 
-    >>> [t.numpy() for t in moments([1.0, 3.0], axes=[0])]
+    >>> [t.numpy() for t in moments(tf.constant([1.0, 3.0]), axes=[0])]
     [np.float32(2.0), np.float32(1.0)]
     """
     from . import array as ar
@@ -278,7 +281,7 @@ def batch_normalization(x: Any, mean: Any, variance: Any, offset: Any, scale: An
                         name: str | None = None) -> Tensor:
     """(x - mean) * scale / sqrt(variance + variance_epsilon) + offset, as TF arranges it.
 
-    >>> batch_normalization([2.0], 1.0, 1.0, None, None, 0.0).numpy()
+    >>> batch_normalization(tf.constant([2.0]), 1.0, 1.0, None, None, 0.0).numpy()
     array([1.], dtype=float32)
     """
     from . import math_api as ma
@@ -340,5 +343,6 @@ def _clip(x: Tensor, ids_rank: int, max_norm: Any) -> Tensor:
     pred = l2sum > _const(l2sum, 0)
     l2sum_safe = ma.where(pred, l2sum, _const(l2sum, 1) + l2sum * _const(l2sum, 0))
     l2norm = ma.where(pred, ma.sqrt(l2sum_safe), l2sum)
-    clip = tensor(max_norm, x._dtype)
+    python = isinstance(max_norm, (int, float)) and not isinstance(max_norm, bool)
+    clip = _const(x, max_norm) if python else tensor(max_norm, x._dtype)
     return x * clip / ma.maximum(l2norm, clip)

@@ -12,13 +12,15 @@ import numpy as np
 
 from .. import dtypes as _dtypes
 from ..errors import InvalidArgumentError
-from ..tensor import Tensor, kernel_error
+from ..python_values import scalar_array
+from ..tensor import Tensor, _make_typed_host
 from ..variable import Variable
 from . import array as array_ops
 from . import math as m
 from . import math_api, slicing
 from .convert import shape_text, strict, tensor
 from .linalg import matmul
+from .registry import call_binary
 
 
 def _read(x: Any) -> Tensor:
@@ -52,15 +54,6 @@ def _invert(x: Any) -> Tensor:
     return math_api.logical_not(t) if t._dtype is _dtypes.bool else math_api.invert(t)
 
 
-def _checked_pow(x: Any, y: Any) -> Tensor:
-    t = _read(x)
-    if t._dtype.is_integer:
-        e = tensor(y, t._dtype) if type(y) is not Tensor else y
-        if e._dtype is t._dtype and np.any(np.asarray(e._numpy()) < 0):
-            raise kernel_error("Pow", "Integers to negative integer powers are not allowed")
-    return math_api.pow(t, y)
-
-
 def _equality(op: Any, if_none: bool) -> Callable[[Any, Any], Any]:
     def compare(x: Any, y: Any) -> Any:
         if y is None:
@@ -82,16 +75,49 @@ def _equality(op: Any, if_none: bool) -> Callable[[Any, Any], Any]:
     return compare
 
 
-def _forward(fn: Callable) -> Callable:
+def _forward(fn: Callable, general: Callable | None = None) -> Callable:
+    """``x <op> y``: ``general(x, y)`` (default ``fn``), with the hot cases taken here, one call deep.
+
+    ``fn``, when made by ``math_api._binary_fn``, runs its op directly for two Tensors of one dtype (the
+    dispatcher checks it); ``general`` (``_mul`` and the bit operators, which are logical ops on bools) takes
+    bools. A Python scalar that converts exactly to x's dtype becomes a 0-d array at once: every wrapper's
+    conversion rule gives that same Tensor.
+    """
+    op = getattr(fn, "op", None)
+    op_name = op.name if op is not None else ""
+    not_fast = _dtypes.bool if general is not None else None  # the dtype ``general`` sends elsewhere
+    general = general or fn
+
     def method(self: Any, other: Any) -> Any:
-        return fn(_read(self), other)
+        t = self if type(self) is Tensor else self.__tf_tensor__()
+        kind = type(other)
+        if kind is float or kind is int or kind is bool:  # ``x + 1.0``
+            array = scalar_array(other, t._dtype)
+            if array is None:  # not exact in x's dtype: the wrapper applies TF's rules (and errors)
+                return general(t, other)
+            other = _make_typed_host(array)
+        elif kind is not Tensor:
+            return general(t, other)
+        dtype = t._dtype
+        if other._dtype is dtype and dtype is not not_fast and op is not None:
+            try:
+                return call_binary(op, t, other)
+            except ValueError:
+                math_api.raise_if_unbroadcastable(op_name, t, other)
+                raise
+        return general(t, other)
 
     return method
 
 
 def _reflected(fn: Callable) -> Callable:
     def method(self: Any, other: Any) -> Any:
-        t = _read(self)
+        t = self if type(self) is Tensor else self.__tf_tensor__()
+        kind = type(other)
+        if kind is float or kind is int or kind is bool:  # ``2.0 * x``: as ``strict`` converts it, when exact
+            array = scalar_array(other, t._dtype)
+            if array is not None:
+                return fn(_make_typed_host(array), t)
         return fn(strict(other, t._dtype), t)
 
     return method
@@ -120,7 +146,7 @@ _OPERATORS: dict[str, Callable] = {
     "__radd__": _reflected(math_api.add),
     "__sub__": _forward(math_api.subtract),
     "__rsub__": _reflected(math_api.subtract),
-    "__mul__": _forward(_mul),
+    "__mul__": _forward(math_api.multiply, _mul),
     "__rmul__": _reflected(_mul),
     "__truediv__": _forward(math_api.truediv),
     "__rtruediv__": _reflected(math_api.truediv),
@@ -128,15 +154,15 @@ _OPERATORS: dict[str, Callable] = {
     "__rfloordiv__": _reflected(math_api.floordiv),
     "__mod__": _forward(math_api.floormod),
     "__rmod__": _reflected(math_api.floormod),
-    "__pow__": _forward(_checked_pow),
-    "__rpow__": _reflected(_checked_pow),
+    "__pow__": _forward(math_api.pow),  # (Pow's CPU kernel refuses negative integer exponents; a GPU's does not)
+    "__rpow__": _reflected(math_api.pow),
     "__matmul__": _forward(matmul),
     "__rmatmul__": _reflected(matmul),
-    "__and__": _forward(_and),
+    "__and__": _forward(math_api.bitwise_and, _and),
     "__rand__": _reflected(_and),
-    "__or__": _forward(_or),
+    "__or__": _forward(math_api.bitwise_or, _or),
     "__ror__": _reflected(_or),
-    "__xor__": _forward(_xor),
+    "__xor__": _forward(math_api.bitwise_xor, _xor),
     "__rxor__": _reflected(_xor),
     "__lt__": _forward(math_api.less),
     "__le__": _forward(math_api.less_equal),
@@ -170,6 +196,8 @@ def strided_slice(var: Variable, key: tuple, target: tuple) -> Callable[..., Any
         from ..variable import _value_array
 
         array = _value_array(val, var._dtype, var._device, copy=False)
+        if 0 in target:  # an empty slice: TF's kernel neither checks the value's shape nor writes
+            return var._result(True)
         shape = array.shape
         while len(shape) > len(target) and shape[0] == 1:  # TF drops leading 1s of the value
             shape = shape[1:]

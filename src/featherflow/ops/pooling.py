@@ -15,10 +15,9 @@ import numpy as np
 from .. import dtypes as _dtypes
 from ..errors import InvalidArgumentError, UnimplementedError
 from ..tensor import Tensor
-from ._kernel_errors import bad_attr, kernel_error
+from ._kernel_errors import kernel_error, on_cpu
 from .conv import (
     avg_pool_op,
-    check_attr_string,
     convert_padding,
     get_sequence,
     max_pool_op,
@@ -30,16 +29,6 @@ from .conv import (
 from .convert import tensor
 
 _d = _dtypes
-_MAX_TYPES = [_d.float16, _d.bfloat16, _d.float32, _d.float64, _d.int32, _d.int64, _d.uint8, _d.int16, _d.int8,
-              _d.uint16, _d.qint8]
-_AVG_TYPES = [_d.float16, _d.bfloat16, _d.float32, _d.float64]
-_MAX_SIG = ("signature=input:T -> output:T; attr=T:type,default=DT_FLOAT,allowed=[{ALLOWED}]; attr=ksize:"
-            "list(int),min=4; attr=strides:list(int),min=4; attr=padding:string,allowed=[\"SAME\", \"VALID\", "
-            "\"EXPLICIT\"]; attr=explicit_paddings:list(int),default=[]; attr=data_format:string,default=\"NHWC\","
-            "allowed=[\"NHWC\", \"NCHW\", \"NCHW_VECT_C\"]")
-_AVG_SIG = ("signature=value:T -> output:T; attr=ksize:list(int),min=4; attr=strides:list(int),min=4; attr=padding:"
-            "string,allowed=[\"SAME\", \"VALID\"]; attr=data_format:string,default=\"NHWC\",allowed=[\"NHWC\", "
-            "\"NCHW\"]; attr=T:type,allowed=[{ALLOWED}]")
 
 
 def _pool(op: str, input: Any, ksize: Any, strides: Any, padding: Any, data_format: str) -> Tensor:
@@ -61,14 +50,7 @@ def _pool(op: str, input: Any, ksize: Any, strides: Any, padding: Any, data_form
         explicit = []
         x = tensor(input)
     dt = x._dtype
-    allowed, sig = (_MAX_TYPES, _MAX_SIG) if is_max else (_AVG_TYPES, _AVG_SIG)
-    if dt not in allowed:
-        raise bad_attr(op, dt, allowed, sig)
-    sig_text = sig.replace("{ALLOWED}", ", ".join(f"DT_{t}" for t in (
-        "HALF", "BFLOAT16", "FLOAT", "DOUBLE", "INT32", "INT64", "UINT8", "INT16", "INT8", "UINT16", "QINT8")[
-        :len(allowed)]))
-    check_attr_string(op, "padding", padding, ("SAME", "VALID", "EXPLICIT") if is_max else ("SAME", "VALID"),
-                      sig_text)
+    (max_pool_op if is_max else avg_pool_op).check(x, padding=padding)  # before the shapes
     kernel = "__MklNativeAvgPool" if not is_max and mkl(dt) else op
     shape = x._value.shape
     if len(shape) != 4:
@@ -90,7 +72,7 @@ def _pool(op: str, input: Any, ksize: Any, strides: Any, padding: Any, data_form
             raise kernel_error(op, "MaxPooling supports exactly one of pooling across depth or pooling across "
                                    "width/height.", kernel=kernel, cls=UnimplementedError)
         return _depth_max_pool(x, ksize[ci], strides[ci], ci)
-    if nchw and not mkl(dt):
+    if nchw and not mkl(dt) and on_cpu():  # TF's GPU kernels take NCHW
         raise kernel_error(op, f"Default {'MaxPoolingOp' if is_max else 'AvgPoolingOp'} only supports NHWC on device "
                                "type CPU", kernel=kernel)
     pads = spatial_pads(op, padding, explicit, (shape[hw[0]], shape[hw[1]]), k, s, (1, 1), nchw, kernel)

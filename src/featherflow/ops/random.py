@@ -23,7 +23,6 @@ import numpy as np
 
 from .. import device as _device
 from .. import dtypes as _dtypes
-from ..backends import to_numpy
 from ..dtypes import DType
 from ..errors import InvalidArgumentError, NotFoundError
 from ..shape import Dimension, TensorShape
@@ -32,8 +31,11 @@ from . import _philox as ph
 from . import _random_kernels as rk
 from .array import broadcast_to
 from .convert import shape_text, tensor
+from .math import mul_op
 from .math_api import add, maximum, multiply, realdiv, subtract
+from .reduce import sum_op
 from .registry import Op, register
+from .special import random_gamma_grad_op
 
 INTS = (_dtypes.int32, _dtypes.int64)
 FLOATS = (_dtypes.float16, _dtypes.bfloat16, _dtypes.float32, _dtypes.float64)
@@ -122,10 +124,25 @@ def dt_name(dtype: DType) -> str:
 # --- argument conversion ----------------------------------------------------------------------------
 
 
-def convert_arg(value: Any, dtype: DType, name: str) -> Tensor:
-    """``ops.convert_to_tensor(value, dtype=dtype, name=name)``: TF prefixes dtype mismatches with the name."""
+def host_tensor(value: Any, dtype: DType | None = None) -> Tensor:
+    """``value`` as a Tensor in host memory, for what the kernels read on the host (shapes, seeds, integer bounds:
+    TF's HostMemory inputs), so that a Python value makes no round trip through a device. A Tensor stays where
+    it is: reading one of a device is an explicit copy."""
+    if isinstance(value, Tensor) or hasattr(value, "__tf_tensor__"):
+        return tensor(value, dtype)
+    scope = _device._scope
+    saved, scope.device = scope.device, _device.CPU
     try:
-        return convert_to_tensor(value, dtype=dtype)
+        return tensor(value, dtype)
+    finally:
+        scope.device = saved
+
+
+def convert_arg(value: Any, dtype: DType, name: str, host: bool = False) -> Tensor:
+    """``ops.convert_to_tensor(value, dtype=dtype, name=name)``: TF prefixes dtype mismatches with the name.
+    ``host``: a value the kernel reads on the host (``host_tensor``)."""
+    try:
+        return host_tensor(value, dtype) if host else convert_to_tensor(value, dtype=dtype)
     except ValueError as e:
         if str(e).startswith("Tensor conversion requested"):
             raise ValueError(f"{name}: {e}") from None
@@ -143,12 +160,12 @@ def shape_tensor(shape: Any, empty: DType = _dtypes.int32) -> Tensor:
         shape = shape.as_list()
     if isinstance(shape, (list, tuple)):
         if not shape:
-            return convert_to_tensor(np.zeros(0, empty._np))
+            return host_tensor(np.zeros(0, empty._np))
         shape = [d.value if isinstance(d, Dimension) else d for d in shape]
         if any(d is None for d in shape):
             raise ValueError("Attempt to convert a value (None) with an unsupported type (<class 'NoneType'>) to a "
                              "Tensor.")
-    return tensor(shape)
+    return host_tensor(shape)
 
 
 def kernel_dims(op_name: str, shape: Tensor, attr: str = "Tshape") -> tuple[int, ...]:
@@ -177,29 +194,25 @@ def int_bounds(op_name: str, minval: Tensor, maxval: Tensor, n: int) -> tuple[in
         raise op_error(op_name, str(e)) from None
 
 
-def _put(xp: Any, array: np.ndarray) -> Any:
-    """A host result of the NumPy kernels as an array of the device the op runs on."""
-    return array if xp is np else _device.current().put(array)
-
-
 # --- the kernels, as ops with no gradient ------------------------------------------------------------
 
 
-def _philox_op(name: str, fill: Callable) -> Op:
+def _philox_op(name: str, fill: Callable, differentiable: bool = False) -> Op:
     def forward(xp: Any, shape: tuple, key: int, counter: int, dtype: np.dtype, **bounds: Any) -> Any:
-        return _put(xp, fill(shape, key, counter, dtype, **bounds))
+        return fill(shape, key, counter, dtype, xp=xp, **bounds)  # computed on the op's device
 
-    return register(name, differentiable=False)(forward)
+    return register(name, differentiable=differentiable)(forward)
 
 
-def _int_fill(shape: tuple, key: int, counter: int, dtype: np.dtype, minval: int, maxval: int) -> np.ndarray:
-    return ph.philox_uniform_int(shape, key, counter, minval, maxval, dtype)
+def _int_fill(shape: tuple, key: int, counter: int, dtype: np.dtype, minval: int, maxval: int,
+              xp: Any = np) -> np.ndarray:
+    return ph.philox_uniform_int(shape, key, counter, minval, maxval, dtype, xp)
 
 
 random_uniform_op = _philox_op("RandomUniform", ph.philox_uniform)
 random_normal_op = _philox_op("RandomStandardNormal", ph.philox_normal)
 truncated_normal_op = _philox_op("TruncatedNormal", ph.philox_truncated_normal)
-random_uniform_int_op = _philox_op("RandomUniformInt", _int_fill)
+random_uniform_int_op = _philox_op("RandomUniformInt", _int_fill, True)  # TF: no gradient, nor NotDifferentiable
 stateless_uniform_op = _philox_op("StatelessRandomUniformV2", ph.philox_uniform)
 stateless_normal_op = _philox_op("StatelessRandomNormalV2", ph.philox_normal)
 stateless_truncated_normal_op = _philox_op("StatelessTruncatedNormalV2", ph.philox_truncated_normal)
@@ -210,35 +223,58 @@ stateless_uniform_full_int_op = _philox_op("StatelessRandomUniformFullIntV2", ph
 def _shuffle_forward(xp: Any, value: Any, key: int, counter: int) -> Any:
     if value.ndim == 0:
         return value
-    return _put(xp, rk.philox_shuffle(to_numpy(value), key, counter))
+    # The permutation depends on the seeds and the first dimension only: TF's sequential Fisher-Yates runs on
+    # the host, and the value is gathered on its device (a declared host step: the indices are copied there).
+    perm = rk.shuffle_permutation(value.shape, key, counter)
+    if perm is None:
+        return value.copy()
+    return value[perm if xp is np else xp.asarray(perm)]
 
 
 def _multinomial_forward(xp: Any, logits: Any, num_samples: int, key: int, counter: int, dtype: np.dtype) -> Any:
-    return _put(xp, rk.philox_categorical(to_numpy(logits), num_samples, key, counter, dtype))
+    return rk.philox_categorical(logits, num_samples, key, counter, dtype)  # on the logits' device
 
 
+# Gamma, Poisson and binomial samples come from NumPy's generator (the distribution of TF, not its bits), which
+# runs on the host only: declared host-only, so the dispatcher runs them on the CPU, their parameters copied
+# there, as TF places its CPU-only RandomGamma and RandomPoissonV2 kernels.
 def _gamma_forward(xp: Any, alpha: Any, shape: tuple, key: int, counter: int) -> Any:
-    host = to_numpy(alpha)
-    return _put(xp, rk.approx_gamma(shape, host, key, counter, host.dtype))
+    return rk.approx_gamma(shape, alpha, key, counter, alpha.dtype)
 
 
 def _poisson_forward(xp: Any, rate: Any, shape: tuple, key: int, counter: int, dtype: np.dtype) -> Any:
-    return _put(xp, rk.approx_poisson(shape, to_numpy(rate), key, counter, dtype))
+    return rk.approx_poisson(shape, rate, key, counter, dtype)
 
 
 def _binomial_forward(xp: Any, counts: Any, probs: Any, shape: tuple, key: int, counter: int, dtype: np.dtype) -> Any:
-    return _put(xp, rk.approx_binomial(shape, to_numpy(counts), to_numpy(probs), key, counter, dtype))
+    return rk.approx_binomial(shape, counts, probs, key, counter, dtype)
 
 
 random_shuffle_op = register("RandomShuffle", differentiable=False)(_shuffle_forward)
-stateless_shuffle_op = register("StatelessShuffle", differentiable=False)(_shuffle_forward)
+stateless_shuffle_op = register("StatelessShuffle")(_shuffle_forward)
 multinomial_op = register("Multinomial", differentiable=False)(_multinomial_forward)
 stateless_multinomial_op = register("StatelessMultinomial", differentiable=False)(_multinomial_forward)
-random_gamma_op = register("RandomGamma", differentiable=False)(_gamma_forward)
-stateless_gamma_op = register("StatelessRandomGammaV3", differentiable=False)(_gamma_forward)
-random_poisson_op = register("RandomPoissonV2", differentiable=False)(_poisson_forward)
-stateless_poisson_op = register("StatelessRandomPoisson", differentiable=False)(_poisson_forward)
-stateless_binomial_op = register("StatelessRandomBinomial", differentiable=False)(_binomial_forward)
+# the shape (and seed) of these are attrs here: their positional inputs are the distribution's parameters
+random_gamma_op = register("RandomGamma", inputs=("T",), host_only=True)(_gamma_forward)
+stateless_gamma_op = register("StatelessRandomGammaV3", inputs=("dtype",), host_only=True)(_gamma_forward)
+random_poisson_op = register("RandomPoissonV2", inputs=("R",), host_only=True)(_poisson_forward)
+stateless_poisson_op = register("StatelessRandomPoisson", differentiable=False, inputs=("Rtype",),
+                                host_only=True)(_poisson_forward)
+stateless_binomial_op = register("StatelessRandomBinomial", differentiable=False, inputs=("T", "T"),
+                                 host_only=True)(_binomial_forward)
+
+
+@random_gamma_op.gradient
+def _(g: Tensor, ans: Tensor, alpha: Tensor, shape: tuple, key: int, counter: int) -> Any:
+    # TF's _RandomGammaGrad: the implicit reparameterization gradient (alpha broadcasts against the trailing
+    # dimensions of the samples), summed over the sample dimensions
+    grad = mul_op(g, random_gamma_grad_op(alpha, ans))
+    return sum_op(grad, axis=tuple(range(len(shape))), keepdims=False) if shape else grad
+
+
+@stateless_gamma_op.gradient
+def _(g: Tensor, ans: Tensor, alpha: Tensor, shape: tuple, key: int, counter: int) -> Any:
+    return mul_op(g, random_gamma_grad_op(alpha, ans))  # alpha is broadcast to the samples' shape here
 
 
 # --- global seed and the legacy stateful ops ------------------------------------------------------------
@@ -294,8 +330,9 @@ def uniform(shape: Any, minval: Any = 0, maxval: Any = None, dtype: Any = _dtype
     # TF's fast path: a Python 0 and 1 leave the raw [0, 1) values untouched.
     minval_is_zero = isinstance(minval, int) and minval == 0
     maxval_is_one = isinstance(maxval, int) and maxval == 1
-    if not minval_is_zero or not maxval_is_one or dtype.is_integer:
-        minval, maxval = convert_arg(minval, dtype, "min"), convert_arg(maxval, dtype, "max")
+    if not minval_is_zero or not maxval_is_one or dtype.is_integer:  # integer bounds are read on the host
+        host = dtype.is_integer
+        minval, maxval = convert_arg(minval, dtype, "min", host), convert_arg(maxval, dtype, "max", host)
     seeds = _legacy.get_seed(seed)
     if dtype.is_integer:
         dims = kernel_dims("RandomUniformInt", shape_t, "T")
@@ -350,7 +387,7 @@ def shuffle(value: Any, seed: Any = None, name: str | None = None) -> Tensor:
     """
     seeds = _legacy.get_seed(seed)
     value = tensor(value)
-    words = 0 if value._value.ndim == 0 else rk.shuffle_words_needed(to_numpy(value._value))
+    words = 0 if value._value.ndim == 0 else rk.shuffle_words_needed(value._value)
     key, counter = _reserve("RandomShuffle", (value._dtype.name,), seeds, -(-words // 4))  # one word per swap
     return random_shuffle_op(value, key=key, counter=counter)
 
@@ -360,7 +397,7 @@ def check_multinomial(op_name: str, logits: Tensor, num_samples: Any, named: boo
     dims = logits._value.shape
     if len(dims) != 2:
         raise op_error(op_name, f"logits should be a matrix, got shape {shape_text(dims)}", named)
-    samples = int(tensor(num_samples, _dtypes.int32)._numpy())
+    samples = int(host_tensor(num_samples, _dtypes.int32)._numpy())
     if samples < 0:
         raise op_error(op_name, f"num_samples should be non-negative, got {samples}", named)
     if dims[1] <= 0:
@@ -412,7 +449,7 @@ def gamma(shape: Any, alpha: Any, beta: Any = None, dtype: Any = _dtypes.float32
     TensorShape([4, 2])
     """
     dtype = _dtypes.as_dtype(dtype)
-    shape_t = convert_arg(shape, _dtypes.int32, "shape")
+    shape_t = convert_arg(shape, _dtypes.int32, "shape", host=True)
     alpha_t = convert_arg(alpha, dtype, "alpha")
     beta_t = convert_arg(1 if beta is None else beta, dtype, "beta")
     alpha_b = broadcast_to(alpha_t, broadcast_pair("BroadcastArgs", alpha_t, beta_t))
@@ -435,7 +472,7 @@ def poisson(shape: Any, lam: Any, dtype: Any = _dtypes.float32, seed: Any = None
     TensorShape([3, 2])
     """
     dtype = _dtypes.as_dtype(dtype)
-    shape_t = convert_arg(shape, _dtypes.int32, "shape")
+    shape_t = convert_arg(shape, _dtypes.int32, "shape", host=True)
     lam_t = tensor(lam)
     seeds = _legacy.get_seed(seed)
     check_attr("RandomPoissonV2", lam_t._dtype, _POISSON_TYPES, "R")

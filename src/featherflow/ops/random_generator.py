@@ -18,11 +18,11 @@ from typing import Any
 
 import numpy as np
 
+from .. import device as _device
 from .. import dtypes as _dtypes
 from ..errors import UnimplementedError
 from ..shape import TensorShape
 from ..tensor import Tensor, convert_to_tensor, kernel_error
-from ..trackable import AutoTrackable
 from ..variable import Variable
 from . import _random_kernels as rk
 from . import random as _random
@@ -30,6 +30,7 @@ from .array import stack
 from .convert import tensor
 from .math import zeros_like_op
 from .math_api import add, multiply, subtract
+from .registry import ANY, register
 from .stateless_random import (
     Algorithm,
     convert_alg_to_int,
@@ -60,10 +61,10 @@ def _uint_to_int(value: Any) -> Any:
 
 
 def _state_array(value: Any) -> np.ndarray:
-    """``_convert_to_state_tensor``: any value cast to int64 (floats truncated)."""
+    """``_convert_to_state_tensor``: any value cast to int64 (floats truncated), on the host."""
     if isinstance(value, (list, tuple, int)):
         value = _uint_to_int(value)
-    return np.asarray(tensor(value)._numpy()).astype(np.int64)
+    return np.asarray(_random.host_tensor(value)._numpy()).astype(np.int64)
 
 
 def _check_shape(shape: tuple, expected: list) -> None:
@@ -87,23 +88,32 @@ def create_rng_state(seed: Any, alg: Any) -> Tensor:
     return convert_to_tensor(rk.generator_state_from_seed(seed, size))
 
 
-class Generator(AutoTrackable):
+class Generator:
     """A random number generator whose Philox state is kept in a ``tf.Variable`` (``tf.random.Generator``).
 
-    Like TF's, it is trackable: a checkpoint saves its state as the child ``_state_var``.
+    ``tf.random.Generator`` is this class made trackable, as TF's is (a checkpoint saves its state as the child
+    ``_state_var``): ``featherflow.generator.Generator``, in the state layer above ops.
 
     >>> g = Generator.from_seed(1)
     >>> a, b = g.split(2)
     >>> a.uniform([2]).shape
     TensorShape([2])
+
+    The state stays on the device where the generator was made, as TF's: a draw moves it on with a few
+    kernels there. The kernels take (key, counter) as host integers, which the generator mirrors on the host;
+    it holds a read of the state it last wrote, so that any other write to the variable (``reset``, an
+    ``assign``, a checkpoint restore) copies on write and shows as a new buffer: only then is the state read
+    back from the device (one explicit copy).
     """
 
     def __init__(self, copy_from: Generator | None = None, state: Any = None, alg: Any = None) -> None:
         self._lock = threading.Lock()  # RngReadAndSkip is atomic in TF
+        self._mirror: tuple[int, int] | None = None  # (key, counter) of the state in ``_written``
+        self._written: Tensor | None = None  # a read of the state this generator last wrote or read back
         if copy_from is not None:
             if (alg or state) is not None:
                 raise AssertionError
-            self._state_var = self._create_variable(copy_from.state.numpy())
+            self._state_var = self._create_variable(copy_from.state.value())  # copied on its device
             self._alg = copy_from.algorithm
             return
         if alg is None or state is None:
@@ -116,6 +126,8 @@ class Generator(AutoTrackable):
             array = _state_array(state)
             _check_shape(array.shape, [_state_size(alg)])
             self._state_var = self._create_variable(array)
+            if array.size == rk.STATE_SIZE:  # the state is known here: no read back for the first draw
+                self._remember(rk.generator_key_counter(array))
         self._alg = alg
 
     @staticmethod
@@ -167,7 +179,7 @@ class Generator(AutoTrackable):
         """The key: the last word of the state."""
         if self._alg not in (a.value for a in Algorithm):
             raise ValueError(unsupported_alg_error_msg(self._alg))
-        return convert_to_tensor(self._state_var.numpy()[-1])
+        return self._state_var.value()[-1]  # a slice on the state's device
 
     def reset(self, state: Any) -> None:
         """Overwrites the state."""
@@ -185,18 +197,32 @@ class Generator(AutoTrackable):
 
     def skip(self, delta: Any) -> Tensor:
         """Advances the counter as ``delta`` draws of one value would; returns the state before."""
-        delta = int(np.asarray(tensor(delta)._numpy()).astype(np.uint64))
-        return convert_to_tensor(self._read_and_skip(delta)[0])
+        delta = int(np.asarray(_random.host_tensor(delta)._numpy()).astype(np.uint64))
+        return self._read_and_skip(delta)[0]
 
-    def _read_and_skip(self, delta: int) -> tuple[np.ndarray, int, int]:
-        """``RngReadAndSkip``: (old state, key, counter), the Variable moved on by 256 * delta."""
+    def _remember(self, key_counter: tuple[int, int]) -> None:
+        self._mirror = key_counter
+        self._written = self._state_var.value()
+
+    def _key_counter(self) -> tuple[int, int]:
+        """(key, counter) of the variable's state: the mirror while the variable holds the buffer this generator
+        wrote, else read back from the device (someone else wrote the state)."""
+        written = self._written
+        if written is None or getattr(self._state_var, "_array", None) is not written._value:
+            self._remember(rk.generator_key_counter(self._state_var.numpy()))
+        return self._mirror  # type: ignore[return-value]
+
+    def _read_and_skip(self, delta: int) -> tuple[Tensor, int, int]:
+        """``RngReadAndSkip``: (old state, key, counter), the Variable moved on by 256 * delta on its device."""
         if self._alg == Algorithm.THREEFRY.value:
             raise kernel_error("RngReadAndSkip", "Non-XLA devices don't support the ThreeFry algorithm.",
                                UnimplementedError)
+        count = 256 * (int(delta) & rk.M64)
         with self._lock:
-            old, new = rk.generator_skip(self._state_var.numpy(), delta)
-            self._state_var.assign(new)
-        key, counter = rk.generator_key_counter(old)
+            key, counter = self._key_counter()  # raises TF's error for a state of the wrong size
+            old = self._written
+            self._state_var.assign(_on_device_of(old, skip_state_op, count))  # the held read: a new buffer
+            self._remember((key, rk.philox_skip(counter, count)))
         return old, key, counter
 
     def _prepare_key_counter(self, shape: Tensor, op_name: str) -> tuple[int, int]:
@@ -245,7 +271,8 @@ class Generator(AutoTrackable):
         shape_t = _random.shape_tensor(shape, _dtypes.int64)
         if dtype.is_integer and minval is None:
             return self._uniform_full_int(shape_t, dtype)
-        minval, maxval = _random.convert_arg(minval, dtype, "min"), _random.convert_arg(maxval, dtype, "max")
+        host = dtype.is_integer  # integer bounds are read on the host
+        minval, maxval = _random.convert_arg(minval, dtype, "min", host), _random.convert_arg(maxval, dtype, "max", host)
         if dtype.is_integer:
             key, counter = self._prepare_key_counter(shape_t, "StatelessRandomUniformIntV2")
             return philox_uniform_int(shape_t, key, counter, minval, maxval)
@@ -286,9 +313,37 @@ class Generator(AutoTrackable):
         """
         if self._alg not in (a.value for a in Algorithm):
             raise ValueError(unsupported_alg_error_msg(self._alg))
-        keys = self.uniform_full_int([count], _dtypes.int64).numpy().tolist()
+        keys = self.uniform_full_int([count], _dtypes.int64).numpy().tolist()  # explicit: the keys seed new states
         zeros = [0] * (_state_size(self._alg) - 1)
-        return [Generator(state=zeros + [key], alg=self._alg) for key in keys]
+        return [type(self)(state=zeros + [key], alg=self._alg) for key in keys]
+
+
+def _on_device_of(state: Tensor, op: Any, count: int) -> Tensor:
+    """``op(state, count=count)`` on the state's device, whatever the scope (TF runs RngReadAndSkip where the
+    state variable lives)."""
+    dev = state._device
+    scope = _device._scope
+    if scope.device is dev:
+        return op(state, count=count)
+    saved, scope.device = scope.device, dev
+    try:
+        with dev.activate():
+            return op(state, count=count)
+    finally:
+        scope.device = saved
+
+
+@register("RngSkipState", differentiable=False, dtypes=ANY)
+def skip_state_op(xp: Any, state: Any, count: int) -> Any:
+    """The int64[3] Philox state with its counter skipped by ``count`` blocks, on the state's device: TF's
+    ``PhiloxRandom::Skip`` (``rk.philox_skip``) in uint64 words, carry quirk included."""
+    words = state.view(np.uint64)
+    lo, hi = words[0:1], words[1:2]
+    low = (lo & rk.M32) + (count & rk.M32)  # below 2**33
+    high = ((count >> 32) + (low >> 32)) & rk.M32  # TF adds the carry in uint32: it is lost past 2**32 - 1
+    mid = (lo >> 32) + high
+    top = hi + (mid >> 32)  # wraps modulo 2**64
+    return xp.concatenate([((mid & rk.M32) << 32) | (low & rk.M32), top, words[2:]]).view(np.int64)
 
 
 def _key_counter_state(key: Any, counter: Any, size: int) -> np.ndarray:
@@ -299,13 +354,16 @@ def _key_counter_state(key: Any, counter: Any, size: int) -> np.ndarray:
 
 
 _global_generator: Generator | None = None
+# The class of the global generator: tf.random.Generator, which featherflow.generator (state layer, trackable)
+# installs here when it loads.
+public_class: type = Generator
 
 
 def get_global_generator() -> Generator:
     """The process-wide generator, created from OS entropy on first use (``tf.random.get_global_generator``)."""
     global _global_generator
     if _global_generator is None:
-        _global_generator = Generator.from_non_deterministic_state()
+        _global_generator = public_class.from_non_deterministic_state()
     return _global_generator
 
 

@@ -18,13 +18,11 @@ from .. import dtypes as _dtypes
 from ..tensor import Tensor, convert_to_tensor, kernel_error
 from . import math as m
 from .array import broadcast_to_op, reshape_op
-from .convert import COMPLEX, FLOATS, INTS, NUMERIC, REAL, check_dtype, shape_text, tensor
+from .convert import COMPLEX, INTS, NUMERIC, REAL, shape_text, tensor
 from .registry import OPS, constant_like
 
 _BOOL = frozenset({_dtypes.bool})
 _ARG_TYPES = REAL | _BOOL
-_ARG_OUTPUT = frozenset({_dtypes.int16, _dtypes.uint16, _dtypes.int32, _dtypes.int64})
-_ARGMIN_OUTPUT = frozenset({_dtypes.int32, _dtypes.int64})
 _AXIS_TYPES = frozenset({_dtypes.int8, _dtypes.uint8, _dtypes.int16, _dtypes.uint16, _dtypes.int32, _dtypes.int64})
 
 
@@ -66,7 +64,7 @@ def _(g: Tensor, ans: Tensor, x: Tensor, axis: Any = None, keepdims: bool = Fals
 
 
 def _count(x: Any, out: Any) -> int:
-    return x.size // max(np.size(out), 1)
+    return x.size // max(out.size, 1)
 
 
 @m.kernel("Mean", NUMERIC)
@@ -85,7 +83,7 @@ def mean_op(xp: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
     n = float(_count(x, total))  # a Python float keeps float32 float32
     if n == 0 and kind == "c":  # TF's complex mean of nothing is 0
         return xp.zeros_like(total)
-    if x.dtype.itemsize == 2 and (n > 2048 or x.dtype == m._BF16):  # divide half precision in float32
+    if x.dtype.itemsize == 2 and (n > 2048 or _dtypes.is_bfloat16(x.dtype)):  # divide half precision in float32
         return (total.astype(np.float32) / n).astype(x.dtype)
     return total / n
 
@@ -143,7 +141,7 @@ def _(g: Tensor, ans: Tensor, x: Tensor, axis: Any = None, keepdims: bool = Fals
     from .array import transpose_op
     from .cumulative import cumprod_op
 
-    shape = np.shape(x._value)
+    shape = x._value.shape
     rank = len(shape)
     reduced = tuple(range(rank)) if axis is None else tuple(axis)
     other = tuple(i for i in range(rank) if i not in reduced)
@@ -160,12 +158,12 @@ def _(g: Tensor, ans: Tensor, x: Tensor, axis: Any = None, keepdims: bool = Fals
     return m.mul_op(_grad_broadcast(g, x, axis), y)
 
 
-@m.kernel("Any", _BOOL, differentiable=False)
+@m.kernel("Any", _BOOL)
 def any_op(xp: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
     return xp.any(x, axis=axis, keepdims=keepdims)
 
 
-@m.kernel("All", _BOOL, differentiable=False)
+@m.kernel("All", _BOOL)
 def all_op(xp: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
     return xp.all(x, axis=axis, keepdims=keepdims)
 
@@ -189,8 +187,11 @@ def _arg_kernel(xp: Any, x: Any, axis: int, output_type: Any, largest: bool) -> 
     if x.shape[axis] == 0:
         raise kernel_error("ArgMax" if largest else "ArgMin",
                            f"Reduction axis {axis} is empty in shape [{','.join(map(str, x.shape))}]")
+    nan_skipping = m.is_float(x.dtype) and x.size
+    if nan_skipping and xp is not np:  # on a device NaNs are replaced at once: no host branch on whether any exist
+        x = xp.where(xp.isnan(x), -np.inf if largest else np.inf, x)
     out = (xp.argmax if largest else xp.argmin)(x, axis=axis)
-    if m.is_float(x.dtype) and x.size:
+    if nan_skipping and xp is np:
         # NumPy picks the first NaN; TF's comparisons skip NaNs
         picked = xp.take_along_axis(x, xp.expand_dims(out, axis), axis=axis)
         if xp.isnan(picked).any():
@@ -199,14 +200,18 @@ def _arg_kernel(xp: Any, x: Any, axis: int, output_type: Any, largest: bool) -> 
     return out.astype(output_type)
 
 
-@m.kernel("ArgMax", _ARG_TYPES, differentiable=False)
+@m.kernel("ArgMax", _ARG_TYPES)
 def argmax_op(xp: Any, x: Any, axis: int = 0, output_type: Any = np.int64) -> Any:
     return _arg_kernel(xp, x, axis, output_type, True)
 
 
-@m.kernel("ArgMin", _ARG_TYPES, differentiable=False)
+@m.kernel("ArgMin", _ARG_TYPES)
 def argmin_op(xp: Any, x: Any, axis: int = 0, output_type: Any = np.int64) -> Any:
     return _arg_kernel(xp, x, axis, output_type, False)
+
+
+argmax_op.gradient(m.no_gradient)  # TF's _ArgMaxGrad and _ArgMinGrad: [None, None]
+argmin_op.gradient(m.no_gradient)
 
 
 @m.kernel("CountNonzero", NUMERIC | {_dtypes.bool, _dtypes.string}, differentiable=False)
@@ -226,11 +231,13 @@ def _axes(axis: Any, ndim: int, op_name: str) -> tuple | None:
     """Validated reduction axes (TF's checks and messages) as a sorted tuple of non-negative ints."""
     if axis is None:
         return None
-    if type(axis) is not int:
+    if type(axis) in (list, tuple) and all(type(a) is int and -2**31 <= a < 2**31 for a in axis):
+        pass  # host values already: converting them would copy them to the device and back
+    elif type(axis) is not int:
         a = convert_to_tensor(axis, dtype_hint=_dtypes.int32)
         if a._dtype not in (_dtypes.int32, _dtypes.int64):
             convert_to_tensor(axis, dtype=_dtypes.int32)  # TF's TypeError for floats
-            check_dtype(op_name, a, frozenset({_dtypes.int32, _dtypes.int64}), attr="Tidx")
+            OPS[op_name].check_attr("Tidx", a._dtype)
         axis = [int(v) for v in np.asarray(a._numpy()).ravel()]
     axes = [axis] if type(axis) is int else axis
     out = []
@@ -246,9 +253,8 @@ def _axes(axis: Any, ndim: int, op_name: str) -> tuple | None:
 
 def _reduce(op: Any, input_tensor: Any, axis: Any, keepdims: Any) -> Tensor:
     x = input_tensor if type(input_tensor) is Tensor else tensor(input_tensor)
-    if x._dtype not in m.ALLOWED[op.name]:
-        m.reject(op.name, x)
-    axes = _axes(axis, np.ndim(x._value), op.name)
+    op.check(x)  # before the axes: TF checks the dtype first
+    axes = _axes(axis, x._value.ndim, op.name)
     return op(x, axis=axes, keepdims=bool(keepdims))
 
 
@@ -308,16 +314,14 @@ def reduce_logsumexp(input_tensor: Any, axis: Any = None, keepdims: bool = False
     1000.6931762695312
     """
     x = tensor(input_tensor)
-    if x._dtype not in REAL:
-        m.reject("Max", x)
-    if x._dtype not in FLOATS:
-        m.reject("IsFinite", x)
-    axes = _axes(axis, np.ndim(x._value), "Max")
+    max_op.check(x)  # TF's composition: Max, then IsFinite
+    m.is_finite_op.check(x)
+    axes = _axes(axis, x._value.ndim, "Max")
     raw_max = max_op(x, axis=axes, keepdims=True)
     shift = OPS["StopGradient"](m.select_op(m.is_finite_op(raw_max), raw_max, m.zeros_like_op(raw_max)))
     result = m.log_op(sum_op(m.exp_op(m.sub_op(x, shift)), axis=axes, keepdims=bool(keepdims)))
     if not keepdims:
-        shift = _reshape(shift, np.shape(result._value))
+        shift = _reshape(shift, result._value.shape)
     return m.add_op(result, shift)
 
 
@@ -352,7 +356,7 @@ def count_nonzero(input: Any, axis: Any = None, keepdims: Any = None, dtype: Any
     np.int64(2)
     """
     x = tensor(input)
-    axes = _axes(axis, np.ndim(x._value), "Sum")
+    axes = _axes(axis, x._value.ndim, "Sum")
     return count_nonzero_op(x, axis=axes, keepdims=bool(keepdims), dtype=_dtypes.as_dtype(dtype)._np)
 
 
@@ -369,17 +373,14 @@ def _arg(op: Any, input: Any, axis: Any, output_type: Any) -> Tensor:  # noqa: A
         a = axis if type(axis) is Tensor else convert_to_tensor(axis, dtype_hint=_dtypes.int32)
         if a._dtype not in (_dtypes.int32, _dtypes.int64):
             a = convert_to_tensor(axis, dtype=_dtypes.int32)
-        if np.ndim(a._value) != 0:
+        if a._value.ndim != 0:
             raise kernel_error(op.name, "dim must be a scalar, but received tensor of shape: "
-                                        f"{shape_text(np.shape(a._value))}")
+                                        f"{shape_text(a._value.shape)}")
         axis = int(a._numpy())
-    if x._dtype not in _ARG_TYPES:
-        m.reject(op.name, x)
+    op.check(x)
     out = _dtypes.as_dtype(output_type)
-    allowed = _ARG_OUTPUT if op is argmax_op else _ARGMIN_OUTPUT
-    if out not in allowed:
-        check_dtype(op.name, convert_to_tensor(np.zeros((), out._np)), allowed, attr="output_type")
-    ndim = np.ndim(x._value)
+    op.check_attr("output_type", out)
+    ndim = x._value.ndim
     if not -ndim <= axis < ndim:
         raise kernel_error(op.name, f"Expected dimension in the range [{-ndim}, {ndim}), but got {axis}")
     return op(x, axis=axis % ndim, output_type=out._np)

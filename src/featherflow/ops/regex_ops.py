@@ -119,12 +119,12 @@ def _regex_replace_forward(x: Any, pattern: Any, rewrite: Any, replace_global: b
                        .encode("utf-8", "surrogateescape"), x)
 
 
-@register("StaticRegexReplace", differentiable=False)
+@register("StaticRegexReplace", host_only=True)
 def static_regex_replace_op(xp: Any, x: Any, pattern: str, rewrite: str, replace_global: bool) -> Any:
     return _regex_replace_forward(x, pattern, rewrite, replace_global, "StaticRegexReplace")
 
 
-@register("RegexReplace", differentiable=False)
+@register("RegexReplace", differentiable=False, host_only=True)
 def regex_replace_op(xp: Any, x: Any, pattern: Any, rewrite: Any, replace_global: bool) -> Any:
     return _regex_replace_forward(x, pattern[()], rewrite[()], replace_global, "RegexReplace")
 
@@ -150,12 +150,12 @@ def _full_match_forward(x: Any, pattern: Any, op_name: str) -> Any:
     return map_strings(lambda b: regex.fullmatch(b.decode("utf-8", "surrogateescape")) is not None, x, np.bool_)
 
 
-@register("StaticRegexFullMatch", differentiable=False)
+@register("StaticRegexFullMatch", host_only=True)
 def static_regex_full_match_op(xp: Any, x: Any, pattern: str) -> Any:
     return _full_match_forward(x, pattern, "StaticRegexFullMatch")
 
 
-@register("RegexFullMatch", differentiable=False)
+@register("RegexFullMatch", host_only=True)
 def regex_full_match_op(xp: Any, x: Any, pattern: Any) -> Any:
     return _full_match_forward(x, pattern[()], "RegexFullMatch")
 

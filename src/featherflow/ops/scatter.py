@@ -11,11 +11,11 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .. import dtypes as _dtypes
-from ..errors import NotFoundError
-from ..tensor import Tensor, dtype_mismatch
-from .array import INDEX_TYPES, int_values, like, op_error
-from .convert import ALL, NUMERIC, REAL, check_dtype, shape_text, tensor
+from ..device import _scope
+from ..tensor import Tensor
+from ._kernel_errors import slow_path
+from .array import int_values, like, op_error
+from .convert import shape_text, tensor
 from .convert import tensor as tensor_
 from .gather import gather_nd_op, nd_bounds_error
 from .registry import register
@@ -30,6 +30,8 @@ def _coords(indices: Any) -> tuple:
 def _apply(xp: Any, ufunc: str | None, out: Any, indices: Any, updates: Any) -> Any:
     """Writes ``updates`` into ``out`` at ``indices`` (rows of coordinates): assigned (last one wins for
     duplicates, as TF's CPU kernel) or combined with a ufunc's unbuffered ``at``."""
+    if xp is not np and indices.shape[-1]:
+        return _apply_on_device(xp, ufunc, out, indices, updates)
     where, m = _coords(indices)
     u = updates.reshape((m,) + out.shape[indices.shape[-1]:])
     if not where:  # zero coordinates: every update addresses the whole tensor
@@ -41,6 +43,29 @@ def _apply(xp: Any, ufunc: str | None, out: Any, indices: Any, updates: Any) -> 
     else:
         getattr(np if xp is np else xp, ufunc).at(out, where, u)
     return out
+
+
+def _apply_on_device(xp: Any, ufunc: str | None, out: Any, indices: Any, updates: Any) -> Any:
+    """``_apply`` without reading the indices back: TF's GPU kernels ignore rows of indices out of range, so
+    they go to a spare slot past the end of ``out`` viewed as (slots, inner), which is then dropped."""
+    k = indices.shape[-1]
+    lead = out.shape[:k]
+    slots = int(np.prod(lead, dtype=np.int64))
+    rows = indices.reshape(-1, k).astype(np.intp, copy=False)
+    flat = xp.zeros((rows.shape[0],), dtype=np.intp)
+    inside = xp.ones((rows.shape[0],), dtype=bool)
+    for j, n in enumerate(lead):  # row-major flat positions, and whether every coordinate is in range
+        flat = flat * n + rows[:, j]
+        inside &= (rows[:, j] >= 0) & (rows[:, j] < n)
+    flat = xp.where(inside, flat, slots)
+    inner = out.shape[k:]
+    padded = xp.concatenate([out.reshape((slots,) + inner), xp.zeros((1,) + inner, dtype=out.dtype)])
+    u = updates.reshape((rows.shape[0],) + inner)
+    if ufunc is None:
+        padded[flat] = u
+    else:
+        getattr(xp, ufunc).at(padded, flat, u)
+    return padded[:slots].reshape(out.shape)
 
 
 # --- scatter_nd ------------------------------------------------------------------------------------
@@ -114,14 +139,9 @@ tensor_scatter_max_op.gradient(_min_max_grad)
 # --- validation and the public functions -----------------------------------------------------------
 
 
-def _indices(value: Any, op: str) -> Tensor:
-    i = tensor(value)
-    if i._dtype not in INDEX_TYPES | {_dtypes.int16}:
-        check_dtype(op, i, INDEX_TYPES, attr="Tindices")
-    return i
-
-
 def _check_bounds(op: str, i: Tensor, shape: tuple) -> None:
+    if _scope.device.xp is not np:  # TF's GPU kernels ignore bad indices rather than read them back
+        return
     k = i._value.shape[-1] if i._value.ndim else 0
     error = nd_bounds_error(op, np.asarray(i._numpy()), shape[:k], shape, "shape ")
     if error is not None:
@@ -134,8 +154,8 @@ def scatter_nd(indices: Any, updates: Any, shape: Any, bad_indices_policy: str =
     >>> scatter_nd([[0], [0]], [1, 2], [2]).numpy()
     array([3, 0], dtype=int32)
     """
-    i = _indices(indices, "ScatterNd")
-    u = tensor(updates)
+    i, u = tensor(indices), tensor(updates)
+    scatter_nd_op.check(i, u, *([shape] if type(shape) is Tensor else []))  # TF's shape is an input
     dims = int_values(shape, "ScatterNd", "Tindices")
     if dims.ndim != 1:
         raise op_error("ScatterNd", "Shape must be a vector")
@@ -159,18 +179,13 @@ def scatter_nd(indices: Any, updates: Any, shape: Any, bad_indices_policy: str =
     return scatter_nd_op(i, u, shape=out_shape)
 
 
-def _tensor_scatter(op: Any, allowed: frozenset, doc: str) -> Callable[..., Tensor]:
+def _tensor_scatter(op: Any, doc: str) -> Callable[..., Tensor]:
     def fn(tensor: Any, indices: Any, updates: Any, bad_indices_policy: str = "", name: str | None = None) -> Tensor:
         x = tensor_(tensor)
-        i = _indices(indices, op.name)
+        i = tensor_(indices)
         u = like(updates, x._dtype)
-        if u._dtype is not x._dtype:
-            raise dtype_mismatch(op.name, 2, x._dtype, u._dtype)
-        if x._dtype not in allowed:
-            raise NotFoundError(None, None, f"Could not find device for node: {{{{node {op.name}}}}} = {op.name}"
-                                            f"[T=DT_{x._dtype.name.upper()}, Tindices=DT_{i._dtype.name.upper()}, "
-                                            f'bad_indices_policy=""]\nAll kernels registered for op {op.name}:\n  '
-                                            f"<no registered kernels>\n [Op:{op.name}]")
+        with slow_path(indices, updates):
+            op.check(x, i, u, bad_indices_policy=bad_indices_policy)  # before the shapes
         _check_tensor_scatter(op.name, x._value.shape, i._value.shape, u._value.shape)
         _check_bounds(op.name, i, x._value.shape)
         return op(x, i, u)
@@ -196,22 +211,22 @@ def _check_tensor_scatter(op: str, shape: tuple, ishape: tuple, ushape: tuple) -
 
 
 tensor_scatter_nd_update = _tensor_scatter(
-    tensor_scatter_update_op, ALL,
+    tensor_scatter_update_op,
     "A copy of ``tensor`` with ``updates`` written at ``indices``.\n\n"
     "    >>> tensor_scatter_nd_update([1, 2, 3], [[1]], [9]).numpy()\n    array([1, 9, 3], dtype=int32)\n")
 tensor_scatter_nd_add = _tensor_scatter(
-    tensor_scatter_add_op, NUMERIC,
+    tensor_scatter_add_op,
     "A copy of ``tensor`` with ``updates`` added at ``indices`` (duplicates add up).\n\n"
     "    >>> tensor_scatter_nd_add([1, 2, 3], [[1], [1]], [5, 6]).numpy()\n    array([ 1, 13,  3], dtype=int32)\n")
 tensor_scatter_nd_sub = _tensor_scatter(
-    tensor_scatter_sub_op, NUMERIC,
+    tensor_scatter_sub_op,
     "A copy of ``tensor`` with ``updates`` subtracted at ``indices``.\n\n"
     "    >>> tensor_scatter_nd_sub([1, 2, 3], [[1]], [5]).numpy()\n    array([ 1, -3,  3], dtype=int32)\n")
 tensor_scatter_nd_min = _tensor_scatter(
-    tensor_scatter_min_op, REAL,
+    tensor_scatter_min_op,
     "A copy of ``tensor`` holding the minimum of it and ``updates`` at ``indices``.\n\n"
     "    >>> tensor_scatter_nd_min([1, 2, 3], [[1]], [0]).numpy()\n    array([1, 0, 3], dtype=int32)\n")
 tensor_scatter_nd_max = _tensor_scatter(
-    tensor_scatter_max_op, REAL,
+    tensor_scatter_max_op,
     "A copy of ``tensor`` holding the maximum of it and ``updates`` at ``indices``.\n\n"
     "    >>> tensor_scatter_nd_max([1, 2, 3], [[1]], [5]).numpy()\n    array([1, 5, 3], dtype=int32)\n")

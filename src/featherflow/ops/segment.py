@@ -13,31 +13,34 @@ from typing import Any
 import numpy as np
 
 from .. import dtypes as _dtypes
+from ..backends import to_numpy
+from ..device import _scope
 from ..errors import InvalidArgumentError
-from ..tensor import Tensor, convert_to_tensor, kernel_error
+from ..tensor import Tensor, kernel_error
 from . import math as m
-from .convert import NUMERIC, REAL, check_dtype, shape_text, tensor
-from .registry import register
-
-_IDS = frozenset({_dtypes.int32, _dtypes.int64})
-_UNSORTED_IDS = _IDS | {_dtypes.int16}
+from .array import fill_op, host_tensor, reshape_op
+from .convert import NUMERIC, REAL, shape_text, tensor
+from .registry import ANY, OPS, register
 
 
 def _lowest(dtype: Any) -> Any:
-    return np.finfo(dtype).min if m.is_float(dtype) and dtype != m._BF16 else (
-        -3.3895314e38 if dtype == m._BF16 else np.iinfo(dtype).min)
+    bf16 = _dtypes.is_bfloat16(dtype)
+    return np.finfo(dtype).min if m.is_float(dtype) and not bf16 else (-3.3895314e38 if bf16 else np.iinfo(dtype).min)
 
 
 def _highest(dtype: Any) -> Any:
-    return np.finfo(dtype).max if m.is_float(dtype) and dtype != m._BF16 else (
-        3.3895314e38 if dtype == m._BF16 else np.iinfo(dtype).max)
+    bf16 = _dtypes.is_bfloat16(dtype)
+    return np.finfo(dtype).max if m.is_float(dtype) and not bf16 else (3.3895314e38 if bf16 else np.iinfo(dtype).max)
 
 
 def _reduce_rows(xp: Any, kind: str, data: Any, ids: Any, num: int, empty: Any) -> Any:
     """Reduces the rows of ``data`` ([n, ...]) into ``num`` segments by ``ids`` ([n], each in [0, num) or
     negative to drop). Empty segments hold ``empty``."""
     inner = data.shape[1:]
+    if xp is not np:
+        return _reduce_rows_on_device(xp, kind, data, ids, num, empty)
     keep = ids >= 0
+
     if not keep.all():
         data, ids = data[keep], ids[keep]
     out = xp.full((num,) + inner, empty, dtype=data.dtype)
@@ -53,9 +56,26 @@ def _reduce_rows(xp: Any, kind: str, data: Any, ids: Any, num: int, empty: Any) 
     return out
 
 
+def _reduce_rows_on_device(xp: Any, kind: str, data: Any, ids: Any, num: int, empty: Any) -> Any:
+    """``_reduce_rows`` without reading anything back: each row is combined into its segment's (an unbuffered
+    ``at``), dropped rows (negative ids, and ids >= num, which TF's GPU kernels ignore) into a spare one."""
+    ufunc = {"sum": xp.add, "prod": xp.multiply, "max": xp.maximum, "min": xp.minimum}[kind]
+    # (the limits only for max and min: complex sums and products have none)
+    identity = 0 if kind == "sum" else 1 if kind == "prod" else (_lowest if kind == "max" else _highest)(data.dtype)
+    safe = xp.where((ids >= 0) & (ids < num), ids, num)
+    out = xp.full((num + 1,) + data.shape[1:], identity, dtype=data.dtype)
+    ufunc.at(out, safe, data)
+    out = out[:num]
+    if kind in ("max", "min") and empty != identity:  # empty sorted segments hold 0, not the identity
+        none = _counts(xp, ids, num) == 0
+        out = xp.where(none.reshape(none.shape + (1,) * (out.ndim - 1)), xp.full((), empty, out.dtype), out)
+    return out
+
+
 def _counts(xp: Any, ids: Any, num: int) -> Any:
-    ids = ids[ids >= 0]
-    return xp.bincount(ids.astype(np.int64), minlength=num)[:num]
+    # negative ids are counted in a spare bin (a boolean filter would need the count on the host)
+    safe = xp.where(ids >= 0, ids, num).astype(np.int64)
+    return xp.bincount(safe, minlength=num + 1)[:num]
 
 
 # --- sorted segments --------------------------------------------------------------------------------
@@ -63,7 +83,9 @@ def _counts(xp: Any, ids: Any, num: int) -> Any:
 
 def _segment_kernel(name: str, kind: str, allowed: frozenset) -> Any:
     def forward(xp: Any, data: Any, ids: Any) -> Any:
-        num = int(ids[-1]) + 1 if ids.size else 0
+        # the output's length is data: on a GPU, one explicit read of the last id (as TF's GPU kernel makes)
+        last = (ids[-1] if xp is np else to_numpy(ids[-1:])[0]) if ids.size else -1
+        num = int(last) + 1
         if kind == "mean":
             total = _reduce_rows(xp, "sum", data, ids, num, 0)
             n = _counts(xp, ids, num).reshape((num,) + (1,) * (data.ndim - 1))
@@ -110,15 +132,13 @@ unsorted_segment_max_op = _unsorted_kernel("UnsortedSegmentMax", "max", REAL)
 unsorted_segment_min_op = _unsorted_kernel("UnsortedSegmentMin", "min", REAL)
 
 
-@register("GatherDropNegatives")
+@register("GatherDropNegatives", dtypes=ANY)
 def gather_rows_op(xp: Any, params: Any, ids: Any) -> Any:
     """``params[ids]`` along axis 0, with zero rows where an id is negative (the segment ops' gradients)."""
     safe = xp.maximum(ids, 0)
     out = params[safe]
-    negative = ids < 0
-    if negative.any():
-        out[negative] = 0
-    return out
+    negative = (ids < 0).reshape(ids.shape + (1,) * (out.ndim - ids.ndim))
+    return xp.where(negative, xp.zeros((), dtype=out.dtype), out)
 
 
 @gather_rows_op.gradient
@@ -146,7 +166,7 @@ def _minmax_grad(g: Tensor, ans: Tensor, data: Tensor, ids: Tensor, num: int | N
     gathered = gather_rows_op(ans, ids)
     is_selected = m.equal_op(data, gathered)
     if num is not None:  # dropped (negative) ids select nothing
-        positive = _broadcast_ids(m.greater_equal_op(ids, tensor(0, ids._dtype)), data)
+        positive = _broadcast_ids(m.greater_equal_op(ids, fill_op(shape=(), value=0, dtype=ids._dtype._np)), data)
         is_selected = m.logical_and_op(is_selected, positive)
     selected = m.cast_like(is_selected, g)
     count = segment_sum_op(selected, ids) if num is None else unsorted_segment_sum_op(selected, ids,
@@ -194,7 +214,7 @@ def _prod_grad(g: Tensor, ans: Tensor, data: Tensor, ids: Tensor, num: int | Non
         num_zeros = segment_sum_op(zeros_i, ids)
     else:
         num_zeros = unsorted_segment_sum_op(zeros_i, ids, num_segments=num)
-    g = m.select_op(m.greater_op(num_zeros, tensor(1, _dtypes.int32)), m.zeros_like_op(g), g)
+    g = m.select_op(m.greater_op(num_zeros, fill_op(shape=(), value=1, dtype=np.int32)), m.zeros_like_op(g), g)
     non_zero_data = m.select_op(is_zero, m.ones_like_op(data), data)
     if num is None:
         non_zero_prod = segment_prod_op(non_zero_data, ids)
@@ -222,9 +242,7 @@ def _(g: Tensor, ans: Tensor, data: Tensor, ids: Tensor, num_segments: int) -> t
 
 def _segment(op: Any, data: Any, segment_ids: Any) -> Tensor:
     d, ids = tensor(data), tensor(segment_ids)
-    if d._dtype not in m.ALLOWED[op.name]:
-        m.reject(op.name, d)
-    check_dtype(op.name, ids, _IDS, attr="Tindices")
+    op.check(d, ids)
     ids_shape, d_shape = np.shape(ids._value), np.shape(d._value)
     if len(d_shape) == 0:
         raise kernel_error(op.name, "input must be at least rank 1")
@@ -232,6 +250,8 @@ def _segment(op: Any, data: Any, segment_ids: Any) -> Tensor:
         raise kernel_error(op.name, "segment_ids should be a vector.")
     if ids_shape[0] != d_shape[0]:
         raise kernel_error(op.name, "segment_ids should be the same size as dimension 0 of input.")
+    if _scope.device.xp is not np:  # TF's GPU kernels check no id (that would read them back)
+        return op(d, ids)
     values = np.asarray(ids._numpy())
     if values.size:
         num = int(values[-1]) + 1
@@ -275,11 +295,9 @@ def segment_min(data: Any, segment_ids: Any, name: str | None = None) -> Tensor:
 
 def _unsorted(op: Any, data: Any, segment_ids: Any, num_segments: Any) -> Tensor:
     d, ids = tensor(data), tensor(segment_ids)
-    if d._dtype not in m.ALLOWED[op.name]:
-        m.reject(op.name, d)
-    check_dtype(op.name, ids, _UNSORTED_IDS, attr="Tindices")
-    n = tensor(num_segments)
-    check_dtype(op.name, n, _IDS, attr="Tnumsegments")
+    op.check(d, ids)
+    n = host_tensor(num_segments)
+    op.check_attr("Tnumsegments", n._dtype)
     if np.ndim(n._value) != 0:
         raise kernel_error(op.name, f"num_segments should be a scalar, not shape {shape_text(np.shape(n._value))}")
     num = int(n._numpy())
@@ -289,6 +307,8 @@ def _unsorted(op: Any, data: Any, segment_ids: Any, num_segments: Any) -> Tensor
     if d_shape[:len(ids_shape)] != ids_shape:
         raise kernel_error(op.name, f"data.shape = {shape_text(d_shape)} does not start with segment_ids.shape = "
                                     f"{shape_text(ids_shape)}")
+    if _scope.device.xp is not np:  # TF's GPU kernels drop ids >= num_segments instead of reading them back
+        return op(d, ids, num_segments=num)
     values = np.asarray(ids._numpy()).ravel()
     over = np.flatnonzero(values >= num)
     if over.size:
@@ -357,20 +377,18 @@ def unsorted_segment_sqrt_n(data: Any, segment_ids: Any, num_segments: Any, name
 # --- bincount, confusion_matrix (no gradients) ------------------------------------------------------
 
 
-_BINCOUNT_T = frozenset({_dtypes.int32, _dtypes.int64, _dtypes.float32, _dtypes.float64})
 
 
-@register("DenseBincount", differentiable=False)
+@register("DenseBincount", inputs=("Tidx", "T"))
 def bincount_op(xp: Any, arr: Any, weights: Any, size: int, binary_output: bool) -> Any:
-    if arr.size and (arr < 0).any():
-        raise kernel_error("DenseBincount", "Input arr must be non-negative!")
+    # (the wrapper has checked that no value is negative) values >= size are counted in a spare bin
     rows = arr.reshape(-1, arr.shape[-1]) if arr.ndim == 2 else arr.reshape(1, -1)
     w = None if weights.size == 0 else weights.reshape(rows.shape)
     out = xp.zeros((rows.shape[0], size), dtype=weights.dtype)
-    for i, row in enumerate(rows):
-        inside = row < size
-        counts = xp.bincount(row[inside].astype(np.int64), weights=None if w is None or binary_output else
-                             w[i][inside].astype(np.float64), minlength=size)
+    for i in range(rows.shape[0]):
+        row = xp.minimum(rows[i], size).astype(np.int64)
+        counts = xp.bincount(row, weights=None if w is None or binary_output else w[i].astype(np.float64),
+                             minlength=size + 1)[:size]
         out[i] = (counts > 0) if binary_output else counts
     return out if arr.ndim == 2 else out[0]
 
@@ -392,32 +410,40 @@ def bincount(arr: Any, weights: Any = None, minlength: Any = None, maxlength: An
     axis = 0 if axis is None else axis
     if axis not in (0, -1):
         raise ValueError(f"Unsupported value for argument axis={axis}. Only 0 and -1 are currently supported.")
-    check_dtype("DenseBincount", a, _IDS, attr="Tidx")
+    bincount_op.check_attr("Tidx", a._dtype)
     values = np.asarray(a._numpy())
     size = int(values.max()) + 1 if values.size else 0
     if minlength is not None:
-        size = max(int(convert_to_tensor(minlength, dtype=a._dtype)._numpy()), size)
+        size = max(int(host_tensor(minlength, a._dtype)._numpy()), size)
     if maxlength is not None:
-        size = min(int(convert_to_tensor(maxlength, dtype=a._dtype)._numpy()), size)
+        size = min(int(host_tensor(maxlength, a._dtype)._numpy()), size)
     if axis == 0 and values.ndim != 1:
-        a = tensor(values.reshape(-1))
+        a = reshape_op(a, shape=(values.size,))
         if w is not None:
-            w = tensor(np.asarray(w._numpy()).reshape(-1))
+            w = reshape_op(w, shape=(w._value.size,))
     if w is None:
-        w = tensor(np.zeros(0, _dtypes.as_dtype(dtype)._np))
-    check_dtype("DenseBincount", w, _BINCOUNT_T)
+        w = fill_op(shape=(0,), value=0, dtype=_dtypes.as_dtype(dtype)._np)
+    bincount_op.check_attr("T", w._dtype)
     if w._value.size and np.shape(w._value) != np.shape(a._value):
         raise kernel_error("DenseBincount", "`weights` must be the same shape as `arr` or a length-0 `Tensor`, in "
                                             f"which case it acts as all weights equal to 1. Received "
                                             f"{shape_text(np.shape(w._value))}")
+    if values.size and (values < 0).any():
+        raise kernel_error("DenseBincount", "Input arr must be non-negative!")
     return bincount_op(a, w, size=max(size, 0), binary_output=bool(binary_output))
 
 
-@register("ConfusionMatrix", differentiable=False)
+@register("ConfusionMatrix", dtypes=ANY)
 def confusion_matrix_op(xp: Any, pairs: Any, values: Any, num_classes: int) -> Any:
     out = xp.zeros((num_classes, num_classes), values.dtype)
     xp.add.at(out, (pairs[..., 0].ravel(), pairs[..., 1].ravel()), values.ravel())
     return out
+
+
+@confusion_matrix_op.gradient
+def _(g: Tensor, ans: Tensor, pairs: Tensor, values: Tensor, num_classes: int) -> tuple:
+    # TF's confusion_matrix is a ScatterNd of the weights: their gradient is GatherNd's
+    return None, OPS["GatherNd"](g, pairs)
 
 
 def _check_non_negative(x: np.ndarray, what: str) -> None:
@@ -468,5 +494,5 @@ def confusion_matrix(labels: Any, predictions: Any, num_classes: Any = None, wei
     if weights is None:
         values = np.ones(pairs.shape[:-1], dtype._np)
     else:
-        values = np.asarray(m.cast_op(tensor(weights), dtype=dtype._np)._numpy()).reshape(pairs.shape[:-1])
+        values = reshape_op(m.cast_op(tensor(weights), dtype=dtype._np), shape=pairs.shape[:-1])  # on the tape
     return confusion_matrix_op(tensor(pairs), tensor(values), num_classes=n)

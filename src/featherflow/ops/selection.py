@@ -15,15 +15,15 @@ import numpy as np
 from .. import dtypes as _dtypes
 from ..errors import UnimplementedError
 from ..tensor import Tensor, convert_to_tensor, dtype_mismatch, kernel_error
-from .convert import NUMERIC, REAL, check_dtype, tensor
+from .array import host_tensor
+from .convert import tensor
 from .math import is_float
-from .registry import register
+from .registry import ANY, register
 
 _INDEX_TYPES = frozenset({_dtypes.int16, _dtypes.int32, _dtypes.int64})
-_TOPK_TYPES = REAL  # TF has no TopKV2 kernel for complex or bool
 
 
-@register("Where", differentiable=False)
+@register("Where")
 def where_op(xp: Any, x: Any) -> Any:
     """The indices of the true (non-zero) elements, in row-major order: int64 [n, rank]."""
     if x.ndim == 0:
@@ -34,7 +34,7 @@ def where_op(xp: Any, x: Any) -> Any:
 def where_indices(condition: Any) -> Tensor:
     """``tf.where(condition)``: the coordinates of true (non-zero) values."""
     cond = tensor(condition)
-    check_dtype("Where", cond, NUMERIC | {_dtypes.bool})
+    where_op.check(cond)  # before the float16 check below
     if cond._dtype is _dtypes.float16:
         raise kernel_error("Where", "No WhereOp available for float16/half type on CPU; dying in CPU WhereOp to "
                                     "avoid silently creating costly copies from device.", cls=UnimplementedError)
@@ -46,7 +46,7 @@ def where_indices(condition: Any) -> Tensor:
 
 def _descending_order(xp: Any, x: Any) -> Any:
     """Indices sorting the last axis from largest to smallest, ties by lower index first, NaN last."""
-    if is_float(x.dtype) and xp.isnan(x).any():
+    if is_float(x.dtype):  # (unconditionally: asking whether any is NaN would read the answer back)
         x = xp.where(xp.isnan(x), -xp.inf, x)  # TF's comparisons never pick NaN
     n = x.shape[-1]
     # a stable ascending sort of the reversed row, read backwards: descending, ties in index order (and no
@@ -64,7 +64,7 @@ def top_k_op(xp: Any, x: Any, k: int, sorted: bool, index_type: Any) -> Any:  # 
     return xp.take_along_axis(x, order, axis=-1), order.astype(index_type)
 
 
-@register("TopKScatter")
+@register("TopKScatter", dtypes=ANY)
 def _scatter_last(xp: Any, g: Any, indices: Any, n: int) -> Any:
     """Values ``g`` put at ``indices`` along the last axis of zeros with ``n`` columns (TopKV2's gradient)."""
     out = xp.zeros(g.shape[:-1] + (n,), g.dtype)
@@ -72,7 +72,7 @@ def _scatter_last(xp: Any, g: Any, indices: Any, n: int) -> Any:
     return out
 
 
-@register("TopKGather")
+@register("TopKGather", dtypes=ANY)
 def _gather_last(xp: Any, x: Any, indices: Any) -> Any:
     return xp.take_along_axis(x, indices.astype(np.int64), axis=-1)
 
@@ -108,12 +108,12 @@ def top_k(input: Any, k: Any = 1, sorted: bool = True, index_type: Any = _dtypes
     array([3, 2], dtype=int32)
     """
     x = tensor(input)
-    check_dtype("TopKV2", x, _TOPK_TYPES)
+    top_k_op.check(x)
     index_type = _dtypes.as_dtype(index_type)
     if index_type not in _INDEX_TYPES:
         raise TypeError(f"Value passed to parameter 'index_type' has DataType {index_type.name} not in list of "
                         "allowed values: int16, int32, int64")
-    k = int(np.asarray(tensor(k)._numpy()))
+    k = k if type(k) is int else int(np.asarray(host_tensor(k)._numpy()))
     shape = np.shape(x._value)
     if k < 0:
         raise kernel_error("TopKV2", f"Need k >= 0, got {k}")
@@ -128,7 +128,7 @@ def top_k(input: Any, k: Any = 1, sorted: bool = True, index_type: Any = _dtypes
 # --- in_top_k ---------------------------------------------------------------------------------------
 
 
-@register("InTopKV2", differentiable=False)
+@register("InTopKV2")
 def in_top_k_op(xp: Any, predictions: Any, targets: Any, k: int) -> Any:
     n_classes = predictions.shape[1]
     valid = (targets >= 0) & (targets < n_classes)
@@ -148,8 +148,8 @@ def in_top_k(targets: Any, predictions: Any, k: Any, name: str | None = None) ->
     """
     p = convert_to_tensor(predictions, dtype=_dtypes.float32)
     t = tensor(targets)
-    check_dtype("InTopKV2", t, frozenset({_dtypes.int32, _dtypes.int64}))
-    k_t = convert_to_tensor(k, dtype=t._dtype)
+    in_top_k_op.check_attr("T", t._dtype)
+    k_t = host_tensor(k, t._dtype)
     if p._dtype is not _dtypes.float32:
         raise dtype_mismatch("InTopKV2", 0, _dtypes.float32, p._dtype)
     pshape, tshape = np.shape(p._value), np.shape(t._value)

@@ -18,9 +18,10 @@ from .. import dtypes as _dtypes
 from ..errors import InvalidArgumentError
 from ..shape import Dimension
 from ..tensor import Tensor, dtype_mismatch
+from ._kernel_errors import slow_path
 from .array import op_error
-from .convert import check_dtype, shape_text, tensor
-from .registry import register
+from .convert import shape_text, tensor
+from .registry import OPS, register
 
 _py_slice = slice  # the builtin: tf.slice below shadows the name in this module
 _FULL = _py_slice(None)
@@ -44,7 +45,7 @@ def _(g: Tensor, ans: Tensor, x: Tensor, key: tuple) -> Any:
     return strided_slice_grad_op(g, shape=x._value.shape, key=key)
 
 
-@register("StridedSliceGrad")
+@register("StridedSliceGrad", inputs=("T",))
 def strided_slice_grad_op(xp: Any, g: Any, shape: tuple, key: tuple) -> Any:
     out = xp.zeros(shape, dtype=g.dtype)
     out[key] = g
@@ -63,9 +64,9 @@ def slice_op(xp: Any, x: Any, begin: tuple, size: tuple) -> Any:
 
 @slice_op.gradient
 def _(g: Tensor, ans: Tensor, x: Tensor, begin: tuple, size: tuple) -> Any:
-    from .array_join import pad_op
+    from .registry import OPS  # Pad, by name: array_join imports this module
 
-    return pad_op(g, paddings=tuple((b, d - b - s) for b, s, d in zip(begin, size, x._value.shape)))
+    return OPS["Pad"](g, paddings=tuple((b, d - b - s) for b, s, d in zip(begin, size, x._value.shape)))
 
 
 # --- tf.slice --------------------------------------------------------------------------------------
@@ -77,7 +78,7 @@ def _index_array(value: Any, op: str, allowed: frozenset) -> np.ndarray:
         return np.array(value, dtype=np.int64).reshape(len(value))
     t = tensor(value)
     if t._dtype not in allowed:
-        check_dtype(op, t, allowed, attr="Index")
+        OPS[op].check_attr("Index", t._dtype)
     return np.asarray(t._numpy()).astype(np.int64)
 
 
@@ -90,8 +91,9 @@ def slice(input_: Any, begin: Any, size: Any, name: str | None = None) -> Tensor
     """
     x = tensor(input_)
     shp = x._value.shape
-    b = _index_array(begin, "Slice", frozenset({_dtypes.int32, _dtypes.int64}))
-    s = _index_array(size, "Slice", frozenset({_dtypes.int32, _dtypes.int64}))
+    with slow_path(begin, size):
+        b = _index_array(begin, "Slice", frozenset({_dtypes.int32, _dtypes.int64}))
+        s = _index_array(size, "Slice", frozenset({_dtypes.int32, _dtypes.int64}))
     nd = len(shp)
     if b.ndim != 1 or s.ndim != 1 or b.size != nd or s.size != nd:
         raise op_error("Slice", f"Expected begin and size arguments to be 1-D tensors of size {nd}, but got shapes "
@@ -195,9 +197,10 @@ def strided_slice(input_: Any, begin: Any, end: Any, strides: Any = None, begin_
     array([2, 3], dtype=int32)
     """
     x = tensor(input_)
-    b = _index_array(begin, "StridedSlice", _SLICE_INDEX_TYPES)
-    e = _index_array(end, "StridedSlice", _SLICE_INDEX_TYPES)
-    s = np.ones_like(b) if strides is None else _index_array(strides, "StridedSlice", _SLICE_INDEX_TYPES)
+    with slow_path(begin, end, strides):
+        b = _index_array(begin, "StridedSlice", _SLICE_INDEX_TYPES)
+        e = _index_array(end, "StridedSlice", _SLICE_INDEX_TYPES)
+        s = np.ones_like(b) if strides is None else _index_array(strides, "StridedSlice", _SLICE_INDEX_TYPES)
     if b.ndim != 1 or e.ndim != 1 or s.ndim != 1:
         raise op_error("StridedSlice", "Expected begin, end, and strides to be 1D equal size tensors, but got shapes "
                                        f"{shape_text(b.shape)}, {shape_text(e.shape)}, and {shape_text(s.shape)} "

@@ -17,11 +17,10 @@ from typing import Any
 import numpy as np
 
 from .. import dtypes as _dtypes
-from ..errors import InvalidArgumentError, NotFoundError
-from ..tensor import Tensor, dtype_mismatch
-from .array import INDEX_TYPES, op_error, reshape_op, scalar_int
-from .convert import check_dtype, tensor
-from .registry import register
+from ..tensor import Tensor
+from .array import op_error, reshape_op, scalar_int
+from .convert import tensor
+from .registry import ANY, OPS, register
 
 _SORT_TYPES = frozenset(_dtypes.as_dtype(n) for n in (
     "float32", "float64", "int32", "uint8", "int16", "int8", "int64", "bfloat16", "uint16", "float16", "uint32",
@@ -37,7 +36,7 @@ def order(xp: Any, x: Any, axis: int, descending: bool) -> Any:
     return x.shape[axis] - 1 - perm
 
 
-@register("TakeAlongAxis")
+@register("TakeAlongAxis", dtypes=ANY)
 def take_along_axis_op(xp: Any, x: Any, perm: Any, axis: int) -> Any:
     return xp.take_along_axis(x, perm, axis=axis)
 
@@ -47,7 +46,7 @@ def _(g: Tensor, ans: Tensor, x: Tensor, perm: Tensor, axis: int) -> Any:
     return put_along_axis_op(g, perm, axis=axis), None
 
 
-@register("PutAlongAxis")
+@register("PutAlongAxis", dtypes=ANY)
 def put_along_axis_op(xp: Any, g: Any, perm: Any, axis: int) -> Any:
     out = xp.zeros_like(g)
     xp.put_along_axis(out, perm, g, axis=axis)  # perm is a permutation along axis: no duplicates
@@ -59,9 +58,20 @@ def _(gg: Tensor, ans: Tensor, g: Tensor, perm: Tensor, axis: int) -> Any:
     return take_along_axis_op(gg, perm, axis=axis), None
 
 
-@register("ArgSort", differentiable=False)
+@register("ArgSort", dtypes=_SORT_TYPES)
 def argsort_op(xp: Any, x: Any, axis: int, descending: bool) -> Any:
     return order(xp, x, axis, descending).astype(np.int32)
+
+
+@argsort_op.gradient
+def _(g: Tensor, ans: Tensor, x: Tensor, axis: int, descending: bool) -> Any:
+    # TF's argsort is TopKV2 of x (of -x ascending), whose rule gives zeros when only the indices have a
+    # gradient; through the Neg they are -0.0. Along another axis than the last, TF transposes the indices
+    # back, an integer op no tape records: the result is on no tape, and the gradient None.
+    if axis != x._value.ndim - 1:
+        return None
+    zeros = OPS["ZerosLike"](x)
+    return zeros if descending else OPS["Neg"](zeros)
 
 
 def _prepare(values: Any, axis: Any, direction: str) -> tuple:
@@ -72,8 +82,7 @@ def _prepare(values: Any, axis: Any, direction: str) -> tuple:
         raise ValueError(f"Argument `axis` must be a constant scalar. Received: axis={axis}.")
     a = int(axis) if isinstance(axis, (int, float, np.number)) else scalar_int(axis, "Sort")
     x = tensor(values)
-    if x._dtype not in _SORT_TYPES:
-        check_dtype("TopKV2", x, _SORT_TYPES)
+    OPS["TopKV2"].check(x)  # tf.sort and tf.argsort run TopKV2
     nd = x._value.ndim
     fwd = a + nd if a < 0 else a
     if not 0 <= fwd < nd:  # TF reads the axis length with a strided slice of the shape
@@ -110,22 +119,22 @@ UniqueWithCountsOutput = namedtuple("UniqueWithCounts", ["y", "idx", "count"])
 
 
 def _unique(xp: Any, x: Any, out_idx: Any) -> tuple:
-    host = x if xp is np else x.get()
-    kw = {"equal_nan": False} if host.dtype.kind in "fc" else {}
-    values, first, inverse, counts = np.unique(host, return_index=True, return_inverse=True, return_counts=True, **kw)
-    by_first = np.argsort(first, kind="stable")  # TF lists values in order of first appearance
-    rank = np.empty_like(by_first)
-    rank[by_first] = np.arange(by_first.size)
-    out = (values[by_first], rank[inverse.reshape(-1)].astype(out_idx), counts[by_first].astype(out_idx))
-    return out if xp is np else tuple(xp.asarray(o) if o.dtype != object else o for o in out)
+    kw = {"equal_nan": False} if x.dtype.kind in "fc" else {}  # TF keeps each NaN apart
+    values, first, inverse, counts = xp.unique(x, return_index=True, return_inverse=True, return_counts=True, **kw)
+    by_first = xp.argsort(first)  # TF lists values in order of first appearance (``first`` has no repeats)
+    rank = xp.empty_like(by_first)
+    rank[by_first] = xp.arange(by_first.size)
+    return values[by_first], rank[inverse.reshape(-1)].astype(out_idx), counts[by_first].astype(out_idx)
 
 
-@register("Unique", n_outputs=2, differentiable=False)
+# TF registers no gradient for Unique and UniqueWithCounts (not even NotDifferentiable): a tape records them and
+# ``gradient`` raises LookupError once a gradient reaches them.
+@register("Unique", n_outputs=2)
 def unique_op(xp: Any, x: Any, out_idx: Any) -> tuple:
     return _unique(xp, x, out_idx)[:2]
 
 
-@register("UniqueWithCounts", n_outputs=3, differentiable=False)
+@register("UniqueWithCounts", n_outputs=3)
 def unique_with_counts_op(xp: Any, x: Any, out_idx: Any) -> tuple:
     return _unique(xp, x, out_idx)
 
@@ -133,29 +142,11 @@ def unique_with_counts_op(xp: Any, x: Any, out_idx: Any) -> tuple:
 def _unique_input(x: Any, out_idx: Any, op: str) -> tuple:
     t = tensor(x)
     dt = _dtypes.as_dtype(out_idx)
-    if dt not in INDEX_TYPES:
-        raise InvalidArgumentError(None, None, f"Value for attr 'out_idx' of {_tf(dt)} is not in the list of allowed "
-                                               f"values: int32, int64\n\t; NodeDef: {{{{node {op}}}}}; "
-                                               f"Op<name={op}> [Op:{op}]")
-    if t._dtype.is_complex:
-        raise no_kernel(op, {"T": t._dtype, "out_idx": dt})
+    OPS[op].check_attr("out_idx", dt)
+    OPS[op].check(t, out_idx=dt)  # before the shape
     if t._value.ndim != 1:
         raise op_error(op, "unique expects a 1D vector.")
     return t, dt._np
-
-
-def no_kernel(op: str, attrs: dict) -> Exception:
-    """TF's NotFoundError for a dtype its CPU kernels do not cover."""
-    node = ", ".join(f"{k}=DT_{_ENUM.get(v.name, v.name.upper())}" for k, v in attrs.items())
-    return NotFoundError(None, None, f"Could not find device for node: {{{{node {op}}}}} = {op}[{node}]\nAll kernels "
-                                     f"registered for op {op}:\n  <CPU kernels for other types>\n [Op:{op}] name: ")
-
-
-_ENUM = {"float32": "FLOAT", "float64": "DOUBLE", "float16": "HALF"}
-
-
-def _tf(dt: Any) -> str:
-    return {"float32": "float", "float64": "double", "float16": "half"}.get(dt.name, dt.name)
 
 
 def unique(x: Any, out_idx: Any = _dtypes.int32, name: str | None = None) -> Any:
@@ -192,8 +183,8 @@ def _bound(side: str) -> Any:
     return forward
 
 
-lower_bound_op = register("LowerBound", differentiable=False)(_bound("left"))
-upper_bound_op = register("UpperBound", differentiable=False)(_bound("right"))
+lower_bound_op = register("LowerBound")(_bound("left"))
+upper_bound_op = register("UpperBound")(_bound("right"))
 
 
 def searchsorted(sorted_sequence: Any, values: Any, side: str = "left", out_type: Any = _dtypes.int32,
@@ -211,15 +202,9 @@ def searchsorted(sorted_sequence: Any, values: Any, side: str = "left", out_type
         if t._value.ndim == 0:
             raise op_error("StridedSlice", "slice index -1 of dimension 0 out of bounds.", name="strided_slice/")
     op = lower_bound_op if side == "left" else upper_bound_op
-    if vals._dtype is not seq._dtype:
-        raise dtype_mismatch(op.name, 1, seq._dtype, vals._dtype)
     dt = _dtypes.as_dtype(out_type)
-    if seq._dtype not in _SORT_TYPES:
-        raise no_kernel(op.name, {"T": seq._dtype, "out_type": dt})
-    if dt not in INDEX_TYPES:
-        raise InvalidArgumentError(None, None, f"Value for attr 'out_type' of {_tf(dt)} is not in the list of allowed "
-                                               f"values: int32, int64\n\t; NodeDef: {{{{node {op.name}}}}}; "
-                                               f"Op<name={op.name}> [Op:{op.name}] name: ")
+    op.check_attr("out_type", dt)
+    op.check(seq, vals, out_type=dt)  # before the shapes
     seq2 = reshape_op(seq, shape=(int(np.prod(seq._value.shape[:-1])), seq._value.shape[-1]))
     vals2 = reshape_op(vals, shape=(int(np.prod(vals._value.shape[:-1])), vals._value.shape[-1]))
     if seq2._value.shape[0] != vals2._value.shape[0]:

@@ -181,15 +181,30 @@ def zeta(xp: Any, s: Any, q: Any) -> Any:
     """Hurwitz zeta(s, q) = sum_k (q + k)^-s for s > 1, by Euler-Maclaurin summation (Cephes)."""
     sv, qv = xp.broadcast_arrays(_f64(xp, s), _f64(xp, q))
     dtype = np.result_type(s.dtype, q.dtype)
-    n_terms = 10
-    if qv.size:  # sum directly until every q + k >= 10 (q below -1e6 is left out: nan, see below)
-        low = float(xp.min(xp.where(xp.isfinite(qv) & (qv > -1e6), qv, 0.0)))
-        n_terms = max(10, int(np.ceil(10.0 - low)))
+    neg = qv < 0
+    out = _zeta_sum(xp, sv, xp.where(neg, qv - xp.floor(qv), qv))
+    if xp is not np or neg.any():  # (a host branch only where q is host data)
+        # q < 0 (integer s; other s are nan, below): the m = -floor(q) terms below 0 are (f - j)^-s for
+        # j = 1..m, f = q + m, which sum to (-1)^s (zeta(s, 1 - f) - zeta(s, 1 - q)): three sums of 10 terms
+        # each rather than m + 10 direct ones, with no host sync for m
+        qn = xp.where(neg, qv, -0.5)
+        z_f, z_q = _zeta_sum(xp, sv, (xp.floor(qn) + 1.0) - qn), _zeta_sum(xp, sv, 1.0 - qn)
+        odd = xp.floor(sv / 2) * 2 != sv  # (adding zeta(s, f) first: it cancels zeta(s, 1 - f) exactly at f = 1/2)
+        out = xp.where(neg, xp.where(odd, (out - z_f) + z_q, (out + z_f) - z_q), out)
+    out = xp.where(sv == 1.0, np.inf, out)
+    out = xp.where(sv < 1.0, np.nan, out)
+    pole = (qv <= 0) & (qv == xp.floor(qv))
+    out = xp.where(pole & (sv > 1), np.inf, out)
+    out = xp.where((qv < 0) & ~pole & ((sv != xp.floor(sv)) | (qv <= -1e6)), np.nan, out)
+    return out.astype(dtype)
+
+
+def _zeta_sum(xp: Any, sv: Any, qv: Any) -> Any:
+    """zeta(s, q) for q >= 0: ten terms summed directly, then the Euler-Maclaurin tail from q + 10."""
     total = xp.zeros_like(sv)
     a = qv.copy()
-    for _ in range(n_terms):
-        total = total + xp.where(a == 0, np.inf, xp.abs(a) ** -sv * xp.where((a < 0) & (xp.floor(sv / 2) * 2 != sv),
-                                                                              -1.0, 1.0))
+    for _ in range(10):
+        total = total + xp.where(a == 0, np.inf, a ** -sv)
         a = a + 1.0
     b = a ** -sv
     # the tail's integral, plus half its first term (0 once the terms underflow: s or q huge)
@@ -204,12 +219,7 @@ def zeta(xp: Any, s: Any, q: Any) -> Any:
         fact = fact * (sv + k)
         b = b / a
         k += 1.0
-    out = xp.where(sv == 1.0, np.inf, total)
-    out = xp.where(sv < 1.0, np.nan, out)
-    pole = (qv <= 0) & (qv == xp.floor(qv))
-    out = xp.where(pole & (sv > 1), np.inf, out)
-    out = xp.where((qv < 0) & ~pole & ((sv != xp.floor(sv)) | (qv <= -1e6)), np.nan, out)
-    return out.astype(dtype)
+    return total
 
 
 def polygamma(xp: Any, n: Any, x: Any) -> Any:
@@ -234,10 +244,8 @@ erf_op = _unary("Erf", erf, lambda g, ans, x: mul_op(mul_op(g, _c(x, _TWO_OVER_R
     neg_op(square_op(x)))), FLOATS)
 erfc_op = _unary("Erfc", erfc, lambda g, ans, x: mul_op(mul_op(g, _c(x, -_TWO_OVER_ROOT_PI)),
                                                          exp_op(neg_op(square_op(x)))), FLOATS)
-lgamma_op = _unary("Lgamma", lgamma, lambda g, ans, x: mul_op(g, digamma_op(x)), FLOATS - _NO_BF16,
-                   no_kernel=_NO_BF16)
-digamma_op = _unary("Digamma", digamma, lambda g, ans, x: mul_op(g, polygamma_op(_c(x, 1), x)), FLOATS - _NO_BF16,
-                    no_kernel=_NO_BF16)
+lgamma_op = _unary("Lgamma", lgamma, lambda g, ans, x: mul_op(g, digamma_op(x)), FLOATS - _NO_BF16)
+digamma_op = _unary("Digamma", digamma, lambda g, ans, x: mul_op(g, polygamma_op(_c(x, 1), x)), FLOATS - _NO_BF16)
 
 
 @kernel("Zeta", F32_64)
@@ -258,3 +266,82 @@ def polygamma_op(xp: Any, a: Any, x: Any) -> Any:
 @polygamma_op.gradient
 def _(g: Tensor, ans: Tensor, a: Tensor, x: Tensor) -> tuple:
     return None, mul_op(polygamma_op(add_op(a, _c(a, 1)), x), g)
+
+
+# --- the derivative of a Gamma sample (Eigen's gamma_sample_der_alpha) -----------------------------
+
+_MACHEP, _BIG, _BIGINV = 1.11022302462515654042e-16, 4.503599627370496e15, 2.22044604925031308085e-16  # Cephes
+
+
+def _sample_der_series(xp: Any, a: Any, x: Any) -> Any:
+    """For x <= max(1, a): forward-mode derivative in a of igamma's power series."""
+    r, c, ans = a, xp.ones_like(a), xp.ones_like(a)
+    dc_da, dans_da = xp.zeros_like(a), xp.zeros_like(a)
+    active = xp.ones(a.shape, bool)
+    for _ in range(500):  # Eigen's limit for double
+        r = r + 1
+        term = x / r
+        dc_da = xp.where(active, term * dc_da - x / (r * r) * c, dc_da)
+        dans_da = xp.where(active, dans_da + dc_da, dans_da)
+        c = xp.where(active, c * term, c)
+        ans = xp.where(active, ans + c, ans)
+        active &= ~(xp.abs(dc_da) <= _MACHEP * xp.abs(dans_da))
+        if not active.any():
+            break
+    return -(dans_da + ans * (xp.log(x) - digamma(xp, a + 1))) * x / a
+
+
+def _sample_der_fraction(xp: Any, a: Any, x: Any) -> Any:
+    """For x > max(1, a): forward-mode derivative in a of igammac's continued fraction."""
+    y, z, c = 1 - a, x + 2 - a, xp.zeros_like(a)
+    pkm2, qkm2, pkm1, qkm1 = xp.ones_like(a), x, x + 1, (x + 2 - a) * x
+    ans = pkm1 / qkm1
+    dpkm2, dqkm2, dpkm1, dqkm1 = xp.zeros_like(a), xp.zeros_like(a), xp.zeros_like(a), -x
+    dans = (dpkm1 - ans * dqkm1) / qkm1
+    active = xp.ones(a.shape, bool)
+    for _ in range(500):
+        c, y, z = c + 1, y + 1, z + 2
+        yc = y * c
+        pk, qk = pkm1 * z - pkm2 * yc, qkm1 * z - qkm2 * yc
+        dpk = dpkm1 * z - pkm1 - dpkm2 * yc + pkm2 * c
+        dqk = dqkm1 * z - qkm1 - dqkm2 * yc + qkm2 * c
+        step = active & (qk != 0)
+        safe_qk = xp.where(step, qk, 1)
+        ans_new = pk / safe_qk
+        dans_new = (dpk - ans_new * dqk) / safe_qk
+        done = step & (xp.abs(dans_new - dans) <= _MACHEP)
+        ans, dans = xp.where(step, ans_new, ans), xp.where(step, dans_new, dans)
+        active &= ~done
+        pkm2, pkm1 = xp.where(active, pkm1, pkm2), xp.where(active, pk, pkm1)
+        qkm2, qkm1 = xp.where(active, qkm1, qkm2), xp.where(active, qk, qkm1)
+        dpkm2, dpkm1 = xp.where(active, dpkm1, dpkm2), xp.where(active, dpk, dpkm1)
+        dqkm2, dqkm1 = xp.where(active, dqkm1, dqkm2), xp.where(active, dqk, dqkm1)
+        scale = xp.where(active & (xp.abs(pk) > _BIG), _BIGINV, 1.0)
+        pkm2, pkm1, qkm2, qkm1 = pkm2 * scale, pkm1 * scale, qkm2 * scale, qkm1 * scale
+        dpkm2, dpkm1, dqkm2, dqkm1 = dpkm2 * scale, dpkm1 * scale, dqkm2 * scale, dqkm1 * scale
+        if not active.any():
+            break
+    return (dans + ans * (xp.log(x) - digamma(xp, a))) * x
+
+
+@kernel("RandomGammaGrad", F32_64)
+def random_gamma_grad_op(xp: Any, alpha: Any, sample: Any) -> Any:
+    """d sample / d alpha of Gamma(alpha, 1) samples: implicit differentiation of their CDF igamma(alpha, x)
+    (TF's kernel; computed in float64, where TF's float32 kernel computes in float32)."""
+    a, x = xp.broadcast_arrays(_f64(xp, alpha), _f64(xp, sample))
+    shape = a.shape
+    a, x = a.reshape(-1), x.reshape(-1)
+    out = xp.zeros(a.shape, np.float64)
+    # where x^a e^-x / Gamma(a) underflows in the kernel's dtype, igamma is flat: derivative 0 (Eigen's
+    # ``ax == 0``), as at x = 0
+    logax = a * xp.log(x) - x - lgamma(xp, a)
+    live = (x > 0) & (a > 0) & xp.isfinite(x) & (logax >= -np.log(np.finfo(sample.dtype).max))
+    fraction = live & (x > 1) & (x > a)
+    series = live & ~fraction
+    if series.any():
+        out[series] = _sample_der_series(xp, a[series], x[series])
+    if fraction.any():
+        out[fraction] = _sample_der_fraction(xp, a[fraction], x[fraction])
+    out = xp.where((x > 1) & (x > a) & (a > 0) & ~live, -0.0, out)  # Eigen's continued fraction: -0 when flat
+    out = xp.where((x != 0) & ((x < 0) | (a <= 0) | xp.isnan(a) | xp.isnan(x)), np.nan, out)
+    return out.reshape(shape).astype(sample.dtype)

@@ -33,6 +33,7 @@ from .random import (
     check_multinomial,
     convert_arg,
     dt_name,
+    host_tensor,
     int_bounds,
     kernel_dims,
     no_multinomial_kernel,
@@ -93,7 +94,7 @@ def _seed_array(seed: Any, op_name: str) -> np.ndarray:
     if isinstance(seed, (np.ndarray, np.generic)) and seed.dtype.kind in "iu":
         array = np.asarray(seed).astype(np.int64)
     else:
-        t = tensor(seed)
+        t = host_tensor(seed)  # a seed is read on the host (a device seed Tensor: an explicit copy)
         check_attr(op_name, t._dtype, INTS, "Tseed", named=False)
         array = np.asarray(t._numpy())
     if array.shape != (2,):
@@ -107,7 +108,7 @@ def key_counter(seed: Any, alg: Any, op_name: str) -> tuple[int, int]:
     if alg == Algorithm.AUTO_SELECT.value:
         return ph.key_counter_from_seed(_seed_array(seed, "StatelessRandomGetKeyCounter"))
     if alg == Algorithm.PHILOX.value:  # seed cast to uint64 and scrambled in Python: the same key and counter
-        array = np.asarray(tensor(seed)._numpy())
+        array = np.asarray(host_tensor(seed)._numpy())
         if array.ndim != 1:
             raise op_error("StatelessRandomUniformFullIntV2", "counter must be a vector with length at least 1; got "
                            f"shape: {shape_text(array.shape)}. (Note that batched counters are not supported yet.)",
@@ -178,7 +179,8 @@ def stateless_uniform(shape: Any, seed: Any, minval: Any = 0, maxval: Any = None
     shape_t = shape_tensor(shape)
     if dtype.is_integer and minval is None:
         return philox_full_int(shape_t, *key_counter(seed, alg, "StatelessRandomUniformFullIntV2"), dtype)
-    minval, maxval = convert_arg(minval, dtype, "min"), convert_arg(maxval, dtype, "max")
+    host = dtype.is_integer  # integer bounds are read on the host
+    minval, maxval = convert_arg(minval, dtype, "min", host), convert_arg(maxval, dtype, "max", host)
     if dtype.is_integer:
         key, counter = key_counter(seed, alg, "StatelessRandomUniformIntV2")
         return philox_uniform_int(shape_t, key, counter, minval, maxval)
@@ -227,7 +229,7 @@ def stateless_categorical(logits: Any, num_samples: Any, seed: Any, dtype: Any =
     dtype = categorical_dtype(dtype)
     op_name = "StatelessMultinomial"
     numpy_seed = isinstance(seed, (np.ndarray, np.generic)) and seed.dtype.kind in "iu"
-    seed = seed if numpy_seed else tensor(seed)
+    seed = seed if numpy_seed else host_tensor(seed)
     seed_dtype = _dtypes.int64 if numpy_seed else seed._dtype  # TF's fast path casts NumPy seeds to int64
     check_attr(op_name, seed_dtype, INTS, "Tseed", named=False)
     if logits._dtype not in FLOATS:
@@ -254,7 +256,7 @@ def split(seed: Any, num: int = 2, alg: Any = "auto_select") -> Tensor:
     >>> split([1, 2]).shape
     TensorShape([2, 2])
     """
-    seed = tensor(seed)
+    seed = host_tensor(seed)
     return stateless_uniform([num, 2], seed, dtype=seed._dtype, minval=None, maxval=None, alg=alg)
 
 

@@ -113,7 +113,7 @@ def _utf8_length(b: bytes) -> int:
     return len(b) - sum(1 for c in b if c & 0xC0 == 0x80)
 
 
-@register("StringLength", differentiable=False)
+@register("StringLength", host_only=True)
 def string_length_op(xp: Any, x: Any, unit: str) -> Any:
     return map_strings(len if unit == "BYTE" else _utf8_length, x, np.int32)
 
@@ -132,7 +132,7 @@ def length(input: Any, unit: str = "BYTE", name: str | None = None) -> Tensor:  
 
 
 def _case_op(name: str, ascii_fn: Callable, text_fn: Callable) -> Any:
-    @register(name, differentiable=False)
+    @register(name, host_only=True)
     def op(xp: Any, x: Any, encoding: str) -> Any:
         if encoding == "":
             return map_strings(ascii_fn, x)
@@ -172,7 +172,7 @@ def lower(input: Any, encoding: str = "", name: str | None = None) -> Tensor:  #
     return _case(string_lower_op, input, encoding)
 
 
-@register("StringStrip", differentiable=False)
+@register("StringStrip", host_only=True)
 def string_strip_op(xp: Any, x: Any) -> Any:
     return map_strings(bytes.strip, x)  # ASCII whitespace, as absl::StripAsciiWhitespace
 
@@ -189,7 +189,7 @@ def strip(input: Any, name: str | None = None) -> Tensor:  # noqa: A002
 
 # --- split, join --------------------------------------------------------------------------------
 
-@register("StringSplitV2", n_outputs=0, differentiable=False)
+@register("StringSplitV2", n_outputs=0, host_only=True)
 def string_split_op(xp: Any, x: Any, sep: bytes, maxsplit: int) -> Any:
     if maxsplit == 0:  # TF keeps each string whole, unstripped
         return _flat_rows([[s] for s in x.reshape(-1)], object)
@@ -263,7 +263,7 @@ def bytes_split(input: Any, name: str | None = None) -> Any:  # noqa: A002
     return _split_elements(x, lambda b: [b[i:i + 1] for i in range(len(b))])
 
 
-@register("StringJoin", differentiable=False)
+@register("StringJoin", differentiable=False, host_only=True)
 def string_join_op(xp: Any, *inputs: Any, separator: bytes) -> Any:
     shape = next((a.shape for a in inputs if a.ndim), ())
     columns = [np.broadcast_to(a, shape).reshape(-1) for a in inputs]
@@ -298,7 +298,7 @@ def join(inputs: Any, separator: str = "", name: str | None = None) -> Tensor:
     return string_join_op(*tensors, separator=sep)
 
 
-@register("ReduceJoin", differentiable=False)
+@register("ReduceJoin", differentiable=False, host_only=True)
 def reduce_join_op(xp: Any, x: Any, axes: tuple, keep_dims: bool, separator: bytes) -> Any:
     keep = [a for a in range(x.ndim) if a not in axes]
     # TF varies the first listed axis fastest: it goes innermost
@@ -367,7 +367,7 @@ def _parse_number(text: bytes, np_type: Any) -> Any:
     return np_type(value) if info.min <= value <= info.max else None
 
 
-@register("StringToNumber", differentiable=False)
+@register("StringToNumber", differentiable=False, host_only=True)
 def string_to_number_op(xp: Any, x: Any, out_type: Any) -> Any:
     out = np.empty(x.shape, dtype=out_type)
     flat = out.reshape(-1)
@@ -402,7 +402,7 @@ def to_number(input: Any, out_type: Any = _dtypes.float32, name: str | None = No
     return string_to_number_op(x, out_type=_NUMBER_TYPES[out_type.name])
 
 
-@register("AsString", differentiable=False)
+@register("AsString", differentiable=False, host_only=True)
 def as_string_op(xp: Any, x: Any, fmt: str | None, complex_parts: bool) -> Any:
     if x.dtype == np.bool_:
         return map_strings(lambda v: b"true" if v else b"false", x)
@@ -503,7 +503,7 @@ def _utf8_span(s: bytes, pos: int, length: int) -> tuple[int, int] | None:
     return (start, end) if ok else None
 
 
-@register("Substr", differentiable=False)
+@register("Substr", host_only=True)
 def substr_op(xp: Any, x: Any, pos: Any, length: Any, unit: str) -> Any:
     xs, ps, ls = np.broadcast_arrays(x, pos, length)
     out = np.empty(xs.shape, dtype=object)

@@ -55,7 +55,7 @@ def _decode_one(data: bytes, codec: str, errors: str, replacement: int, replace_
     return points
 
 
-@register("UnicodeDecode", n_outputs=0, differentiable=False)
+@register("UnicodeDecode", n_outputs=0, host_only=True)
 def unicode_decode_op(xp: Any, x: Any, codec: str, errors: str, replacement_char: int,
                       replace_control_characters: bool) -> Any:
     rows = [_decode_one(b, codec, errors, replacement_char, replace_control_characters) for b in x.reshape(-1)]
@@ -113,7 +113,7 @@ def _encode_one(points: Any, codec: str, errors: str, replacement: int) -> bytes
     return "".join(chars).encode(codec)
 
 
-@register("UnicodeEncode", differentiable=False)
+@register("UnicodeEncode", host_only=True)
 def unicode_encode_op(xp: Any, values: Any, splits: Any, codec: str, errors: str, replacement_char: int) -> Any:
     out = np.empty(splits.size - 1, dtype=object)
     for i in range(out.size):

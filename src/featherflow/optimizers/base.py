@@ -3,7 +3,8 @@ update of one variable left to subclasses (``build`` makes slots; ``update_step`
 
 Updates run on the variables' buffers in place (copy-on-write if a read is alive), in the variable's dtype,
 with Keras' rounding of Python constants (spec: shared/specs/keras3_optimizers.md §2), so results equal
-TensorFlow's bit for bit.
+TensorFlow's bit for bit. They run on the variable's device, with its array namespace (``xp``) and its card
+current; constants are host scalars (kernel arguments, not copies), so a step makes no host transfer.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from typing import Any, Callable, Iterable
 import numpy as np
 
 from .. import dtypes as _dtypes
+from ..backends import array_module as _xp
+from ..device import device_scope
+from ..tensor import _make
 from ..trackable import AutoTrackable, NoDependency
 from ..variable import Variable
 from .schedules import LearningRateSchedule
@@ -44,6 +48,19 @@ def _array(x: Any) -> np.ndarray:
     return np.asarray(x)
 
 
+def _c(x: float, dtype: np.dtype) -> Any:
+    """A Python number as a host scalar of ``dtype`` (what TF does to a Python float next to a tensor)."""
+    return np.asarray(x, dtype=dtype)[()]
+
+
+def _on(var: Variable, array: Any) -> Any:
+    """``array`` on ``var``'s device: a gradient given as host data or made on another device is copied."""
+    dev = var._device
+    if type(array) is dev.xp.ndarray:
+        return array
+    return dev.put(array)
+
+
 def _is_sparse(g: Any) -> bool:
     return hasattr(g, "indices") and hasattr(g, "values") and hasattr(g, "dense_shape")
 
@@ -53,15 +70,15 @@ def _write(var: Variable, fn: Callable[[np.ndarray], None]) -> None:
 
 
 def assign(var: Variable, value: np.ndarray) -> None:
-    _write(var, lambda buf: np.copyto(buf, value, casting="unsafe"))
+    _write(var, lambda buf: var._device.xp.copyto(buf, value, casting="unsafe"))
 
 
 def assign_add(var: Variable, delta: np.ndarray) -> None:
-    _write(var, lambda buf: np.add(buf, delta, out=buf, casting="unsafe"))
+    _write(var, lambda buf: var._device.xp.add(buf, delta, out=buf, casting="unsafe"))
 
 
 def assign_sub(var: Variable, delta: np.ndarray) -> None:
-    _write(var, lambda buf: np.subtract(buf, delta, out=buf, casting="unsafe"))
+    _write(var, lambda buf: var._device.xp.subtract(buf, delta, out=buf, casting="unsafe"))
 
 
 class Optimizer(AutoTrackable):
@@ -105,6 +122,9 @@ class Optimizer(AutoTrackable):
         self._trainable_variables_indices: dict[str, int] = {}
         self._iterations = Variable(0, dtype=_dtypes.int64, name=f"{self.name}/iteration", trainable=False)
         self._variables.append(self._iterations)
+        # (the counter's buffer, its value): the count on the host for accumulation and EMA overwrites; held
+        # only by an optimizer that needs it, since holding the buffer makes each increment copy on write
+        self.__dict__["_counted"] = (self._iterations._array if self._counted_steps else None, 0)
         if isinstance(learning_rate, LearningRateSchedule):
             self._learning_rate: Any = NoDependency(learning_rate)
         elif callable(learning_rate):
@@ -163,8 +183,11 @@ class Optimizer(AutoTrackable):
     def add_variable_from_reference(self, reference_variable: Variable, name: str,
                                     initializer: float = 0.0) -> Variable:
         ref = reference_variable.name.replace("/", "_").replace(":", "_")
-        value = np.full(reference_variable._array.shape, initializer, dtype=reference_variable._array.dtype)
-        slot = Variable(value, name=f"{self.name}/{ref}_{name}", trainable=False)
+        dev = reference_variable._device  # slots live beside their variable, made there (no host copy)
+        with device_scope(dev.name), dev.activate():
+            array = reference_variable._array
+            value = _make(dev.xp.full(array.shape, initializer, dtype=array.dtype), dev)
+            slot = Variable(value, name=f"{self.name}/{ref}_{name}", trainable=False)
         self._variables.append(slot)
         return slot
 
@@ -226,35 +249,58 @@ class Optimizer(AutoTrackable):
             warnings.warn(f"Gradients do not exist for variables {missing} when minimizing the loss. If using "
                           "`model.compile()`, did you forget to provide a `loss` argument?", stacklevel=2)
         if kept:
-            gs = [self._as_gradient(g, v) for g, v in kept]
             vs = [v for _, v in kept]
-            if self.loss_scale_factor is not None:
-                gs = [_scale(g, 1.0 / self.loss_scale_factor) for g in gs]
-            self._apply_accumulated(gs, vs)
+            with vs[0]._device.activate():  # the card of the variables (each update selects its own too)
+                gs = [self._as_gradient(g, v) for g, v in kept]
+                if self.loss_scale_factor is not None:
+                    gs = [_scale(g, 1.0 / self.loss_scale_factor) for g in gs]
+                self._apply_accumulated(gs, vs)
             for v in vs:
                 if v.constraint is not None:
                     v.assign(v.constraint(v))
-        assign_add(self._iterations, np.int64(1))
+        count = self._host_iterations() if self._counted_steps else 0
+        with self._iterations._device.activate():
+            assign_add(self._iterations, np.int64(1))
+        if self._counted_steps:
+            self.__dict__["_counted"] = (self._iterations._array, count + 1)
+
+    @property
+    def _counted_steps(self) -> bool:
+        """Whether a step decides something on the host from the iteration count."""
+        return bool(self.gradient_accumulation_steps or (self.use_ema and self.ema_overwrite_frequency))
+
+    def _host_iterations(self) -> int:
+        """The iteration count on the host, read from the device only when someone else wrote the counter.
+
+        Holding the counter's buffer (``_counted``) makes any other write to it (an assign, a checkpoint
+        restore) copy on write, so a new buffer is what shows that the host count is stale: then it is read
+        back, one explicit device->host copy. Keras' eager ``ops.cond`` reads it on every step.
+        """
+        buffer, count = self.__dict__["_counted"]
+        if buffer is not self._iterations._array:
+            count = int(self._iterations.numpy())
+            self.__dict__["_counted"] = (self._iterations._array, count)
+        return count
 
     def _as_gradient(self, g: Any, var: Variable) -> Any:
         dtype = var._array.dtype
         if _is_sparse(g):
-            return _Sparse(_array(g.values).astype(dtype, copy=False), _array(g.indices))
-        return _array(g).astype(dtype, copy=False)
+            return _Sparse(_on(var, _array(g.values)).astype(dtype, copy=False), _on(var, _array(g.indices)))
+        return _on(var, _array(g)).astype(dtype, copy=False)
 
     def _apply_accumulated(self, grads: list, variables: list[Variable]) -> None:
         k = self.gradient_accumulation_steps
         if k:
             accumulators = [self._accumulated_gradients[self._index(v)] for v in variables]
-            if (int(self._iterations._array) + 1) % k != 0:
+            if (self._host_iterations() + 1) % k != 0:  # a host branch on the host count (no device read)
                 for acc, g in zip(accumulators, grads):
                     assign_add(acc, _dense(g, acc._array.shape))
                 return
-            grads = [(_dense(g, acc._array.shape) + acc._array) / np.asarray(k, acc._array.dtype)
+            grads = [(_dense(g, acc._array.shape) + acc._array) / _c(k, acc._array.dtype)
                      for g, acc in zip(grads, accumulators)]
             self._step(grads, variables)
             for acc in accumulators:
-                assign(acc, np.zeros_like(acc._array))
+                assign(acc, 0)
         else:
             self._step(grads, variables)
         if self.use_ema:
@@ -273,7 +319,8 @@ class Optimizer(AutoTrackable):
 
     def _update(self, grads: list, variables: list[Variable]) -> None:
         for g, var in zip(grads, variables):
-            self.update_step(g, var, self._lr(var._array.dtype))
+            with var._device.activate():
+                self.update_step(g, var, self._lr(var._array.dtype))
 
     def update_step(self, gradient: Any, variable: Variable, learning_rate: Any) -> None:
         raise NotImplementedError
@@ -281,7 +328,13 @@ class Optimizer(AutoTrackable):
     @property
     def _local_iterations(self) -> int:
         k = self.gradient_accumulation_steps
-        n = int(self._iterations._array)
+        n = self._host_iterations()  # for host decisions: no device read while this optimizer counts
+        return n // k if k else n
+
+    def _local_step(self) -> Any:
+        """The step count (over accumulated steps) as a 0-d int64 array on the iteration counter's device."""
+        k = self.gradient_accumulation_steps
+        n = self._iterations._array
         return n // k if k else n
 
     def _clip_gradients(self, grads: list) -> list:
@@ -291,14 +344,18 @@ class Optimizer(AutoTrackable):
             return _clip_by_global_norm(grads, self.global_clipnorm)
         if self.clipvalue and self.clipvalue > 0:
             v = self.clipvalue
-            return [_map(g, lambda a: np.clip(a, -v, v)) for g in grads]
+            return [_map(g, lambda a: _xp(a).clip(a, -v, v)) for g in grads]
         return grads
 
     def _update_moving_average(self) -> None:
-        mu = 0.0 if self._local_iterations == 0 else self.ema_momentum
+        first = self._local_step() == 0  # on the device: the first step copies the variables
         for var, avg in zip(self._trainable_variables, self._model_variables_moving_average):
             dtype = var._array.dtype
-            assign(avg, np.asarray(mu, dtype) * avg._array + np.asarray(1 - mu, dtype) * var._array)
+            xp = var._device.xp
+            with var._device.activate():
+                mu = xp.where(first, _c(0.0, dtype), _c(self.ema_momentum, dtype))
+                one_minus_mu = xp.where(first, _c(1.0, dtype), _c(1 - self.ema_momentum, dtype))
+                assign(avg, mu * avg._array + one_minus_mu * var._array)
         f = self.ema_overwrite_frequency
         if f and (self._local_iterations + 1) % f == 0:
             self.finalize_variable_values(self._trainable_variables)
@@ -346,8 +403,9 @@ class _Sparse:
 
 def _dense(g: Any, shape: tuple) -> np.ndarray:
     if isinstance(g, _Sparse):
-        out = np.zeros(shape, dtype=g.values.dtype)
-        np.add.at(out, g.indices, g.values)
+        xp = _xp(g.values)
+        out = xp.zeros(shape, dtype=g.values.dtype)
+        xp.add.at(out, g.indices, g.values)
         return out
     return g
 
@@ -357,30 +415,33 @@ def _map(g: Any, fn: Callable[[np.ndarray], np.ndarray]) -> Any:
 
 
 def _scale(g: Any, s: float) -> Any:
-    return _map(g, lambda a: a * np.asarray(s, a.dtype))
+    return _map(g, lambda a: a * _c(s, a.dtype))
 
 
 def _clip_by_norm(g: Any, clip: float) -> Any:
     """TF's clip_by_norm: ``g * c / max(||g||, c)`` (norm over the slice values for sparse gradients)."""
 
     def clip_array(a: np.ndarray) -> np.ndarray:
-        l2sum = np.sum(np.square(a), keepdims=True)
-        l2norm = np.sqrt(l2sum) if l2sum > 0 else l2sum
-        c = np.asarray(clip, a.dtype)
-        return (a * c) / np.maximum(l2norm, c)
+        xp = _xp(a)
+        l2sum = xp.sum(xp.square(a), keepdims=True)
+        l2norm = xp.where(l2sum > 0, xp.sqrt(l2sum), l2sum)  # on the device: no host branch
+        c = _c(clip, a.dtype)
+        return (a * c) / xp.maximum(l2norm, c)
 
     return _map(g, clip_array)
 
 
 def _clip_by_global_norm(grads: list, clip: float) -> list:
-    squares = [np.sum(np.square(g.values if isinstance(g, _Sparse) else g)) for g in grads]
+    arrays = [g.values if isinstance(g, _Sparse) else g for g in grads]
+    xp = _xp(arrays[0])
+    squares = [xp.sum(xp.square(a)) for a in arrays]
     total = squares[0]
     for s in squares[1:]:
         total = total + s
-    norm = np.sqrt(total)
+    norm = xp.sqrt(total)
     dtype = norm.dtype
-    c = np.asarray(clip, dtype)
+    c = _c(clip, dtype)
     with np.errstate(divide="ignore", invalid="ignore"):
-        scale = c * np.minimum(np.asarray(1.0, dtype) / norm, np.asarray(1.0, dtype) / c)
+        scale = c * xp.minimum(_c(1.0, dtype) / norm, _c(1.0, dtype) / c)
         scale = scale + (norm - norm)
     return [_map(g, lambda a: a * scale.astype(a.dtype)) for g in grads]

@@ -1,5 +1,10 @@
 """Learning-rate schedules (``tf.keras.optimizers.schedules``), computed in float32 as Keras does.
 
+A schedule runs where its step lives: given the optimizer's iteration counter (a Variable) or a Tensor, it
+computes on that device's array namespace and returns a Tensor there, so an optimizer step with a schedule
+makes no host transfer; a Python or NumPy step is computed on the host. Branches (warmup, piecewise
+boundaries) are ``where`` selections, never a host decision on the step.
+
 >>> import featherflow as tf
 >>> s = tf.keras.optimizers.schedules.ExponentialDecay(0.1, decay_steps=10, decay_rate=0.5)
 >>> float(s(10))
@@ -16,8 +21,37 @@ import numpy as np
 _f32 = np.float32
 
 
-def _step(step: Any) -> np.float32:
-    return _f32(np.asarray(getattr(step, "numpy", lambda: step)()))
+class _Step:
+    """A schedule's step as a 0-d float32 array on its device, and that device's namespace."""
+
+    __slots__ = ("value", "xp", "device")
+
+    def __init__(self, step: Any) -> None:
+        array = getattr(step, "_array", None)  # a Variable: its buffer, read in place
+        if array is None:
+            array = getattr(step, "_value", None)  # a Tensor
+        if array is None:
+            self.value, self.xp, self.device = np.asarray(step).astype(np.float32).reshape(()), np, None
+            return
+        self.device = step._device
+        self.xp = self.device.xp
+        with self.device.activate():
+            self.value = array.astype(np.float32)
+
+    def tensor(self, value: Any) -> Any:
+        """The learning rate as a float32 Tensor: on the step's device (a host step: on the current device)."""
+        from ..tensor import _make, constant
+
+        if self.device is None:
+            return constant(np.asarray(value, dtype=np.float32))
+        return _make(self.xp.asarray(value, dtype=np.float32), self.device)  # NumPy gives 0-d results as scalars
+
+    def run(self, fn: Any) -> Any:
+        """``fn(xp, step)`` on the step's card."""
+        if self.device is None:
+            return self.tensor(fn(np, self.value))
+        with self.device.activate():
+            return self.tensor(fn(self.xp, self.value))
 
 
 class LearningRateSchedule:
@@ -34,12 +68,6 @@ class LearningRateSchedule:
         return cls(**config)
 
 
-def _tensor(value: np.floating) -> Any:
-    from ..tensor import constant
-
-    return constant(np.asarray(value, dtype=np.float32))
-
-
 class _TimeDecay(LearningRateSchedule):
     """The arguments and config shared by ExponentialDecay and InverseTimeDecay."""
 
@@ -51,9 +79,9 @@ class _TimeDecay(LearningRateSchedule):
         self.staircase = staircase
         self.name = name or type(self).__name__
 
-    def _progress(self, step: Any) -> np.float32:
-        p = _step(step) / _f32(self.decay_steps)
-        return np.floor(p) if self.staircase else p
+    def _progress(self, xp: Any, step: Any) -> Any:
+        p = step / _f32(self.decay_steps)
+        return xp.floor(p) if self.staircase else p
 
     def get_config(self) -> dict:
         return {"initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
@@ -64,14 +92,16 @@ class ExponentialDecay(_TimeDecay):
     """``lr0 * rate ** (step / decay_steps)`` (the exponent floored when ``staircase``)."""
 
     def __call__(self, step: Any) -> Any:
-        return _tensor(_f32(self.initial_learning_rate) * np.power(_f32(self.decay_rate), self._progress(step)))
+        lr0, rate = _f32(self.initial_learning_rate), _f32(self.decay_rate)
+        return _Step(step).run(lambda xp, s: lr0 * xp.power(rate, self._progress(xp, s)))
 
 
 class InverseTimeDecay(_TimeDecay):
     """``lr0 / (1 + rate * step / decay_steps)`` (floored when ``staircase``)."""
 
     def __call__(self, step: Any) -> Any:
-        return _tensor(_f32(self.initial_learning_rate) / (_f32(1) + _f32(self.decay_rate) * self._progress(step)))
+        lr0, rate = _f32(self.initial_learning_rate), _f32(self.decay_rate)
+        return _Step(step).run(lambda xp, s: lr0 / (_f32(1) + rate * self._progress(xp, s)))
 
 
 class PiecewiseConstantDecay(LearningRateSchedule):
@@ -85,11 +115,13 @@ class PiecewiseConstantDecay(LearningRateSchedule):
         self.name = name
 
     def __call__(self, step: Any) -> Any:
-        s = _step(step)
-        for boundary, value in zip(self.boundaries, self.values):
-            if s <= boundary:
-                return _tensor(_f32(value))
-        return _tensor(_f32(self.values[-1]))
+        def select(xp: Any, s: Any) -> Any:
+            lr = xp.full((), self.values[-1], dtype=np.float32)
+            for boundary, value in zip(reversed(self.boundaries), reversed(self.values[:-1])):
+                lr = xp.where(s <= boundary, _f32(value), lr)  # the first boundary at or above the step wins
+            return lr
+
+        return _Step(step).run(select)
 
     def get_config(self) -> dict:
         return {"boundaries": self.boundaries, "values": self.values, "name": self.name}
@@ -107,22 +139,25 @@ class CosineDecay(LearningRateSchedule):
         self.warmup_target = warmup_target
         self.warmup_steps = warmup_steps
 
-    def _decay(self, step: np.float32, start: np.float32) -> np.float32:
-        fraction = np.minimum(step, _f32(self.decay_steps)) / _f32(self.decay_steps)
-        cosine = _f32(0.5) * (_f32(1.0) + np.cos(_f32(math.pi) * fraction))
+    def _decay(self, xp: Any, step: Any, start: np.float32) -> Any:
+        fraction = xp.minimum(step, _f32(self.decay_steps)) / _f32(self.decay_steps)
+        cosine = _f32(0.5) * (_f32(1.0) + xp.cos(_f32(math.pi) * fraction))
         return start * ((_f32(1) - _f32(self.alpha)) * cosine + _f32(self.alpha))
 
-    def __call__(self, step: Any) -> Any:
-        s = _step(step)
-        lr0 = _f32(self.initial_learning_rate)
-        if self.warmup_target is None:
-            return _tensor(self._decay(s, lr0))
+    def _warmed(self, xp: Any, s: Any) -> Any:
+        lr0, target = _f32(self.initial_learning_rate), _f32(self.warmup_target)
         warmup = _f32(self.warmup_steps)
-        s = np.minimum(s, _f32(self.decay_steps) + warmup)
-        if s < warmup:
-            target = _f32(self.warmup_target)
-            return _tensor((target - lr0) * (s / warmup) + lr0)
-        return _tensor(self._decay(s - warmup, _f32(self.warmup_target)))
+        s = xp.minimum(s, _f32(self.decay_steps) + warmup)
+        decayed = self._decay(xp, s - warmup, target)
+        if not self.warmup_steps:  # no warmup phase (and no division by its zero length)
+            return decayed
+        return xp.where(s < warmup, (target - lr0) * (s / warmup) + lr0, decayed)
+
+    def __call__(self, step: Any) -> Any:
+        if self.warmup_target is None:
+            lr0 = _f32(self.initial_learning_rate)
+            return _Step(step).run(lambda xp, s: self._decay(xp, s, lr0))
+        return _Step(step).run(self._warmed)
 
     def get_config(self) -> dict:
         return {"initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
