@@ -31,6 +31,7 @@ PLACEMENT = {
     # values: Tensor, Variable and the modules they are made of
     "tensor": "values",
     "variable": "values",
+    "variable_policy": "values",
     "python_values": "values",
     "numpy_values": "values",
     "indexed_slices": "values",

@@ -196,8 +196,8 @@ from .tensor import is_tensor as is_tensor
 from .tensor import register_tensor_conversion_function as register_tensor_conversion_function
 from .tensor_spec import TensorSpec as TensorSpec
 from .variable import Variable as Variable
-from .variable import VariableAggregationV2 as VariableAggregation
-from .variable import VariableSynchronization as VariableSynchronization
+from .variable_policy import VariableAggregationV2 as VariableAggregation
+from .variable_policy import VariableSynchronization as VariableSynchronization
 
 newaxis = None
 __version__ = "0.1.0"

@@ -15,9 +15,8 @@ array([2., 4.], dtype=float32)
 from __future__ import annotations
 
 import functools
-import inspect
 import weakref
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 
@@ -26,6 +25,9 @@ from .errors import InvalidArgumentError
 from .ops.ragged import RaggedTensor
 from .tensor import Tensor, convert_to_tensor, is_tensor, type_string
 from .tensor_spec import TensorSpec
+
+if TYPE_CHECKING:
+    import inspect
 
 _RUN_EAGERLY = [False]
 
@@ -122,6 +124,8 @@ def _check_signature(input_signature: Any) -> tuple | None:
 def _function_type(fn: Callable, input_signature: tuple | None, skip_self: bool) -> inspect.Signature:
     """The signature calls are bound against; with an input_signature each parameter's annotation is its
     constraint (a TensorSpec nest or a Literal default), as in TF's FunctionType."""
+    import inspect  # on first use: it is slow to import
+
     params = list(inspect.signature(fn).parameters.values())
     if skip_self and params:
         params = params[1:]
@@ -208,7 +212,7 @@ class Function:
                 bound.apply_defaults()
                 for name, value in bound.arguments.items():
                     constraint = self._type.parameters[name].annotation
-                    if constraint is not inspect.Parameter.empty:
+                    if constraint is not self._type.empty:
                         bound.arguments[name] = _cast(value, constraint)
         except TypeError as e:
             raise TypeError(f"Binding inputs to tf.function failed due to `{e}`. Received args: {args} and kwargs: "

@@ -12,7 +12,6 @@ array([3., 4.], dtype=float32)
 
 from __future__ import annotations
 
-import enum
 import itertools
 import sys
 import threading
@@ -31,6 +30,7 @@ from .naming import current_prefix
 from .python_values import simple_list_array, to_array
 from .shape import TensorShape, as_shape
 from .tensor import Tensor, _make_typed, convert_to_tensor, numpy_text
+from .variable_policy import VariableAggregation, VariableSynchronization, _validated
 
 _getrefcount = sys.getrefcount
 _new = object.__new__
@@ -62,74 +62,9 @@ def _fresh(xp: Any, array: Any) -> Any:
     return xp.array(array, copy=True, order="C")
 
 
-class VariableSynchronization(enum.Enum):
-    """When a distributed variable is synchronized (``tf.VariableSynchronization``)."""
-
-    AUTO = 0
-    NONE = 1
-    ON_WRITE = 2
-    ON_READ = 3
-
-
-class VariableAggregationV2(enum.Enum):
-    """How a distributed variable's updates are combined (``tf.VariableAggregation``)."""
-
-    NONE = 0
-    SUM = 1
-    MEAN = 2
-    ONLY_FIRST_REPLICA = 3
-
-    def __hash__(self) -> int:
-        return hash(self.value)
-
-    def __eq__(self, other: Any) -> bool:
-        if self is other:
-            return True
-        return isinstance(other, VariableAggregation) and int(self.value) == int(other.value)
-
-
-class VariableAggregation(enum.Enum):
-    """TF1's aggregation enum: the default of ``tf.Variable(aggregation=...)``; equal to the V2 members."""
-
-    NONE = 0
-    SUM = 1
-    MEAN = 2
-    ONLY_FIRST_REPLICA = 3
-    ONLY_FIRST_TOWER = 3  # deprecated alias
-
-    def __hash__(self) -> int:
-        return hash(self.value)
-
-    def __eq__(self, other: Any) -> bool:
-        if self is other:
-            return True
-        return isinstance(other, VariableAggregationV2) and int(self.value) == int(other.value)
-
-
 _AUTO = VariableSynchronization.AUTO
 _NONE = VariableAggregation.NONE
 _PLAIN = frozenset({int, float, bool, complex, str, bytes, list, tuple, np.ndarray})
-
-
-def _validated(synchronization: Any, aggregation: Any, trainable: Any, name: Any) -> tuple:
-    """TF's validate_synchronization_aggregation_trainable."""
-    if aggregation is None:
-        aggregation = VariableAggregation.NONE
-    elif not isinstance(aggregation, (VariableAggregation, VariableAggregationV2)):
-        try:
-            aggregation = VariableAggregationV2(aggregation)
-        except ValueError:
-            raise ValueError(f"Invalid variable aggregation mode: {aggregation} for variable: {name}") from None
-    if synchronization is None:
-        synchronization = VariableSynchronization.AUTO
-    else:
-        try:
-            synchronization = VariableSynchronization(synchronization)
-        except ValueError:
-            raise ValueError(f"Invalid variable synchronization mode: {synchronization} for variable: {name}") from None
-    if trainable is None:
-        trainable = synchronization != VariableSynchronization.ON_READ
-    return synchronization, aggregation, trainable
 
 
 def _handle_name(name: str | None) -> str:
@@ -509,29 +444,6 @@ class Variable:
         _log(op, self._device)
         return self._result(True)
 
-    def scatter_update(self, sparse_delta: IndexedSlices, use_locking: bool = False, name: str | None = None) -> Any:
-        """Writes ``sparse_delta.values`` into the rows ``sparse_delta.indices``."""
-        return self._scatter("ResourceScatterUpdate", sparse_delta)
-
-    def scatter_add(self, sparse_delta: IndexedSlices, use_locking: bool = False, name: str | None = None) -> Any:
-        """Adds ``sparse_delta.values`` to the rows ``sparse_delta.indices`` (repeated rows add up)."""
-        return self._scatter("ResourceScatterAdd", sparse_delta)
-
-    def scatter_sub(self, sparse_delta: IndexedSlices, use_locking: bool = False, name: str | None = None) -> Any:
-        return self._scatter("ResourceScatterSub", sparse_delta)
-
-    def scatter_mul(self, sparse_delta: IndexedSlices, use_locking: bool = False, name: str | None = None) -> Any:
-        return self._scatter("ResourceScatterMul", sparse_delta)
-
-    def scatter_div(self, sparse_delta: IndexedSlices, use_locking: bool = False, name: str | None = None) -> Any:
-        return self._scatter("ResourceScatterDiv", sparse_delta)
-
-    def scatter_min(self, sparse_delta: IndexedSlices, use_locking: bool = False, name: str | None = None) -> Any:
-        return self._scatter("ResourceScatterMin", sparse_delta)
-
-    def scatter_max(self, sparse_delta: IndexedSlices, use_locking: bool = False, name: str | None = None) -> Any:
-        return self._scatter("ResourceScatterMax", sparse_delta)
-
     def _scatter_nd(self, op: str, indices: Any, updates: Any) -> Any:
         update_array = _value_array(updates, self._dtype, self._device, copy=False)
         index_tensor = convert_to_tensor(indices)
@@ -544,22 +456,6 @@ class Variable:
                                                       on_device))
         _log(op, self._device)
         return self._result(True)
-
-    def scatter_nd_update(self, indices: Any, updates: Any, name: str | None = None) -> Any:
-        """Writes ``updates`` at the index tuples in the last dimension of ``indices``."""
-        return self._scatter_nd("ResourceScatterNdUpdate", indices, updates)
-
-    def scatter_nd_add(self, indices: Any, updates: Any, name: str | None = None) -> Any:
-        return self._scatter_nd("ResourceScatterNdAdd", indices, updates)
-
-    def scatter_nd_sub(self, indices: Any, updates: Any, name: str | None = None) -> Any:
-        return self._scatter_nd("ResourceScatterNdSub", indices, updates)
-
-    def scatter_nd_max(self, indices: Any, updates: Any, name: str | None = None) -> Any:
-        return self._scatter_nd("ResourceScatterNdMax", indices, updates)
-
-    def scatter_nd_min(self, indices: Any, updates: Any, name: str | None = None) -> Any:
-        return self._scatter_nd("ResourceScatterNdMin", indices, updates)
 
     def batch_scatter_update(self, sparse_delta: IndexedSlices, use_locking: bool = True,
                              name: str | None = None) -> Any:
@@ -646,6 +542,37 @@ class Variable:
 
     def set_shape(self, shape: Any) -> None:
         self._shape = self._shape.merge_with(shape)
+
+
+def _scatter_method(method: str, op: str, doc: str) -> Callable:
+    """A ``Variable.scatter_*`` method (one factory for the twelve: they differ only in TF's op)."""
+    if method.startswith("scatter_nd"):
+        def scatter(self: Variable, indices: Any, updates: Any, name: str | None = None) -> Any:
+            return self._scatter_nd(op, indices, updates)
+    else:
+        def scatter(self: Variable, sparse_delta: IndexedSlices, use_locking: bool = False,
+                    name: str | None = None) -> Any:
+            return self._scatter(op, sparse_delta)
+    scatter.__name__ = method
+    scatter.__qualname__ = f"Variable.{method}"
+    scatter.__doc__ = doc
+    return scatter
+
+
+for _method, _op, _doc in (
+        ("scatter_update", "ResourceScatterUpdate", "Writes ``sparse_delta.values`` into the rows ``sparse_delta.indices``."),
+        ("scatter_add", "ResourceScatterAdd", "Adds ``sparse_delta.values`` to the rows ``sparse_delta.indices`` (repeated rows add up)."),
+        ("scatter_sub", "ResourceScatterSub", "Subtracts ``sparse_delta.values`` from the rows ``sparse_delta.indices``."),
+        ("scatter_mul", "ResourceScatterMul", "Multiplies the rows ``sparse_delta.indices`` by ``sparse_delta.values``."),
+        ("scatter_div", "ResourceScatterDiv", "Divides the rows ``sparse_delta.indices`` by ``sparse_delta.values``."),
+        ("scatter_min", "ResourceScatterMin", "The minimum of the rows ``sparse_delta.indices`` and ``sparse_delta.values``."),
+        ("scatter_max", "ResourceScatterMax", "The maximum of the rows ``sparse_delta.indices`` and ``sparse_delta.values``."),
+        ("scatter_nd_update", "ResourceScatterNdUpdate", "Writes ``updates`` at the index tuples in the last dimension of ``indices``."),
+        ("scatter_nd_add", "ResourceScatterNdAdd", "Adds ``updates`` at the index tuples in the last dimension of ``indices``."),
+        ("scatter_nd_sub", "ResourceScatterNdSub", "Subtracts ``updates`` at the index tuples in the last dimension of ``indices``."),
+        ("scatter_nd_max", "ResourceScatterNdMax", "The maximum of ``updates`` and the variable at the index tuples of ``indices``."),
+        ("scatter_nd_min", "ResourceScatterNdMin", "The minimum of ``updates`` and the variable at the index tuples of ``indices``.")):
+    setattr(Variable, _method, _scatter_method(_method, _op, _doc))
 
 
 _GATHER_SIGNATURE = ("signature=resource:resource, indices:Tindices -> output:dtype; attr=batch_dims:int,default=0; "

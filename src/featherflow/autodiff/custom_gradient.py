@@ -23,7 +23,6 @@ np.float32(1.0)
 from __future__ import annotations
 
 import functools
-import inspect
 from typing import Any, Callable
 
 from .. import _tape_hooks
@@ -93,6 +92,8 @@ class _CustomOp:
 
 
 def _accepts_variables(fn: Callable) -> bool:
+    import inspect  # on first use: it is slow to import
+
     try:
         spec = inspect.getfullargspec(fn)
     except TypeError:

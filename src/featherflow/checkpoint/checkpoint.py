@@ -24,7 +24,6 @@ array([1., 2.], dtype=float32)
 from __future__ import annotations
 
 import copy
-import inspect
 import os
 import weakref
 from typing import Any
@@ -66,6 +65,8 @@ class CheckpointOptions:
         self.enable_async = experimental_enable_async_checkpoint or enable_async
         self.experimental_enable_async_checkpoint = self.enable_async
         if experimental_write_callbacks is not None:
+            import inspect  # on first use: it is slow to import
+
             for callback in experimental_write_callbacks:
                 assert len(inspect.signature(callback).parameters) <= 1
         self.experimental_write_callbacks = experimental_write_callbacks
@@ -80,6 +81,8 @@ class CheckpointOptions:
 
 
 def _execute_callbacks(callbacks: list, save_path: str) -> None:
+    import inspect
+
     for callback in callbacks:
         count = len(inspect.signature(callback).parameters)
         if count == 0:
