@@ -26,12 +26,17 @@ demo: $(VENV)/.demo-installed bytecode
 	$(BIN)/python examples/demo.py
 
 lint: $(VENV)/.test-installed
-	$(BIN)/ruff check src tests examples benchmarks
+	$(BIN)/ruff check src tests examples benchmarks tools
 
 test: $(VENV)/.test-installed lint bytecode
 	$(BIN)/python -m pytest -n 2 -p no:cacheprovider
 
-bench: $(VENV)/.test-installed
+$(VENV)/.bench-installed: pyproject.toml $(VENV)/.test-installed
+	$(BIN)/python -m pip install --quiet -e '.[test,demo,bench]'
+	touch $@
+
+# medians, each library measured in the same run (PyTorch and TensorFlow from the bench extra)
+bench: $(VENV)/.bench-installed bytecode
 	$(BIN)/python benchmarks/run.py
 
 clean:

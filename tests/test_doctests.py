@@ -127,8 +127,8 @@ def test_docstring_examples(name: str) -> None:
 # doctests TF cannot run as doctests, with why (the name is doctest's: module[.function])
 TF_CANNOT = {
     "featherflow.function": "TF's tf.function needs the source file of what it traces; a doctest has none",
-    "featherflow.ops.logging_ops": "TF's tf.print writes to file descriptor 1 from C++, which doctest does not see",
-    "featherflow.ops.logging_ops.print_v2": "TF's tf.print writes to file descriptor 1 from C++ (as above)",
+    "featherflow.ops.debugging.print_ops": "TF's tf.print writes to file descriptor 1 from C++, which doctest does not see",
+    "featherflow.ops.debugging.print_ops.print_v2": "TF's tf.print writes to file descriptor 1 from C++ (as above)",
 }
 
 
@@ -240,5 +240,5 @@ def test_examples_are_what_tensorflow_does(tf_oracle: Any, tmp_path: pathlib.Pat
                           text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-4000:]
     results = json.loads(out.read_text())
-    assert len(results["ran"]) > 200 and "featherflow.ops.reduce.reduce_sum" in results["ran"]
+    assert len(results["ran"]) > 200 and "featherflow.ops.math.reduce.reduce_sum" in results["ran"]
     assert not results["failed"], "examples that TF runs differently:\n" + "\n".join(results["failed"].values())

@@ -32,6 +32,7 @@ PLACEMENT = {
     "tensor": "values",
     "variable": "values",
     "variable_policy": "values",
+    "variable_sparse": "values",
     "python_values": "values",
     "numpy_values": "values",
     "indexed_slices": "values",

@@ -116,8 +116,8 @@ def entry(name: str) -> tuple:
 
 
 def main() -> None:
-    for m in pkgutil.iter_modules(featherflow.ops.__path__):
-        importlib.import_module("featherflow.ops." + m.name)
+    for m in pkgutil.walk_packages(featherflow.ops.__path__, "featherflow.ops."):  # the family subpackages too
+        importlib.import_module(m.name)
     table = {n: entry(n) for n in sorted(OPS) if op_def_registry.get(n) is not None}
     path = os.path.join(os.path.dirname(featherflow.ops.__file__), "_op_defs.py")
     with open(path, "w") as f:

@@ -1,4 +1,4 @@
-"""``tf.random.Generator``: the Philox generator of ``ops/random_generator.py``, made trackable as TF's is, so a
+"""``tf.random.Generator``: the Philox generator of ``ops/random/generator.py``, made trackable as TF's is, so a
 checkpoint saves and restores its state Variable (as the child ``_state_var``). Tracking lives in the state
 layer, above ops; this module installs the class as the one ``tf.random.get_global_generator`` makes.
 
@@ -11,7 +11,7 @@ layer, above ops; this module installs the class as the one ``tf.random.get_glob
 
 from __future__ import annotations
 
-from .ops import random_generator as _ops_generator
+from .ops.random import generator as _ops_generator
 from .trackable import AutoTrackable
 
 

@@ -1,19 +1,19 @@
 """``tf.strings`` (re-exports)."""
 
-from .ops.logging_ops import string_format as format  # noqa: F401 - TF's name
-from .ops.regex_ops import regex_full_match as regex_full_match
-from .ops.regex_ops import regex_replace as regex_replace
-from .ops.strings import as_string as as_string
-from .ops.strings import bytes_split as bytes_split
-from .ops.strings import join as join
-from .ops.strings import length as length
-from .ops.strings import lower as lower
-from .ops.strings import reduce_join as reduce_join
-from .ops.strings import split as split
-from .ops.strings import strip as strip
-from .ops.strings import substr as substr
-from .ops.strings import to_number as to_number
-from .ops.strings import upper as upper
-from .ops.unicode_ops import unicode_decode as unicode_decode
-from .ops.unicode_ops import unicode_encode as unicode_encode
-from .ops.unicode_ops import unicode_split as unicode_split
+from .ops.debugging.print_ops import string_format as format  # noqa: F401 - TF's name
+from .ops.strings.core import as_string as as_string
+from .ops.strings.core import bytes_split as bytes_split
+from .ops.strings.core import join as join
+from .ops.strings.core import length as length
+from .ops.strings.core import lower as lower
+from .ops.strings.core import reduce_join as reduce_join
+from .ops.strings.core import split as split
+from .ops.strings.core import strip as strip
+from .ops.strings.core import substr as substr
+from .ops.strings.core import to_number as to_number
+from .ops.strings.core import upper as upper
+from .ops.strings.regex import regex_full_match as regex_full_match
+from .ops.strings.regex import regex_replace as regex_replace
+from .ops.strings.unicode import unicode_decode as unicode_decode
+from .ops.strings.unicode import unicode_encode as unicode_encode
+from .ops.strings.unicode import unicode_split as unicode_split

@@ -25,12 +25,11 @@ from . import dtypes as _dtypes
 from . import sparse_updates as _sparse
 from .device import _Flags
 from .errors import OutOfRangeError
-from .indexed_slices import IndexedSlices
 from .naming import current_prefix
-from .python_values import simple_list_array, to_array
 from .shape import TensorShape, as_shape
 from .tensor import Tensor, _make_typed, convert_to_tensor, numpy_text
 from .variable_policy import VariableAggregation, VariableSynchronization, _validated
+from .variable_sparse import SparseAccess, _value_array
 
 _getrefcount = sys.getrefcount
 _new = object.__new__
@@ -84,12 +83,7 @@ def _inplace(statement: str, instead: str, expression: str) -> str:
             f"`out = {expression}` if you need to get a new output Tensor.")
 
 
-def _log(op_name: str, dev: _device.Device) -> None:
-    if _Flags.log_placement:
-        _device.log_placement(op_name, dev)
-
-
-class Variable:
+class Variable(SparseAccess):
     """A mutable tensor-like value with a name (``tf.Variable``)."""
 
     __slots__ = ("_array", "_dtype", "_device", "_shape", "_name", "_trainable", "_constraint",
@@ -294,30 +288,6 @@ class Variable:
     def is_initialized(self, name: str | None = None) -> Tensor:
         return _make_typed(np.array(True), _dtypes.bool, _device.CPU)
 
-    def sparse_read(self, indices: Any, name: str | None = None) -> Tensor:
-        """The rows ``indices`` of the variable (TF's ResourceGather)."""
-        from ._op_table import OPS  # filled by ops.registry (ops sit above this layer)
-
-        idx = convert_to_tensor(indices)
-        suffix = _name_suffix(indices)
-        _sparse.check_indices("ResourceGather", idx._dtype, _GATHER_SIGNATURE, suffix)
-        _sparse.gather_rows(self._array.shape, np.asarray(idx._numpy()), self._device.name, suffix)
-        _log("ResourceGather", self._device)
-        with _device.quiet():  # TF runs (and logs) one op, ResourceGather
-            return OPS["GatherV2"](self.value(), idx, axis=0, batch_dims=0)
-
-    def gather_nd(self, indices: Any, name: str | None = None) -> Tensor:
-        """The slices of the variable at the index tuples in the last dimension of ``indices``."""
-        from ._op_table import OPS  # filled by ops.registry (ops sit above this layer)
-
-        idx = convert_to_tensor(indices)
-        suffix = _name_suffix(indices)
-        _sparse.check_indices("ResourceGatherNd", idx._dtype, _GATHER_ND_SIGNATURE, suffix)
-        _sparse.gather_nd_check(self._array.shape, np.asarray(idx._numpy()), self._device.name, suffix)
-        _log("ResourceGatherNd", self._device)
-        with _device.quiet():
-            return OPS["GatherNd"](self.value(), idx, batch_dims=0)
-
     # --- writes ---------------------------------------------------------------------------------
 
     def _result(self, read_value: bool) -> Any:
@@ -369,42 +339,6 @@ class Variable:
             _device.log_placement("AssignVariableOp", self._device)
         return self._result(read_value)
 
-    def _update(self, op_name: str, ufunc: Any, delta: Any, read_value: bool) -> Any:
-        if type(delta) is Tensor and delta._dtype is self._dtype and delta._device is self._device:
-            array = delta._value  # the common case (an optimizer's update): nothing to convert
-        else:
-            array = _value_array(delta, self._dtype, self._device, copy=False)
-        if self._dtype._kind in "bS":
-            _sparse.check_update_dtype(op_name, self._dtype)
-        with self._lock:
-            shape = self._array.shape
-            if shape != array.shape:
-                raise _sparse.op_error(op_name, self._device.name, f"Cannot update variable with shape "
-                                       f"{_sparse.shape_text(shape)} using a Tensor with shape "
-                                       f"{_sparse.shape_text(array.shape)}, shapes must be equal.")
-            self._writing = True
-            try:
-                if _getrefcount(self._array) <= _UNSHARED:
-                    ufunc(self._array, array, self._array)  # ``out`` given positionally: ~0.1 us cheaper
-                else:  # into a new buffer given as ``out``: NumPy returns a scalar for 0-d inputs otherwise
-                    current = self._array
-                    self._array = ufunc(current, array, out=self._device.xp.empty_like(current))
-            finally:
-                self._writing = False
-        if _Flags.log_placement:
-            _device.log_placement(op_name, self._device)
-        return self._result(read_value)
-
-    def assign_add(self, delta: Any, use_locking: bool | None = None, name: str | None = None,
-                   read_value: bool = True) -> Any:
-        """Adds ``delta`` to the variable, in place."""
-        return self._update("AssignAddVariableOp", self._device.xp.add, delta, read_value)
-
-    def assign_sub(self, delta: Any, use_locking: bool | None = None, name: str | None = None,
-                   read_value: bool = True) -> Any:
-        """Subtracts ``delta`` from the variable, in place."""
-        return self._update("AssignSubVariableOp", self._device.xp.subtract, delta, read_value)
-
     def load(self, value: Any, session: Any = None) -> None:
         """TF1's ``load``: an ``assign`` that returns nothing."""
         self.assign(value, read_value=False)
@@ -427,49 +361,6 @@ class Variable:
             after += 1
             self._array = after  # a new buffer: reads taken before keep their value
         return _make_typed(before, self._dtype, self._device)
-
-    # --- sparse writes ----------------------------------------------------------------------------
-
-    def _scatter(self, op: str, sparse_delta: Any) -> Any:
-        if not isinstance(sparse_delta, IndexedSlices):
-            raise TypeError(f"Argument `sparse_delta` must be a `tf.IndexedSlices`. Received arg: {sparse_delta}")
-        updates = _value_array(sparse_delta.values, self._dtype, self._device, copy=False)
-        indices = convert_to_tensor(sparse_delta.indices)
-        suffix = _name_suffix(sparse_delta.indices)
-        _sparse.check_indices(op, indices._dtype, _sparse.scatter_signature(op), suffix)
-        _sparse.check_scatter_dtype(op, self._dtype, indices._dtype, suffix)
-        index_array, on_device = _host_indices(indices), self._on_device(indices)
-        xp, device = self._device.xp, self._device.name
-        self._write(lambda buffer: _sparse.scatter(xp, buffer, op, index_array, updates, device, suffix, on_device))
-        _log(op, self._device)
-        return self._result(True)
-
-    def _scatter_nd(self, op: str, indices: Any, updates: Any) -> Any:
-        update_array = _value_array(updates, self._dtype, self._device, copy=False)
-        index_tensor = convert_to_tensor(indices)
-        suffix = _name_suffix(indices)
-        _sparse.check_indices(op, index_tensor._dtype, _sparse.scatter_nd_signature(op), suffix)
-        _sparse.check_scatter_nd_dtype(op, self._dtype, index_tensor._dtype, suffix)
-        index_array, on_device = _host_indices(index_tensor), self._on_device(index_tensor)
-        xp, device = self._device.xp, self._device.name
-        self._write(lambda buffer: _sparse.scatter_nd(xp, buffer, op, index_array, update_array, device, suffix,
-                                                      on_device))
-        _log(op, self._device)
-        return self._result(True)
-
-    def batch_scatter_update(self, sparse_delta: IndexedSlices, use_locking: bool = True,
-                             name: str | None = None) -> Any:
-        """``scatter_update`` along the last axis of ``indices``, with leading batch dimensions (TF's
-        batch_scatter_update: the batch coordinates are prepended and ``scatter_nd_update`` does the rest)."""
-        if not isinstance(sparse_delta, IndexedSlices):
-            raise TypeError(f"Argument `sparse_delta` must be a `tf.IndexedSlices`. Received arg: {sparse_delta}")
-        indices = convert_to_tensor(sparse_delta.indices)
-        host = _host_indices(indices)
-        n = host.ndim
-        grids = [np.broadcast_to(np.arange(host.shape[d], dtype=host.dtype).reshape(
-            [-1 if i == d else 1 for i in range(n)]), host.shape)[..., None] for d in range(n - 1)]
-        nd = _make_typed(np.concatenate(grids + [host[..., None]], axis=-1), indices._dtype, _device.CPU)
-        return self._scatter_nd("ResourceScatterNdUpdate", nd, sparse_delta.values)  # TF builds nd as a Tensor
 
     # --- Python operators that TF forbids on variables ------------------------------------------
 
@@ -544,42 +435,49 @@ class Variable:
         self._shape = self._shape.merge_with(shape)
 
 
-def _scatter_method(method: str, op: str, doc: str) -> Callable:
-    """A ``Variable.scatter_*`` method (one factory for the twelve: they differ only in TF's op)."""
-    if method.startswith("scatter_nd"):
-        def scatter(self: Variable, indices: Any, updates: Any, name: str | None = None) -> Any:
-            return self._scatter_nd(op, indices, updates)
-    else:
-        def scatter(self: Variable, sparse_delta: IndexedSlices, use_locking: bool = False,
-                    name: str | None = None) -> Any:
-            return self._scatter(op, sparse_delta)
-    scatter.__name__ = method
-    scatter.__qualname__ = f"Variable.{method}"
-    scatter.__doc__ = doc
-    return scatter
+def _arithmetic_update(op_name: str, subtract: bool, doc: str) -> Callable:
+    """``assign_add`` or ``assign_sub``: one body for both, with the common case (a Tensor of the variable's
+    dtype on its device, no result wanted) taking no call beyond the kernel's."""
+    def update(self: Variable, delta: Any, use_locking: bool | None = None, name: str | None = None,
+               read_value: bool = True) -> Any:
+        dev = self._device
+        if type(delta) is Tensor and delta._dtype is self._dtype and delta._device is dev:
+            array = delta._value  # an optimizer's update: nothing to convert
+        else:
+            array = _value_array(delta, self._dtype, dev, copy=False)
+        if self._dtype._kind in "bS":
+            _sparse.check_update_dtype(op_name, self._dtype)
+        ufunc = dev.xp.subtract if subtract else dev.xp.add
+        lock = self._lock
+        lock.acquire()  # not ``with``: its __exit__ call costs ~0.08 us more, a tenth of the whole update
+        try:
+            shape = array.shape
+            if shape != self._shape._dims and shape != self._array.shape:  # ``_dims``: no tuple is made
+                shape = self._array.shape
+                raise _sparse.op_error(op_name, dev.name, f"Cannot update variable with shape "
+                                       f"{_sparse.shape_text(shape)} using a Tensor with shape "
+                                       f"{_sparse.shape_text(array.shape)}, shapes must be equal.")
+            self._writing = True
+            if _getrefcount(self._array) <= _UNSHARED:
+                ufunc(self._array, array, self._array)  # ``out`` given positionally: ~0.1 us cheaper
+            else:  # into a new buffer given as ``out``: NumPy returns a scalar for 0-d inputs otherwise
+                current = self._array
+                self._array = ufunc(current, array, out=dev.xp.empty_like(current))
+        finally:
+            self._writing = False
+            lock.release()
+        if _Flags.log_placement:
+            _device.log_placement(op_name, dev)
+        return self._result(True) if read_value else None
+
+    update.__name__ = "assign_sub" if subtract else "assign_add"
+    update.__qualname__ = f"Variable.{update.__name__}"
+    update.__doc__ = doc
+    return update
 
 
-for _method, _op, _doc in (
-        ("scatter_update", "ResourceScatterUpdate", "Writes ``sparse_delta.values`` into the rows ``sparse_delta.indices``."),
-        ("scatter_add", "ResourceScatterAdd", "Adds ``sparse_delta.values`` to the rows ``sparse_delta.indices`` (repeated rows add up)."),
-        ("scatter_sub", "ResourceScatterSub", "Subtracts ``sparse_delta.values`` from the rows ``sparse_delta.indices``."),
-        ("scatter_mul", "ResourceScatterMul", "Multiplies the rows ``sparse_delta.indices`` by ``sparse_delta.values``."),
-        ("scatter_div", "ResourceScatterDiv", "Divides the rows ``sparse_delta.indices`` by ``sparse_delta.values``."),
-        ("scatter_min", "ResourceScatterMin", "The minimum of the rows ``sparse_delta.indices`` and ``sparse_delta.values``."),
-        ("scatter_max", "ResourceScatterMax", "The maximum of the rows ``sparse_delta.indices`` and ``sparse_delta.values``."),
-        ("scatter_nd_update", "ResourceScatterNdUpdate", "Writes ``updates`` at the index tuples in the last dimension of ``indices``."),
-        ("scatter_nd_add", "ResourceScatterNdAdd", "Adds ``updates`` at the index tuples in the last dimension of ``indices``."),
-        ("scatter_nd_sub", "ResourceScatterNdSub", "Subtracts ``updates`` at the index tuples in the last dimension of ``indices``."),
-        ("scatter_nd_max", "ResourceScatterNdMax", "The maximum of ``updates`` and the variable at the index tuples of ``indices``."),
-        ("scatter_nd_min", "ResourceScatterNdMin", "The minimum of ``updates`` and the variable at the index tuples of ``indices``.")):
-    setattr(Variable, _method, _scatter_method(_method, _op, _doc))
-
-
-_GATHER_SIGNATURE = ("signature=resource:resource, indices:Tindices -> output:dtype; attr=batch_dims:int,default=0; "
-                     "attr=validate_indices:bool,default=true; attr=dtype:type; attr=Tindices:type,allowed=[DT_INT32, "
-                     "DT_INT64]; is_stateful=true")
-_GATHER_ND_SIGNATURE = ("signature=resource:resource, indices:Tindices -> output:dtype; attr=dtype:type; "
-                        "attr=Tindices:type,allowed=[DT_INT32, DT_INT64]; is_stateful=true")
+Variable.assign_add = _arithmetic_update("AssignAddVariableOp", False, "Adds ``delta`` to the variable, in place.")
+Variable.assign_sub = _arithmetic_update("AssignSubVariableOp", True, "Subtracts ``delta`` from the variable, in place.")
 
 
 def _class_name(variable: Variable) -> str:
@@ -592,49 +490,6 @@ def _rebuild(value: Any, trainable: bool, name: str) -> Variable:
     v = Variable(value, trainable=trainable)
     v._name = name
     return v
-
-
-def _value_array(value: Any, dtype: Any, dev: _device.Device, copy: bool) -> Any:
-    """``value`` as a backend array of ``dev`` with TF's conversion rules for ``dtype`` (None: infer); with
-    ``copy`` False the array may be a Tensor's own buffer or a NumPy input (callers must not keep it)."""
-    t = type(value)
-    if t is Tensor:
-        if dtype is not None and value._dtype is not dtype:
-            value.__tf_tensor__(dtype)  # raises TF's error
-        array = value._value
-        if value._device is not dev:
-            return dev.put(array)
-        return dev.xp.array(array, copy=True) if copy else array
-    if t is np.ndarray or t is float or t is int or t is bool:  # straight to python_values, no Tensor made
-        array = to_array(value, dtype, copy=copy)
-        if _Flags.log_placement and _device._scope.spec is None:
-            _device.log_placement("_EagerConst", dev)
-        return array if dev.xp is np else dev.put(array)
-    if t is list or t is tuple:
-        array = simple_list_array(value, dtype)  # plain numbers: the array TF's conversion gives
-        if array is not None:
-            if _Flags.log_placement and _device._scope.spec is None:
-                _device.log_placement("_EagerConst", dev)
-            return array if dev.xp is np else dev.put(array)
-    tensor = convert_to_tensor(value, dtype=dtype)
-    array = tensor._value
-    if tensor._device is not dev:
-        return dev.put(array)
-    if copy and hasattr(value, "__tf_tensor__"):  # another variable's buffer
-        return dev.xp.array(array, copy=True)
-    return array
-
-
-def _host_indices(indices: Tensor) -> np.ndarray:
-    """The indices of a sparse write on the host, where every check reads them (they are small)."""
-    return np.asarray(indices._numpy())
-
-
-def _name_suffix(indices: Any) -> bool:
-    """Whether TF's error for a sparse write ends in `` name: ``: it does, except when the indices are a
-    Python list or tuple or a NumPy scalar (then TF's eager fast path gives way to the slow one, which
-    adds no name)."""
-    return not isinstance(indices, (list, tuple, np.generic))
 
 
 def _forwarded(slot: str) -> property:

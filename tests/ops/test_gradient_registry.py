@@ -20,8 +20,8 @@ import featherflow as ff
 import featherflow.ops
 from featherflow.ops.registry import OPS
 
-for _module in pkgutil.iter_modules(featherflow.ops.__path__):
-    importlib.import_module(f"featherflow.ops.{_module.name}")
+for _module in pkgutil.walk_packages(featherflow.ops.__path__, "featherflow.ops."):  # the family subpackages too
+    importlib.import_module(_module.name)
 
 GRADIENT, NOT_DIFFERENTIABLE, NO_ENTRY = "gradient function", "NotDifferentiable", "no entry"
 

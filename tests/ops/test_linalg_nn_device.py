@@ -172,7 +172,7 @@ SYNCING: dict[str, tuple[Callable[[dict], Any], str | None, Any]] = {
     # the shard of each id is computed on the host (TF's Python code does it with ops that copy the ids)
     "embedding_lookup_sharded": (lambda t: ff.nn.embedding_lookup([t["params"][:2], t["params"][2:]], t["ids"]),
                                  "params", (1, 1)),
-    # dropout itself copies nothing: it makes the copies its random op makes for its shape (ops/random.py)
+    # dropout itself copies nothing: it makes the copies its random op makes for its shape (ops/random/core.py)
     "dropout": (lambda t: [ff.random.set_seed(5), ff.nn.dropout(t["p"], t["rate"], seed=1)][1], "p",
                 lambda: _copies(lambda: ff.random.uniform([2, 3], dtype=ff.float64, seed=1))),
 }
@@ -275,7 +275,12 @@ def test_second_order_gradients_stay_on_the_device(device: str) -> None:
 
 
 def test_every_op_of_these_modules_has_a_device_case() -> None:
-    from featherflow.ops import conv, linalg, linalg_composite, linalg_decomp, nn, nn_impl
+    from featherflow.ops.linalg import composite as linalg_composite
+    from featherflow.ops.linalg import core as linalg
+    from featherflow.ops.linalg import decomp as linalg_decomp
+    from featherflow.ops.nn import conv
+    from featherflow.ops.nn import core as nn
+    from featherflow.ops.nn import impl as nn_impl
     from featherflow.ops.registry import OPS
 
     modules = {m.__name__ for m in (conv, linalg, linalg_composite, linalg_decomp, nn, nn_impl)}

@@ -18,8 +18,8 @@ from featherflow.ops.registry import OPS
 
 from ..test_differential_core import cases, check
 
-for _module in pkgutil.iter_modules(featherflow.ops.__path__):
-    importlib.import_module(f"featherflow.ops.{_module.name}")
+for _module in pkgutil.walk_packages(featherflow.ops.__path__, "featherflow.ops."):  # the family subpackages too
+    importlib.import_module(_module.name)
 
 
 def _featherflow_ops() -> list:

@@ -14,10 +14,10 @@ import numpy as np
 
 from ..indexed_slices import IndexedSlices
 from ..nest import flatten, pack_sequence_as
-from ..ops.array import concat_op, reshape_op, stack_op
+from ..ops.array.core import concat_op, reshape_op, stack_op
 from ..ops.convert import tensor
-from ..ops.math import add_op, cast_op
-from ..ops.reduce import sum_op
+from ..ops.math.elementwise import add_op, cast_op
+from ..ops.math.reduce import sum_op
 from ..tensor import Tensor, _make_typed
 from ..variable import Variable
 

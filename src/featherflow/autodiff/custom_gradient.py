@@ -27,7 +27,7 @@ from typing import Any, Callable
 
 from .. import _tape_hooks
 from ..nest import flatten, map_structure, pack_sequence_as
-from ..ops.array import identity_op
+from ..ops.array.core import identity_op
 from ..ops.convert import tensor
 from ..tensor import Tensor
 from . import tape as _tape

@@ -129,7 +129,7 @@ class Dataset:
     def batch(self, batch_size: int, drop_remainder: bool = False, num_parallel_calls: Any = None,
               deterministic: Any = None, name: str | None = None) -> Dataset:
         """Stacks consecutive elements into batches of ``batch_size`` (the last may be smaller)."""
-        from ..ops.array import stack
+        from ..ops.array.core import stack
 
         size = int(batch_size)
         if size <= 0:
@@ -367,7 +367,7 @@ def _shuffle_rng(seed: int | None, reshuffle: bool) -> Callable[[], Callable[[in
     The order is deterministic for a given seed but not TF's exact order (TF's kernel RNG is not reproduced).
     """
     try:
-        from ..ops.random import get_seed
+        from ..ops.random.core import get_seed
     except ImportError:  # tf.random not available: op seed only
         def get_seed(op_seed: int | None) -> tuple:
             return (None, op_seed)

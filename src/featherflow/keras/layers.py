@@ -42,7 +42,8 @@ class KerasVariable(Variable):
 def _activation(identifier: Any) -> Callable | None:
     if identifier is None or callable(identifier):
         return identifier
-    from ..ops import math_api, nn  # the ops themselves: the tf.nn namespace sits above this layer
+    from ..ops.math import api as math_api
+    from ..ops.nn import core as nn  # the ops themselves: the tf.nn namespace sits above this layer
 
     table = {"relu": nn.relu, "sigmoid": math_api.sigmoid, "tanh": math_api.tanh, "softmax": nn.softmax,
              "linear": None, "elu": nn.elu, "selu": nn.selu, "softplus": math_api.softplus, "gelu": nn.gelu,
@@ -102,7 +103,7 @@ class Layer(Module):
 
 
 def _initialize(initializer: Any, shape: tuple, dtype: Any) -> Any:
-    from ..ops import random
+    from ..ops.random import core as random
 
     if callable(initializer):
         return initializer(shape, dtype=dtype)
@@ -145,7 +146,7 @@ class Dense(Layer):
         self.built = True
 
     def call(self, inputs: Any) -> Any:
-        from ..ops.linalg import matmul
+        from ..ops.linalg.core import matmul
 
         y = matmul(inputs, self.kernel)
         if self.use_bias:

@@ -15,11 +15,12 @@ from ..errors import InvalidArgumentError
 from ..python_values import scalar_array
 from ..tensor import Tensor, _make_typed_host
 from ..variable import Variable
-from . import array as array_ops
-from . import math as m
-from . import math_api, slicing
+from .array import core as array_ops
+from .array import slicing
 from .convert import shape_text, strict, tensor
-from .linalg import matmul
+from .linalg.core import matmul
+from .math import api as math_api
+from .math import elementwise as m
 from .registry import call_binary
 
 

@@ -16,11 +16,11 @@ from .. import dtypes as _dtypes
 from ..errors import InvalidArgumentError
 from ..shape import TensorShape
 from ..tensor import Tensor, _make_typed, _make_typed_host, convert_to_tensor
-from .array import op_error
+from .array.core import op_error
+from .array.gather import gather_nd_op, gather_op
 from .convert import tensor
-from .gather import gather_nd_op, gather_op
-from .math import sub_op
-from .reduce import sum_op
+from .math.elementwise import sub_op
+from .math.reduce import sum_op
 from .registry import register
 
 

@@ -36,8 +36,8 @@ from ...dtypes import uint16 as uint16
 from ...dtypes import uint32 as uint32
 from ...dtypes import uint64 as uint64
 from ...dtypes import variant as variant
-from ...ops.array_create import cast as cast
-from ...ops.math_api import complex as complex  # noqa: A004 - TF's name
+from ...ops.array.create import cast as cast
+from ...ops.math.api import complex as complex  # noqa: A004 - TF's name
 from . import experimental as experimental
 
 __all__ = [

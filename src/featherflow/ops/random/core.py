@@ -1,0 +1,483 @@
+"""``tf.random``'s global-seed ops (``uniform``, ``normal``, ``shuffle``, ...) and the random kernels as ops.
+
+The numbers come from ``_philox`` (Philox-4x32-10 and TF's conversions) and ``_kernels`` (seed
+rules, per-kernel streams); this module adds TF's argument handling, dtype checks and error messages
+(shared with ``stateless`` and ``generator``), and runs each kernel as a registered op with
+no gradient, so results land on the current device and placement logging sees them.
+
+>>> import featherflow as tf
+>>> tf.random.set_seed(1234)
+>>> tf.random.uniform([2], seed=7).numpy()
+array([0.79702616, 0.05996668], dtype=float32)
+>>> tf.random.uniform([2], seed=7).numpy()  # the same kernel continues its stream
+array([0.16996491, 0.96266687], dtype=float32)
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any, Callable
+
+import numpy as np
+
+from ... import device as _device
+from ... import dtypes as _dtypes
+from ...dtypes import DType
+from ...errors import InvalidArgumentError, NotFoundError
+from ...shape import Dimension, TensorShape
+from ...tensor import Tensor, convert_to_tensor, kernel_error, type_string
+from ..array.core import broadcast_to
+from ..convert import shape_text, tensor
+from ..math.api import add, maximum, multiply, realdiv, subtract
+from ..math.elementwise import mul_op
+from ..math.reduce import sum_op
+from ..math.special import random_gamma_grad_op
+from ..registry import Op, register
+from . import _kernels as rk
+from . import _philox as ph
+
+INTS = (_dtypes.int32, _dtypes.int64)
+FLOATS = (_dtypes.float16, _dtypes.bfloat16, _dtypes.float32, _dtypes.float64)
+
+# TF's OpDef summaries, quoted by its "Value for attr ... is not in the list of allowed values" errors.
+_SHAPE_ATTR = "attr=Tshape:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]"
+_V2 = "signature=shape:Tshape, key:uint64, counter:uint64, alg:int32"
+_FLOAT_V2 = f"{_V2} -> output:dtype; attr=dtype:type,default=DT_FLOAT,allowed=[DT_HALF, DT_BFLOAT16, DT_FLOAT, DT_DOUBLE]"
+_LEGACY = ("signature=shape:T -> output:dtype; attr=seed:int,default=0; attr=seed2:int,default=0; attr=dtype:type,"
+           "allowed=[DT_HALF, DT_BFLOAT16, DT_FLOAT, DT_DOUBLE]; attr=T:type,allowed=[DT_INT32, DT_INT64]; is_stateful=true")
+_ALL_T = ("allowed=[DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, DT_INT8, DT_INT64, DT_BFLOAT16, DT_UINT16, "
+          "DT_HALF, DT_UINT32, DT_UINT64]")
+_OUT = "attr=output_dtype:type,default=DT_INT64,allowed=[DT_INT32, DT_INT64]"
+_OP_DEFS = {
+    "RandomUniform": _LEGACY,
+    "RandomStandardNormal": _LEGACY,
+    "TruncatedNormal": _LEGACY,
+    "RandomUniformInt": "signature=shape:T, minval:Tout, maxval:Tout -> output:Tout; attr=seed:int,default=0; "
+                        "attr=seed2:int,default=0; attr=Tout:type,allowed=[DT_INT32, DT_INT64]; attr=T:type,"
+                        "allowed=[DT_INT32, DT_INT64]; is_stateful=true",
+    "Multinomial": f"signature=logits:T, num_samples:int32 -> output:output_dtype; attr=seed:int,default=0; "
+                   f"attr=seed2:int,default=0; attr=T:type,{_ALL_T}; {_OUT}; is_stateful=true",
+    "StatelessRandomUniformV2": f"{_FLOAT_V2}; {_SHAPE_ATTR}",
+    "StatelessRandomNormalV2": f"{_FLOAT_V2}; {_SHAPE_ATTR}",
+    "StatelessTruncatedNormalV2": f"{_FLOAT_V2}; {_SHAPE_ATTR}",
+    "StatelessRandomUniformIntV2": f"{_V2}, minval:dtype, maxval:dtype -> output:dtype; attr=dtype:type,allowed="
+                                   f"[DT_INT32, DT_INT64, DT_UINT32, DT_UINT64]; {_SHAPE_ATTR}",
+    "StatelessRandomUniformFullIntV2": f"{_V2} -> output:dtype; attr=dtype:type,default=DT_UINT64,allowed=[DT_INT32, "
+                                       f"DT_INT64, DT_UINT32, DT_UINT64]; {_SHAPE_ATTR}",
+    "StatelessRandomGetKeyCounter": "signature=seed:Tseed -> key:uint64, counter:uint64; attr=Tseed:type,"
+                                    "default=DT_INT64,allowed=[DT_INT32, DT_INT64]",
+    "StatelessMultinomial": f"signature=logits:T, num_samples:int32, seed:Tseed -> output:output_dtype; attr=T:type,"
+                            f"{_ALL_T}; attr=Tseed:type,default=DT_INT64,allowed=[DT_INT32, DT_INT64]; {_OUT}",
+    "RandomGamma": "signature=shape:S, alpha:T -> output:T; attr=seed:int,default=0; attr=seed2:int,default=0; "
+                   "attr=S:type,allowed=[DT_INT32, DT_INT64]; attr=T:type,allowed=[DT_HALF, DT_FLOAT, DT_DOUBLE]; "
+                   "is_stateful=true",
+    "RandomPoissonV2": "signature=shape:S, rate:R -> output:dtype; attr=seed:int,default=0; attr=seed2:int,default=0;"
+                       " attr=S:type,allowed=[DT_INT32, DT_INT64]; attr=R:type,default=DT_DOUBLE,allowed=[DT_HALF, "
+                       "DT_FLOAT, DT_DOUBLE, DT_INT32, DT_INT64]; attr=dtype:type,default=DT_INT64,allowed=[DT_HALF, "
+                       "DT_FLOAT, DT_DOUBLE, DT_INT32, DT_INT64]; is_stateful=true",
+}
+# The CPU kernels of the multinomial ops take only float logits (TF: NotFoundError, listing the kernels).
+_MULTINOMIAL_KERNELS = "".join(
+    f"\n  device='CPU'; T in [DT_{t}]; output_dtype in [DT_{o}]"
+    for t in ("DOUBLE", "FLOAT", "BFLOAT16", "HALF") for o in ("INT64", "INT32"))
+_MULTINOMIAL_XLA = {
+    "Multinomial": f"T in [{_ALL_T[9:-1]}]",
+    "StatelessMultinomial": "Tseed in [DT_INT32]; T in [DT_FLOAT, DT_DOUBLE, DT_BFLOAT16]",
+}
+
+
+# --- errors ---------------------------------------------------------------------------------------
+
+
+def op_error(op_name: str, message: str, named: bool = True, cls: type = InvalidArgumentError) -> Exception:
+    """TF's error from inside a kernel; some eager paths leave out the trailing ``name: ``."""
+    if named:
+        return kernel_error(op_name, message, cls)
+    dev = _device.current().name
+    return cls(None, None, f"{{{{function_node __wrapped__{op_name}_device_{dev}}}}} {message} [Op:{op_name}]")
+
+
+def attr_error(op_name: str, attr: str, dtype: DType, named: bool = True) -> InvalidArgumentError:
+    """TF's error for a dtype attribute outside the op's allowed list."""
+    op_def = _OP_DEFS.get(op_name, f"attr={attr}:type,allowed=[DT_INT32, DT_INT64]")  # the shape attrs of the rest
+    found = re.search(rf"attr={attr}:type,(?:default=\w+,)?allowed=\[([^\]]*)\]", op_def)
+    allowed = ", ".join(t[3:].lower() for t in found.group(1).split(", ")) if found else ""
+    return InvalidArgumentError(
+        None, None,
+        f"Value for attr '{attr}' of {type_string(dtype)} is not in the list of allowed values: {allowed}\n\t; "
+        f"NodeDef: {{{{node {op_name}}}}}; Op<name={op_name}; {op_def}> [Op:{op_name}]" + (" name: " if named else ""))
+
+
+def no_multinomial_kernel(op_name: str, node_attrs: str, named: bool) -> NotFoundError:
+    return NotFoundError(
+        None, None,
+        f"Could not find device for node: {{{{node {op_name}}}}} = {op_name}[{node_attrs}]\nAll kernels registered "
+        f"for op {op_name}:\n  device='XLA_CPU_JIT'; output_dtype in [DT_INT32, DT_INT64]; "
+        f"{_MULTINOMIAL_XLA[op_name]}{_MULTINOMIAL_KERNELS}\n [Op:{op_name}]" + (" name: " if named else ""))
+
+
+def dt_name(dtype: DType) -> str:
+    return "DT_" + type_string(dtype).upper()
+
+
+# --- argument conversion ----------------------------------------------------------------------------
+
+
+def host_tensor(value: Any, dtype: DType | None = None) -> Tensor:
+    """``value`` as a Tensor in host memory, for what the kernels read on the host (shapes, seeds, integer bounds:
+    TF's HostMemory inputs), so that a Python value makes no round trip through a device. A Tensor stays where
+    it is: reading one of a device is an explicit copy."""
+    if isinstance(value, Tensor) or hasattr(value, "__tf_tensor__"):
+        return tensor(value, dtype)
+    scope = _device._scope
+    saved, scope.device = scope.device, _device.CPU
+    try:
+        return tensor(value, dtype)
+    finally:
+        scope.device = saved
+
+
+def convert_arg(value: Any, dtype: DType, name: str, host: bool = False) -> Tensor:
+    """``ops.convert_to_tensor(value, dtype=dtype, name=name)``: TF prefixes dtype mismatches with the name.
+    ``host``: a value the kernel reads on the host (``host_tensor``)."""
+    try:
+        return host_tensor(value, dtype) if host else convert_to_tensor(value, dtype=dtype)
+    except ValueError as e:
+        if str(e).startswith("Tensor conversion requested"):
+            raise ValueError(f"{name}: {e}") from None
+        raise
+
+
+def shape_tensor(shape: Any, empty: DType = _dtypes.int32) -> Tensor:
+    """``shape_util.shape_tensor``: a list, tuple, TensorShape, array or Tensor as a shape Tensor.
+
+    Its dtype matters: an int64 shape selects a different cached kernel (and stream) than int32.
+    """
+    if isinstance(shape, TensorShape):
+        if not shape.is_fully_defined():
+            raise ValueError(f"Cannot convert a partially known TensorShape {shape} to a Tensor.")
+        shape = shape.as_list()
+    if isinstance(shape, (list, tuple)):
+        if not shape:
+            return host_tensor(np.zeros(0, empty._np))
+        shape = [d.value if isinstance(d, Dimension) else d for d in shape]
+        if any(d is None for d in shape):
+            raise ValueError("Attempt to convert a value (None) with an unsupported type (<class 'NoneType'>) to a "
+                             "Tensor.")
+    return host_tensor(shape)
+
+
+def kernel_dims(op_name: str, shape: Tensor, attr: str = "Tshape") -> tuple[int, ...]:
+    """The output dimensions, after the kernel's checks of its shape input."""
+    if shape._dtype not in INTS:
+        raise attr_error(op_name, attr, shape._dtype)
+    values = np.asarray(shape._numpy())
+    if values.ndim != 1:
+        raise op_error(op_name, f"shape must be a vector of {{int32,int64}}, got shape {shape_text(values.shape)}")
+    dims = tuple(int(d) for d in values.tolist())
+    for d in dims:
+        if d < 0:
+            raise op_error(op_name, f"Dimension {d} must be >= 0")
+    return dims
+
+
+def check_attr(op_name: str, dtype: DType, allowed: tuple, attr: str = "dtype", named: bool = True) -> None:
+    if dtype not in allowed:
+        raise attr_error(op_name, attr, dtype, named)
+
+
+def int_bounds(op_name: str, minval: Tensor, maxval: Tensor, n: int) -> tuple[int, int]:
+    try:
+        return ph.check_int_bounds(minval._numpy(), maxval._numpy(), minval._dtype._np, n)
+    except ValueError as e:
+        raise op_error(op_name, str(e)) from None
+
+
+# --- the kernels, as ops with no gradient ------------------------------------------------------------
+
+
+def _philox_op(name: str, fill: Callable, differentiable: bool = False) -> Op:
+    def forward(xp: Any, shape: tuple, key: int, counter: int, dtype: np.dtype, **bounds: Any) -> Any:
+        return fill(shape, key, counter, dtype, xp=xp, **bounds)  # computed on the op's device
+
+    return register(name, differentiable=differentiable)(forward)
+
+
+def _int_fill(shape: tuple, key: int, counter: int, dtype: np.dtype, minval: int, maxval: int,
+              xp: Any = np) -> np.ndarray:
+    return ph.philox_uniform_int(shape, key, counter, minval, maxval, dtype, xp)
+
+
+random_uniform_op = _philox_op("RandomUniform", ph.philox_uniform)
+random_normal_op = _philox_op("RandomStandardNormal", ph.philox_normal)
+truncated_normal_op = _philox_op("TruncatedNormal", ph.philox_truncated_normal)
+random_uniform_int_op = _philox_op("RandomUniformInt", _int_fill, True)  # TF: no gradient, nor NotDifferentiable
+stateless_uniform_op = _philox_op("StatelessRandomUniformV2", ph.philox_uniform)
+stateless_normal_op = _philox_op("StatelessRandomNormalV2", ph.philox_normal)
+stateless_truncated_normal_op = _philox_op("StatelessTruncatedNormalV2", ph.philox_truncated_normal)
+stateless_uniform_int_op = _philox_op("StatelessRandomUniformIntV2", _int_fill)
+stateless_uniform_full_int_op = _philox_op("StatelessRandomUniformFullIntV2", ph.philox_uniform_full_int)
+
+
+def _shuffle_forward(xp: Any, value: Any, key: int, counter: int) -> Any:
+    if value.ndim == 0:
+        return value
+    # The permutation depends on the seeds and the first dimension only: TF's sequential Fisher-Yates runs on
+    # the host, and the value is gathered on its device (a declared host step: the indices are copied there).
+    perm = rk.shuffle_permutation(value.shape, key, counter)
+    if perm is None:
+        return value.copy()
+    return value[perm if xp is np else xp.asarray(perm)]
+
+
+def _multinomial_forward(xp: Any, logits: Any, num_samples: int, key: int, counter: int, dtype: np.dtype) -> Any:
+    return rk.philox_categorical(logits, num_samples, key, counter, dtype)  # on the logits' device
+
+
+# Gamma, Poisson and binomial samples come from NumPy's generator (the distribution of TF, not its bits), which
+# runs on the host only: declared host-only, so the dispatcher runs them on the CPU, their parameters copied
+# there, as TF places its CPU-only RandomGamma and RandomPoissonV2 kernels.
+def _gamma_forward(xp: Any, alpha: Any, shape: tuple, key: int, counter: int) -> Any:
+    return rk.approx_gamma(shape, alpha, key, counter, alpha.dtype)
+
+
+def _poisson_forward(xp: Any, rate: Any, shape: tuple, key: int, counter: int, dtype: np.dtype) -> Any:
+    return rk.approx_poisson(shape, rate, key, counter, dtype)
+
+
+def _binomial_forward(xp: Any, counts: Any, probs: Any, shape: tuple, key: int, counter: int, dtype: np.dtype) -> Any:
+    return rk.approx_binomial(shape, counts, probs, key, counter, dtype)
+
+
+random_shuffle_op = register("RandomShuffle", differentiable=False)(_shuffle_forward)
+stateless_shuffle_op = register("StatelessShuffle")(_shuffle_forward)
+multinomial_op = register("Multinomial", differentiable=False)(_multinomial_forward)
+stateless_multinomial_op = register("StatelessMultinomial", differentiable=False)(_multinomial_forward)
+# the shape (and seed) of these are attrs here: their positional inputs are the distribution's parameters
+random_gamma_op = register("RandomGamma", inputs=("T",), host_only=True)(_gamma_forward)
+stateless_gamma_op = register("StatelessRandomGammaV3", inputs=("dtype",), host_only=True)(_gamma_forward)
+random_poisson_op = register("RandomPoissonV2", inputs=("R",), host_only=True)(_poisson_forward)
+stateless_poisson_op = register("StatelessRandomPoisson", differentiable=False, inputs=("Rtype",),
+                                host_only=True)(_poisson_forward)
+stateless_binomial_op = register("StatelessRandomBinomial", differentiable=False, inputs=("T", "T"),
+                                 host_only=True)(_binomial_forward)
+
+
+@random_gamma_op.gradient
+def _(g: Tensor, ans: Tensor, alpha: Tensor, shape: tuple, key: int, counter: int) -> Any:
+    # TF's _RandomGammaGrad: the implicit reparameterization gradient (alpha broadcasts against the trailing
+    # dimensions of the samples), summed over the sample dimensions
+    grad = mul_op(g, random_gamma_grad_op(alpha, ans))
+    return sum_op(grad, axis=tuple(range(len(shape))), keepdims=False) if shape else grad
+
+
+@stateless_gamma_op.gradient
+def _(g: Tensor, ans: Tensor, alpha: Tensor, shape: tuple, key: int, counter: int) -> Any:
+    return mul_op(g, random_gamma_grad_op(alpha, ans))  # alpha is broadcast to the samples' shape here
+
+
+# --- global seed and the legacy stateful ops ------------------------------------------------------------
+
+_legacy = rk.LegacyRandomState()
+
+
+def set_seed(seed: Any) -> None:
+    """Sets the global random seed (``tf.random.set_seed``), restarting every seeded op's sequence.
+
+    >>> set_seed(1)
+    >>> a = uniform([2])
+    >>> set_seed(1)
+    >>> bool((uniform([2]).numpy() == a.numpy()).all())
+    True
+    """
+    _legacy.set_seed(seed)
+
+
+def get_seed(op_seed: Any) -> tuple[int | None, int | None]:
+    """The (seed, seed2) pair a random op uses (``tf.compat.v1.random.get_seed``); draws from the global sequence.
+
+    Other ops with a ``seed`` argument must take their seeds here so they share TF's op-seed counter.
+
+    >>> set_seed(1)
+    >>> get_seed(5)
+    (1, 5)
+    """
+    return _legacy.get_seed(op_seed)
+
+
+def _reserve(op_name: str, attrs: tuple, seeds: tuple, blocks: int) -> tuple[int, int]:
+    """(key, counter) of one execution of the cached kernel ``op_name`` + ``attrs`` on this device."""
+    return _legacy.reserve((op_name, *attrs, _device.current().name), seeds[0], seeds[1], blocks)
+
+
+def uniform(shape: Any, minval: Any = 0, maxval: Any = None, dtype: Any = _dtypes.float32, seed: Any = None,
+            name: str | None = None) -> Tensor:
+    """Uniform values in [minval, maxval) (``tf.random.uniform``); ints need a maxval.
+
+    >>> uniform([2], maxval=10, dtype="int32", seed=3).dtype
+    tf.int32
+    """
+    dtype = _dtypes.as_dtype(dtype)
+    accepted = FLOATS + INTS
+    if dtype not in accepted:
+        raise ValueError(f"Argument `dtype` got invalid value {dtype}. Accepted dtypes are {accepted}.")
+    if maxval is None:
+        if dtype.is_integer:
+            raise ValueError(f"Must specify maxval for integer dtype {dtype!r}")
+        maxval = 1
+    shape_t = shape_tensor(shape)
+    # TF's fast path: a Python 0 and 1 leave the raw [0, 1) values untouched.
+    minval_is_zero = isinstance(minval, int) and minval == 0
+    maxval_is_one = isinstance(maxval, int) and maxval == 1
+    if not minval_is_zero or not maxval_is_one or dtype.is_integer:  # integer bounds are read on the host
+        host = dtype.is_integer
+        minval, maxval = convert_arg(minval, dtype, "min", host), convert_arg(maxval, dtype, "max", host)
+    seeds = _legacy.get_seed(seed)
+    if dtype.is_integer:
+        dims = kernel_dims("RandomUniformInt", shape_t, "T")
+        lo, hi = int_bounds("RandomUniformInt", minval, maxval, math.prod(dims))
+        key, counter = _reserve("RandomUniformInt", (dtype.name, shape_t._dtype.name), seeds, 256 * math.prod(dims))
+        return random_uniform_int_op(shape=dims, key=key, counter=counter, dtype=dtype._np, minval=lo, maxval=hi)
+    dims = kernel_dims("RandomUniform", shape_t, "T")
+    key, counter = _reserve("RandomUniform", (dtype.name, shape_t._dtype.name), seeds, 256 * math.prod(dims))
+    rnd = random_uniform_op(shape=dims, key=key, counter=counter, dtype=dtype._np)
+    if minval_is_zero:
+        return rnd if maxval_is_one else multiply(rnd, maxval)
+    return add(multiply(rnd, subtract(maxval, minval)), minval)
+
+
+def _legacy_normal(op: Op, shape: Any, mean: Any, stddev: Any, dtype: Any, seed: Any) -> Tensor:
+    dtype = _dtypes.as_dtype(dtype)
+    shape_t = shape_tensor(shape)
+    mean_t, stddev_t = convert_arg(mean, dtype, "mean"), convert_arg(stddev, dtype, "stddev")
+    seeds = _legacy.get_seed(seed)
+    check_attr(op.name, dtype, FLOATS)
+    dims = kernel_dims(op.name, shape_t, "T")
+    key, counter = _reserve(op.name, (dtype.name, shape_t._dtype.name), seeds, 256 * math.prod(dims))
+    rnd = op(shape=dims, key=key, counter=counter, dtype=dtype._np)
+    return add(multiply(rnd, stddev_t), mean_t)
+
+
+def normal(shape: Any, mean: Any = 0.0, stddev: Any = 1.0, dtype: Any = _dtypes.float32, seed: Any = None,
+           name: str | None = None) -> Tensor:
+    """Normal values (``tf.random.normal``).
+
+    >>> normal([2, 3], seed=1).shape
+    TensorShape([2, 3])
+    """
+    return _legacy_normal(random_normal_op, shape, mean, stddev, dtype, seed)
+
+
+def truncated_normal(shape: Any, mean: Any = 0.0, stddev: Any = 1.0, dtype: Any = _dtypes.float32, seed: Any = None,
+                     name: str | None = None) -> Tensor:
+    """Normal values more than two standard deviations from the mean redrawn (``tf.random.truncated_normal``).
+
+    >>> bool((abs(truncated_normal([100], seed=1).numpy()) < 2).all())
+    True
+    """
+    return _legacy_normal(truncated_normal_op, shape, mean, stddev, dtype, seed)
+
+
+def shuffle(value: Any, seed: Any = None, name: str | None = None) -> Tensor:
+    """Shuffles a tensor along its first dimension (``tf.random.shuffle``).
+
+    >>> sorted(shuffle([1, 2, 3], seed=3).numpy().tolist())
+    [1, 2, 3]
+    """
+    seeds = _legacy.get_seed(seed)
+    value = tensor(value)
+    words = 0 if value._value.ndim == 0 else rk.shuffle_words_needed(value._value)
+    key, counter = _reserve("RandomShuffle", (value._dtype.name,), seeds, -(-words // 4))  # one word per swap
+    return random_shuffle_op(value, key=key, counter=counter)
+
+
+def check_multinomial(op_name: str, logits: Tensor, num_samples: Any, named: bool) -> int:
+    """The CPU kernel's checks, in its order; returns num_samples as an int."""
+    dims = logits._value.shape
+    if len(dims) != 2:
+        raise op_error(op_name, f"logits should be a matrix, got shape {shape_text(dims)}", named)
+    samples = int(host_tensor(num_samples, _dtypes.int32)._numpy())
+    if samples < 0:
+        raise op_error(op_name, f"num_samples should be non-negative, got {samples}", named)
+    if dims[1] <= 0:
+        raise op_error(op_name, f"num_classes should be positive, got {dims[1]}", named)
+    return samples
+
+
+def categorical_dtype(dtype: Any) -> DType:
+    dtype = _dtypes.as_dtype(dtype) if dtype else _dtypes.int64
+    if dtype not in INTS:
+        raise ValueError(f"Argument `dtype` got invalid value {dtype}. Accepted dtypes are {INTS}.")
+    return dtype
+
+
+def categorical(logits: Any, num_samples: Any, dtype: Any = None, seed: Any = None, name: str | None = None) -> Tensor:
+    """Class indices drawn from each row of unnormalized log-probabilities (``tf.random.categorical``).
+
+    >>> categorical([[0.0, 50.0]], 3, seed=1).numpy().tolist()
+    [[1, 1, 1]]
+    """
+    logits = tensor(logits)
+    dtype = categorical_dtype(dtype)
+    seeds = _legacy.get_seed(seed)
+    if logits._dtype not in FLOATS:
+        attrs = f"T={dt_name(logits._dtype)}, output_dtype={dt_name(dtype)}, seed={seeds[0] or 0}, seed2={seeds[1] or 0}"
+        raise no_multinomial_kernel("Multinomial", attrs, named=True)
+    samples = check_multinomial("Multinomial", logits, num_samples, named=True)
+    batch = logits._value.shape[0]
+    blocks = rk.categorical_blocks_reserved(batch, samples) if min(batch, samples) > 0 else 0
+    key, counter = _reserve("Multinomial", (logits._dtype.name, dtype.name), seeds, blocks)
+    return multinomial_op(logits, num_samples=samples, key=key, counter=counter, dtype=dtype._np)
+
+
+def broadcast_pair(op_name: str, a: Tensor, b: Tensor) -> tuple[int, ...]:
+    try:
+        return np.broadcast_shapes(a._value.shape, b._value.shape)
+    except ValueError:
+        raise op_error(op_name, f"Incompatible shapes: {shape_text(a._value.shape)} vs. "
+                                f"{shape_text(b._value.shape)}") from None
+
+
+def gamma(shape: Any, alpha: Any, beta: Any = None, dtype: Any = _dtypes.float32, seed: Any = None,
+          name: str | None = None) -> Tensor:
+    """Gamma(alpha, beta) samples of shape ``shape + broadcast(alpha, beta).shape`` (``tf.random.gamma``).
+
+    The distribution and seeding follow TF; the values are NumPy's, not TF's bits.
+
+    >>> gamma([4], [1.0, 2.0], seed=1).shape
+    TensorShape([4, 2])
+    """
+    dtype = _dtypes.as_dtype(dtype)
+    shape_t = convert_arg(shape, _dtypes.int32, "shape", host=True)
+    alpha_t = convert_arg(alpha, dtype, "alpha")
+    beta_t = convert_arg(1 if beta is None else beta, dtype, "beta")
+    alpha_b = broadcast_to(alpha_t, broadcast_pair("BroadcastArgs", alpha_t, beta_t))
+    seeds = _legacy.get_seed(seed)
+    check_attr("RandomGamma", dtype, (_dtypes.float16, _dtypes.float32, _dtypes.float64), "T")
+    dims = kernel_dims("RandomGamma", shape_t, "S")
+    n = math.prod(dims) * alpha_b._value.size
+    key, counter = _reserve("RandomGamma", (dtype.name,), seeds, 256 * n)
+    rnd = random_gamma_op(alpha_b, shape=dims, key=key, counter=counter)
+    return maximum(np.finfo(dtype._np).tiny, realdiv(rnd, beta_t))
+
+
+_POISSON_TYPES = (_dtypes.float16, _dtypes.float32, _dtypes.float64, _dtypes.int32, _dtypes.int64)
+
+
+def poisson(shape: Any, lam: Any, dtype: Any = _dtypes.float32, seed: Any = None, name: str | None = None) -> Tensor:
+    """Poisson(lam) samples of shape ``shape + lam.shape`` (``tf.random.poisson``); NumPy's values, not TF's bits.
+
+    >>> poisson([3], [1.0, 5.0], seed=1).shape
+    TensorShape([3, 2])
+    """
+    dtype = _dtypes.as_dtype(dtype)
+    shape_t = convert_arg(shape, _dtypes.int32, "shape", host=True)
+    lam_t = tensor(lam)
+    seeds = _legacy.get_seed(seed)
+    check_attr("RandomPoissonV2", lam_t._dtype, _POISSON_TYPES, "R")
+    check_attr("RandomPoissonV2", dtype, _POISSON_TYPES)
+    dims = kernel_dims("RandomPoissonV2", shape_t, "S")
+    n = math.prod(dims) * lam_t._value.size
+    key, counter = _reserve("RandomPoissonV2", (lam_t._dtype.name, dtype.name), seeds, 256 * n)
+    return random_poisson_op(lam_t, shape=dims, key=key, counter=counter, dtype=dtype._np)
