@@ -267,3 +267,12 @@ def test_the_environment_variable_makes_simulated_gpus_and_nothing_else_does() -
     sim = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                          env=dict(env, FEATHERFLOW_SIMULATED_GPUS="3"))
     assert sim.stdout.split() == ["3", _GPU + "0", "SimArray"], sim.stderr
+
+
+def test_strings_are_made_on_the_host_under_a_gpu_default(two_gpus: Any) -> None:
+    # TF has no device kernel for strings: a string fill lands on the CPU however it is made
+    for make in (lambda: ff.zeros([2], ff.string), lambda: ff.zeros_like(ff.constant(["a", "b"])),
+                 lambda: ff.fill([2], ff.constant("x")), lambda: ff.constant(["a"])):
+        t = make()
+        assert t.device.endswith("CPU:0"), t.device
+    assert ff.zeros([2]).device.endswith("GPU:0")

@@ -11,3 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 OPS: dict[str, Any] = {}
+
+
+def check_attrs(op_name: str, bound: dict, name_suffix: bool = True) -> None:
+    """TF's dtype check of an op's type attrs, e.g. a resource-variable op's (ResourceScatterAdd,
+    AssignAddVariableOp): ``bound`` maps each type attr to its dtype. ``ops.registry`` replaces this with
+    ``ops._contract.check_attrs``."""
+    raise RuntimeError("featherflow.ops is not loaded")

@@ -21,14 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from .dtypes import DType
 from .errors import InvalidArgumentError
-from .python_values import type_string
-
-# TF's DataTypeString order for its NUMBER types (the allowed list printed in attr errors).
-_NUMBER_NAMES = ("float, double, int32, uint8, int16, int8, complex64, int64, qint8, quint8, qint32, bfloat16, qint16, "
-                 "quint16, uint16, complex128, half, uint32, uint64")
-_NUMBER_ENUMS = ", ".join("DT_" + n.upper() for n in _NUMBER_NAMES.split(", "))
 
 _UFUNCS = {"Add": "add", "Sub": "subtract", "Mul": "multiply", "Min": "minimum", "Max": "maximum"}
 
@@ -46,95 +39,6 @@ def op_error(op: str, device: str, message: str, name_suffix: bool = True) -> In
     suffix = " name: " if name_suffix else ""
     return InvalidArgumentError(None, None, f"{{{{function_node __wrapped__{op}_device_{device}}}}} {message} "
                                             f"[Op:{op}]{suffix}")
-
-
-def attr_error(op: str, attr: str, got: DType, allowed: str, signature: str, name_suffix: bool = True) -> Exception:
-    """TF's error for an input dtype its op has no kernel for (raised before any kernel runs)."""
-    suffix = " name: " if name_suffix else ""
-    return InvalidArgumentError(None, None, f"Value for attr '{attr}' of {type_string(got)} is not in the list of "
-                                            f"allowed values: {allowed}\n\t; NodeDef: {{{{node {op}}}}}; Op<name={op}; "
-                                            f"{signature}> [Op:{op}]{suffix}")
-
-
-def check_indices(op: str, dtype: DType, signature: str, name_suffix: bool = True) -> None:
-    if dtype.name not in ("int32", "int64"):
-        raise attr_error(op, "Tindices", dtype, "int32, int64", signature, name_suffix)
-
-
-def scatter_signature(op: str) -> str:
-    if op == "ResourceScatterUpdate":
-        types = "attr=dtype:type"
-    else:
-        types = f"attr=dtype:type,allowed=[{_NUMBER_ENUMS}]"
-    return (f"signature=resource:resource, indices:Tindices, updates:dtype -> ; {types}; "
-            "attr=Tindices:type,allowed=[DT_INT32, DT_INT64]; is_stateful=true")
-
-
-_ASSIGN_UPDATE_TYPES = ("COMPLEX128", "COMPLEX64", "DOUBLE", "FLOAT", "BFLOAT16", "HALF", "INT32", "INT8", "UINT8",
-                        "INT16", "UINT16", "UINT32", "INT64", "UINT64")
-_XLA_TYPES = ("FLOAT, DOUBLE, INT32, UINT8, INT16, INT8, COMPLEX64, INT64, BFLOAT16, UINT16, COMPLEX128, HALF, UINT32, "
-              "UINT64")
-_MINMAX_TYPES = ("DOUBLE", "FLOAT", "BFLOAT16", "HALF", "INT32", "INT8", "UINT8", "INT16", "UINT16", "UINT32", "INT64",
-                 "UINT64")
-
-
-def no_kernel(op: str, attrs: str, kernels: list[str], name_suffix: bool = True) -> InvalidArgumentError:
-    """TF's error for an op that has no kernel for the dtypes it was given."""
-    listed = "".join(f"\n  {k}" for k in kernels)
-    suffix = " name: " if name_suffix else ""
-    return InvalidArgumentError(None, None, f"No OpKernel was registered to support Op '{op}' used by {{{{node {op}}}}} "
-                                            f"with these attrs: [{attrs}]\nRegistered devices: [CPU]\nRegistered "
-                                            f"kernels:{listed}\n\n\t [[{op}]] [Op:{op}]{suffix}")
-
-
-def check_update_dtype(op: str, dtype: DType) -> None:
-    """AssignAdd/AssignSub have kernels for number types only."""
-    if dtype.is_bool or dtype.name == "string":
-        xla = f"device='XLA_CPU_JIT'; dtype in [{', '.join('DT_' + t for t in _XLA_TYPES.split(', '))}]"
-        cpu = [f"device='{d}'; dtype in [DT_{t}]" for d in ("DEFAULT", "CPU") for t in _ASSIGN_UPDATE_TYPES]
-        kernels = cpu + [xla] if op == "AssignAddVariableOp" else [xla] + cpu  # the orders TF prints
-        raise no_kernel(op, f"dtype=DT_{dtype.name.upper()}", kernels)
-
-
-def check_scatter_dtype(op: str, dtype: DType, index_dtype: DType, name_suffix: bool = True) -> None:
-    if op != "ResourceScatterUpdate" and (dtype.is_bool or dtype.name == "string"):
-        raise attr_error(op, "dtype", dtype, _NUMBER_NAMES, scatter_signature(op), name_suffix)
-    if op in ("ResourceScatterMin", "ResourceScatterMax") and dtype.is_complex:
-        xla = ("device='XLA_CPU_JIT'; Tindices in [DT_INT32, DT_INT64]; dtype in [DT_FLOAT, DT_DOUBLE, DT_INT32, "
-               "DT_UINT8, DT_INT16, DT_INT8, DT_COMPLEX64, DT_INT64, DT_QINT8, DT_QUINT8, DT_QINT32, DT_BFLOAT16, "
-               "DT_UINT16, DT_COMPLEX128, DT_HALF, DT_UINT32, DT_UINT64]")
-        cpu = [f"device='CPU'; dtype in [DT_{t}]; Tindices in [DT_{i}]" for t in _MINMAX_TYPES
-               for i in ("INT64", "INT32")]
-        raise no_kernel(op, f"dtype=DT_{dtype.name.upper()}, Tindices=DT_{index_dtype.name.upper()}", [xla] + cpu,
-                        name_suffix)
-
-
-# ResourceScatterNd{Add,Sub} have CPU kernels for these (and bool); Min/Max for the real number types only.
-_ND_ADD_TYPES = ("BOOL", "COMPLEX128", "COMPLEX64") + _MINMAX_TYPES
-_ND_XLA = ("device='XLA_CPU_JIT'; Tindices in [DT_INT32, DT_INT64]; T in [DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, "
-           "DT_INT16, DT_INT8, DT_COMPLEX64, DT_INT64, DT_BOOL, DT_QINT8, DT_QUINT8, DT_QINT32, DT_BFLOAT16, DT_UINT16, "
-           "DT_COMPLEX128, DT_HALF, DT_UINT32, DT_UINT64, DT_FLOAT8_E5M2, DT_FLOAT8_E4M3FN, DT_FLOAT8_E4M3FNUZ, "
-           "DT_FLOAT8_E4M3B11FNUZ, DT_FLOAT8_E5M2FNUZ, DT_INT4, DT_UINT4]")
-
-
-_ENUM_NAMES = {"float32": "FLOAT", "float64": "DOUBLE", "float16": "HALF"}  # TF's DT_ names where they differ
-
-
-def check_scatter_nd_dtype(op: str, dtype: DType, index_dtype: DType, name_suffix: bool) -> None:
-    """TF's missing-kernel error for ResourceScatterNd{Add,Sub} of strings and {Min,Max} of bool, complex
-    and strings (ResourceScatterNdUpdate takes every dtype)."""
-    kind = op[len("ResourceScatterNd"):]
-    if kind == "Update":
-        return
-    allowed = _MINMAX_TYPES if kind in ("Min", "Max") else _ND_ADD_TYPES
-    name = _ENUM_NAMES.get(dtype.name, dtype.name.upper())
-    if name in allowed:
-        return
-    kernels = [f"device='CPU'; T in [DT_{t}]; Tindices in [DT_{i}]" for t in allowed for i in ("INT64", "INT32")]
-    if kind in ("Add", "Sub"):
-        kernels.insert(0, _ND_XLA)
-    attrs = (f'T=DT_{name}, Tindices=DT_{index_dtype.name.upper()}, bad_indices_policy="", use_locking=true')
-    raise no_kernel(op, attrs, kernels, name_suffix)
 
 
 def _check_scatter(op: str, params: Any, indices: Any, updates: Any, device: str, name_suffix: bool) -> int:
@@ -248,13 +152,6 @@ def _scatter_shape_error(op: str, device: str, params: Any, indices: Any, update
     return op_error(op, device, "Must have updates.shape = indices.shape + params.shape[1:] or updates.shape = [], "
                                 f"got updates.shape {shape_text(updates.shape)}, indices.shape "
                                 f"{shape_text(indices.shape)}, params.shape {shape_text(params.shape)}", name_suffix)
-
-
-def scatter_nd_signature(op: str) -> str:
-    # every ResourceScatterNd op takes any T: TF refuses the dtypes it has no kernel for at kernel lookup
-    return ("signature=ref:resource, indices:Tindices, updates:T -> ; attr=T:type; attr=Tindices:type,allowed=[DT_INT32, "
-            "DT_INT64]; attr=use_locking:bool,default=true; attr=bad_indices_policy:string,default=\"\"; "
-            "is_stateful=true")
 
 
 def scatter_nd(xp: Any, params: Any, op: str, indices: np.ndarray, updates: Any, device: str,

@@ -17,6 +17,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from . import _op_table
 from . import device as _device
 from . import sparse_updates as _sparse
 from .device import _Flags
@@ -85,7 +86,7 @@ class SparseAccess:
 
         idx = convert_to_tensor(indices)
         suffix = _name_suffix(indices)
-        _sparse.check_indices("ResourceGather", idx._dtype, _GATHER_SIGNATURE, suffix)
+        _op_table.check_attrs("ResourceGather", {"Tindices": idx._dtype}, suffix)
         # TF's CPU kernel checks every index; its GPU kernel reads none back and gathers zeros for a bad one
         on_host = self._device.xp is np
         _sparse.gather_rows(self._array.shape, _host_indices(idx) if on_host else idx._value, self._device.name,
@@ -100,7 +101,7 @@ class SparseAccess:
 
         idx = convert_to_tensor(indices)
         suffix = _name_suffix(indices)
-        _sparse.check_indices("ResourceGatherNd", idx._dtype, _GATHER_ND_SIGNATURE, suffix)
+        _op_table.check_attrs("ResourceGatherNd", {"Tindices": idx._dtype}, suffix)
         on_host = self._device.xp is np  # as in sparse_read: a GPU gathers zeros for a bad index tuple
         _sparse.gather_nd_check(self._array.shape, _host_indices(idx) if on_host else idx._value, self._device.name,
                                 suffix, check_values=on_host)
@@ -116,8 +117,7 @@ class SparseAccess:
         updates = _value_array(sparse_delta.values, self._dtype, self._device, copy=False)
         indices = convert_to_tensor(sparse_delta.indices)
         suffix = _name_suffix(sparse_delta.indices)
-        _sparse.check_indices(op, indices._dtype, _sparse.scatter_signature(op), suffix)
-        _sparse.check_scatter_dtype(op, self._dtype, indices._dtype, suffix)
+        _op_table.check_attrs(op, {"Tindices": indices._dtype, "dtype": self._dtype}, suffix)
         xp, device, on_device = self._device.xp, self._device.name, self._on_device(indices)
         if xp is np:  # TF's CPU kernel: checked on the host, in order, failing at the first bad index
             index_array = _host_indices(indices)
@@ -132,8 +132,7 @@ class SparseAccess:
         update_array = _value_array(updates, self._dtype, self._device, copy=False)
         index_tensor = convert_to_tensor(indices)
         suffix = _name_suffix(indices)
-        _sparse.check_indices(op, index_tensor._dtype, _sparse.scatter_nd_signature(op), suffix)
-        _sparse.check_scatter_nd_dtype(op, self._dtype, index_tensor._dtype, suffix)
+        _op_table.check_attrs(op, {"Tindices": index_tensor._dtype, "T": self._dtype}, suffix)
         xp, device, on_device = self._device.xp, self._device.name, self._on_device(index_tensor)
         if xp is np:  # as in _scatter: the CPU checks on the host, a GPU skips bad index tuples on the device
             index_array = _host_indices(index_tensor)
@@ -190,10 +189,3 @@ for _method, _op, _doc in (
         ("scatter_nd_max", "ResourceScatterNdMax", "The maximum of ``updates`` and the variable at the index tuples of ``indices``."),
         ("scatter_nd_min", "ResourceScatterNdMin", "The minimum of ``updates`` and the variable at the index tuples of ``indices``.")):
     setattr(SparseAccess, _method, _scatter_method(_method, _op, _doc))
-
-
-_GATHER_SIGNATURE = ("signature=resource:resource, indices:Tindices -> output:dtype; attr=batch_dims:int,default=0; "
-                     "attr=validate_indices:bool,default=true; attr=dtype:type; attr=Tindices:type,allowed=[DT_INT32, "
-                     "DT_INT64]; is_stateful=true")
-_GATHER_ND_SIGNATURE = ("signature=resource:resource, indices:Tindices -> output:dtype; attr=dtype:type; "
-                        "attr=Tindices:type,allowed=[DT_INT32, DT_INT64]; is_stateful=true")

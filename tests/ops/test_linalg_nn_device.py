@@ -23,6 +23,7 @@ import featherflow as ff
 from featherflow.backends.simulated import SimArray
 
 from ..conftest import assert_no_transfers
+from ._device_support import Recorder as _Recorder
 
 pytestmark = pytest.mark.usefixtures("device")
 
@@ -293,33 +294,6 @@ def test_every_op_of_these_modules_has_a_device_case() -> None:
         test_second_order_gradients_stay_on_the_device("CPU")
     missing = [n for n in ours if n not in reached]
     assert not missing, missing
-
-
-class _Recorder:
-    """Records the name of every op dispatched in the block (by wrapping the registry's forwards)."""
-
-    def __init__(self, reached: set) -> None:
-        self.reached = reached
-        self.saved: dict = {}
-
-    def __enter__(self) -> _Recorder:
-        from featherflow.ops.registry import OPS
-
-        for name, op in OPS.items():
-            self.saved[name] = op.forward
-
-            def forward(*args: Any, _f: Callable = op.forward, _n: str = name, **kwargs: Any) -> Any:
-                self.reached.add(_n)
-                return _f(*args, **kwargs)
-
-            op.forward = forward
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        from featherflow.ops.registry import OPS
-
-        for name, forward in self.saved.items():
-            OPS[name].forward = forward
 
 
 def test_gpu_kernels_behave_as_tfs_gpu_kernels(device: str) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .. import _op_table
 from .. import device as _device
 from .. import dtypes as _dtypes
 from ..errors import InvalidArgumentError, NotFoundError
@@ -218,6 +219,21 @@ def not_found(op: Any, inputs: tuple, attrs: dict) -> NotFoundError:
     return c.no_kernel(bound, inputs, attrs)
 
 
+def check_input(op: Any, index: int, t: Any) -> None:
+    """Raises TF's error if ``op`` refuses ``t`` as its input ``index`` by its dtype alone: a fixed-type input's
+    mismatch (``x:string``), or a type attr's."""
+    c = op.contract
+    if c is None:
+        c = op.contract = Contract(op)
+    attr = c.attr_of(index)
+    if attr.startswith("="):
+        fixed = c.accepted[attr]
+        if fixed is not None and t._dtype not in fixed:
+            raise c.mismatch(index, next(iter(fixed)), t._dtype)
+    elif attr and not c.unchecked:
+        check_attr(op, attr, t._dtype)
+
+
 def check_attr(op: Any, attr: str, dtype: Any) -> None:
     """Raises TF's error if ``dtype`` is not one ``op``'s type attr ``attr`` accepts; or, for a string ``dtype``,
     one of the values the string attr ``attr`` allows."""
@@ -228,6 +244,8 @@ def check_attr(op: Any, attr: str, dtype: Any) -> None:
         if attr in c.choices and dtype not in c.choices[attr]:
             raise c.bad_choice(attr, dtype)
         return
+    if attr in c.choices:  # a string attr given something else: TF's op wrapper refuses it
+        raise TypeError(f"Expected string for argument '{attr}' not {dtype!r}.")
     if attr not in c.accepted:
         c.add_attr(attr, op.dtypes if isinstance(op.dtypes, dict) else None)
     accepted = c.accepted[attr]
@@ -235,6 +253,70 @@ def check_attr(op: Any, attr: str, dtype: Any) -> None:
         if enum_name(dtype) not in c.allowed[attr] or not c.listing:
             raise c.bad_attr(attr, dtype)
         raise c.no_kernel({attr: dtype})
+
+
+class _ResourceOp:
+    """A TF op featherflow runs as a Variable method (ResourceScatterAdd, AssignAddVariableOp), not a registered
+    Op: its contract is TF's definition alone."""
+
+    __slots__ = ("name", "inputs", "dtypes", "contract")
+
+    def __init__(self, name: str) -> None:
+        self.name, self.inputs, self.dtypes = name, None, None
+        self.contract = Contract(self)
+
+
+_UNREGISTERED: dict[str, _ResourceOp] = {}
+
+
+def check_attrs(op_name: str, bound: dict, name_suffix: bool = True) -> None:
+    """Raises TF's error if the TF op ``op_name`` refuses the dtypes of its type attrs ``bound`` (attr -> dtype,
+    in the order TF checks them), by the registered op's contract, or for an op featherflow runs without one
+    (a Variable's ResourceScatterAdd, AssignAddVariableOp), TF's definition: a dtype outside an attr's allowed
+    list is refused by the op's definition, one with no kernel at kernel lookup, which TF reports, for these
+    resource ops, as "No OpKernel was registered". The values layer reaches this through
+    ``_op_table.check_attrs``. ``name_suffix`` False: the message lacks the trailing `` name: `` (TF's, for
+    a call with a Python list of indices, or a seed checked on TF's Python side)."""
+    op = _by_name(op_name)
+    c = op.contract
+    for attr, dtype in bound.items():
+        if attr not in c.accepted:  # an attr of the outputs only (ResourceCountUpTo's T, a kernel's dtype)
+            c.add_attr(attr, op.dtypes if isinstance(op.dtypes, dict) else None)
+        if not c.allows(attr, dtype):
+            raise _unnamed(c.bad_attr(attr, dtype), name_suffix)
+    for attr, dtype in bound.items():
+        accepted = c.accepted[attr]
+        if accepted is not None and dtype not in accepted:
+            if type(op) is not _ResourceOp:
+                raise _unnamed(c.no_kernel(bound), name_suffix)
+            node_attrs = dict(c.defaults)
+            node_attrs.update((a, enum_name(d)) for a, d in bound.items())
+            node = ", ".join(f"{k}={v}" for k, v in sorted(node_attrs.items()))
+            raise _unnamed(InvalidArgumentError(
+                None, None, f"No OpKernel was registered to support Op '{op_name}' used by {{{{node {op_name}}}}} "
+                            f"with these attrs: [{node}]\nRegistered devices: [CPU]\nRegistered kernels:\n"
+                            f"{c.listing}\n\t [[{op_name}]] [Op:{op_name}] name: "), name_suffix)
+
+
+def check_inputs(op_name: str, inputs: tuple) -> None:
+    """``Op.check`` for the TF op ``op_name``, registered or not (``SelectV2``, which featherflow's ``Select``
+    runs): TF's dtype errors for ``inputs``, in TF's input positions."""
+    _by_name(op_name).contract.check(inputs)
+
+
+def _by_name(op_name: str) -> Any:
+    op = _op_table.OPS.get(op_name) or _UNREGISTERED.get(op_name)
+    if op is None:
+        op = _UNREGISTERED[op_name] = _ResourceOp(op_name)
+    if op.contract is None:
+        op.contract = Contract(op)
+    return op
+
+
+def _unnamed(error: Any, name_suffix: bool) -> Any:
+    if name_suffix:
+        return error
+    return type(error)(None, None, str(error).removesuffix(" name: "))
 
 
 def attr_text(value: Any) -> str:

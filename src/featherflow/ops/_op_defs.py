@@ -210,6 +210,80 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
            'DT_COMPLEX128]',
            ('T',), {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE', 'DT_COMPLEX64', 'DT_COMPLEX128')},
            {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE', 'DT_COMPLEX64', 'DT_COMPLEX128')}, (), ''),
+ 'AssignAddVariableOp': ('signature=resource:resource, value:dtype -> ; attr=dtype:type; is_stateful=true',
+                         ('=DT_RESOURCE', 'dtype'), {},
+                         {'dtype': ('DT_BFLOAT16', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT',
+                                    'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_UINT16',
+                                    'DT_UINT32', 'DT_UINT64', 'DT_UINT8')},
+                         (),
+                         "  device='DEFAULT'; dtype in [DT_COMPLEX128]\n"
+                         "  device='DEFAULT'; dtype in [DT_COMPLEX64]\n"
+                         "  device='DEFAULT'; dtype in [DT_DOUBLE]\n"
+                         "  device='DEFAULT'; dtype in [DT_FLOAT]\n"
+                         "  device='DEFAULT'; dtype in [DT_BFLOAT16]\n"
+                         "  device='DEFAULT'; dtype in [DT_HALF]\n"
+                         "  device='DEFAULT'; dtype in [DT_INT32]\n"
+                         "  device='DEFAULT'; dtype in [DT_INT8]\n"
+                         "  device='DEFAULT'; dtype in [DT_UINT8]\n"
+                         "  device='DEFAULT'; dtype in [DT_INT16]\n"
+                         "  device='DEFAULT'; dtype in [DT_UINT16]\n"
+                         "  device='DEFAULT'; dtype in [DT_UINT32]\n"
+                         "  device='DEFAULT'; dtype in [DT_INT64]\n"
+                         "  device='DEFAULT'; dtype in [DT_UINT64]\n"
+                         "  device='CPU'; dtype in [DT_COMPLEX128]\n"
+                         "  device='CPU'; dtype in [DT_COMPLEX64]\n"
+                         "  device='CPU'; dtype in [DT_DOUBLE]\n"
+                         "  device='CPU'; dtype in [DT_FLOAT]\n"
+                         "  device='CPU'; dtype in [DT_BFLOAT16]\n"
+                         "  device='CPU'; dtype in [DT_HALF]\n"
+                         "  device='CPU'; dtype in [DT_INT32]\n"
+                         "  device='CPU'; dtype in [DT_INT8]\n"
+                         "  device='CPU'; dtype in [DT_UINT8]\n"
+                         "  device='CPU'; dtype in [DT_INT16]\n"
+                         "  device='CPU'; dtype in [DT_UINT16]\n"
+                         "  device='CPU'; dtype in [DT_UINT32]\n"
+                         "  device='CPU'; dtype in [DT_INT64]\n"
+                         "  device='CPU'; dtype in [DT_UINT64]\n"
+                         "  device='XLA_CPU_JIT'; dtype in [DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, "
+                         'DT_INT8, DT_COMPLEX64, DT_INT64, DT_BFLOAT16, DT_UINT16, DT_COMPLEX128, DT_HALF, '
+                         'DT_UINT32, DT_UINT64]\n'),
+ 'AssignSubVariableOp': ('signature=resource:resource, value:dtype -> ; attr=dtype:type; is_stateful=true',
+                         ('=DT_RESOURCE', 'dtype'), {},
+                         {'dtype': ('DT_BFLOAT16', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT',
+                                    'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_UINT16',
+                                    'DT_UINT32', 'DT_UINT64', 'DT_UINT8')},
+                         (),
+                         "  device='XLA_CPU_JIT'; dtype in [DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, "
+                         'DT_INT8, DT_COMPLEX64, DT_INT64, DT_BFLOAT16, DT_UINT16, DT_COMPLEX128, DT_HALF, '
+                         'DT_UINT32, DT_UINT64]\n'
+                         "  device='DEFAULT'; dtype in [DT_COMPLEX128]\n"
+                         "  device='DEFAULT'; dtype in [DT_COMPLEX64]\n"
+                         "  device='DEFAULT'; dtype in [DT_DOUBLE]\n"
+                         "  device='DEFAULT'; dtype in [DT_FLOAT]\n"
+                         "  device='DEFAULT'; dtype in [DT_BFLOAT16]\n"
+                         "  device='DEFAULT'; dtype in [DT_HALF]\n"
+                         "  device='DEFAULT'; dtype in [DT_INT32]\n"
+                         "  device='DEFAULT'; dtype in [DT_INT8]\n"
+                         "  device='DEFAULT'; dtype in [DT_UINT8]\n"
+                         "  device='DEFAULT'; dtype in [DT_INT16]\n"
+                         "  device='DEFAULT'; dtype in [DT_UINT16]\n"
+                         "  device='DEFAULT'; dtype in [DT_UINT32]\n"
+                         "  device='DEFAULT'; dtype in [DT_INT64]\n"
+                         "  device='DEFAULT'; dtype in [DT_UINT64]\n"
+                         "  device='CPU'; dtype in [DT_COMPLEX128]\n"
+                         "  device='CPU'; dtype in [DT_COMPLEX64]\n"
+                         "  device='CPU'; dtype in [DT_DOUBLE]\n"
+                         "  device='CPU'; dtype in [DT_FLOAT]\n"
+                         "  device='CPU'; dtype in [DT_BFLOAT16]\n"
+                         "  device='CPU'; dtype in [DT_HALF]\n"
+                         "  device='CPU'; dtype in [DT_INT32]\n"
+                         "  device='CPU'; dtype in [DT_INT8]\n"
+                         "  device='CPU'; dtype in [DT_UINT8]\n"
+                         "  device='CPU'; dtype in [DT_INT16]\n"
+                         "  device='CPU'; dtype in [DT_UINT16]\n"
+                         "  device='CPU'; dtype in [DT_UINT32]\n"
+                         "  device='CPU'; dtype in [DT_INT64]\n"
+                         "  device='CPU'; dtype in [DT_UINT64]\n"),
  'Atan': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_COMPLEX64, '
           'DT_COMPLEX128]',
           ('T',), {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE', 'DT_COMPLEX64', 'DT_COMPLEX128')},
@@ -399,10 +473,7 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                  {'T': ('DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT',
                         'DT_FLOAT8_E4M3FN', 'DT_FLOAT8_E5M2', 'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64',
                         'DT_INT8', 'DT_RESOURCE', 'DT_STRING', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8',
-                        'DT_VARIANT', 'DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE',
-                        'DT_FLOAT', 'DT_FLOAT8_E4M3FN', 'DT_FLOAT8_E5M2', 'DT_HALF', 'DT_INT16', 'DT_INT32',
-                        'DT_INT64', 'DT_INT8', 'DT_RESOURCE', 'DT_STRING', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64',
-                        'DT_UINT8', 'DT_VARIANT')},
+                        'DT_VARIANT')},
                  (('Tidx', 'DT_INT32'),), ''),
  'Cast': ('signature=x:SrcT -> y:DstT; attr=SrcT:type; attr=DstT:type; attr=Truncate:bool,default=false', ('SrcT',),
           {}, {}, (('Truncate', 'false'),), ''),
@@ -437,10 +508,7 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
               {'T': ('DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT',
                      'DT_FLOAT8_E4M3FN', 'DT_FLOAT8_E5M2', 'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8',
                      'DT_QINT16', 'DT_QINT32', 'DT_QINT8', 'DT_QUINT16', 'DT_QUINT8', 'DT_STRING', 'DT_UINT16',
-                     'DT_UINT32', 'DT_UINT64', 'DT_UINT8', 'DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64',
-                     'DT_DOUBLE', 'DT_FLOAT', 'DT_FLOAT8_E4M3FN', 'DT_FLOAT8_E5M2', 'DT_HALF', 'DT_INT16', 'DT_INT32',
-                     'DT_INT64', 'DT_INT8', 'DT_QINT16', 'DT_QINT32', 'DT_QINT8', 'DT_QUINT16', 'DT_QUINT8',
-                     'DT_STRING', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8')},
+                     'DT_UINT32', 'DT_UINT64', 'DT_UINT8')},
               (('Tidx', 'DT_INT32'),), ''),
  'Conj': ('signature=input:T -> output:T; attr=T:type,default=DT_COMPLEX64,allowed=[DT_COMPLEX64, DT_COMPLEX128, '
           'DT_VARIANT]',
@@ -452,10 +520,7 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                         {'T': ('DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT',
                                'DT_FLOAT8_E4M3FN', 'DT_FLOAT8_E5M2', 'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64',
                                'DT_INT8', 'DT_RESOURCE', 'DT_STRING', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64',
-                               'DT_UINT8', 'DT_VARIANT', 'DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64',
-                               'DT_DOUBLE', 'DT_FLOAT', 'DT_FLOAT8_E4M3FN', 'DT_FLOAT8_E5M2', 'DT_HALF', 'DT_INT16',
-                               'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_RESOURCE', 'DT_STRING', 'DT_UINT16',
-                               'DT_UINT32', 'DT_UINT64', 'DT_UINT8', 'DT_VARIANT')},
+                               'DT_UINT8', 'DT_VARIANT')},
                         (('Tperm', 'DT_INT32'),), ''),
  'Conv2D': ('signature=input:T, filter:T -> output:T; attr=T:type,allowed=[DT_HALF, DT_BFLOAT16, DT_FLOAT, '
             'DT_DOUBLE, DT_INT32]; attr=strides:list(int); attr=use_cudnn_on_gpu:bool,default=true; '
@@ -649,8 +714,7 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
               {'T': ('DT_HALF', 'DT_FLOAT', 'DT_BFLOAT16', 'DT_DOUBLE', 'DT_COMPLEX64', 'DT_COMPLEX128')}, (), ''),
  'Einsum': ('signature=inputs:N*T -> output:T; attr=equation:string; attr=N:int,min=1; attr=T:type', ('T*',), {},
             {'T': ('DT_BFLOAT16', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT', 'DT_HALF', 'DT_INT32',
-                   'DT_INT64', 'DT_BFLOAT16', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT', 'DT_HALF',
-                   'DT_INT32', 'DT_INT64')},
+                   'DT_INT64')},
             (),
             "  device='XLA_CPU_JIT'; T in [DT_FLOAT, DT_DOUBLE, DT_INT32, DT_COMPLEX64, DT_INT64, DT_BFLOAT16, "
             'DT_COMPLEX128, DT_HALF, DT_UINT64]\n'
@@ -675,10 +739,7 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
            ('T', 'T'), {},
            {'T': ('DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT', 'DT_HALF',
                   'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_QINT16', 'DT_QINT32', 'DT_QINT8', 'DT_QUINT16',
-                  'DT_QUINT8', 'DT_STRING', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8', 'DT_BFLOAT16',
-                  'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT', 'DT_HALF', 'DT_INT16',
-                  'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_QINT16', 'DT_QINT32', 'DT_QINT8', 'DT_QUINT16', 'DT_QUINT8',
-                  'DT_STRING', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8')},
+                  'DT_QUINT8', 'DT_STRING', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8')},
            (('incompatible_shape_error', 'true'),), ''),
  'Erf': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]', ('T',),
          {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE')},
@@ -747,10 +808,7 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
           {'T': ('DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT', 'DT_HALF',
                  'DT_INT16', 'DT_INT32', 'DT_INT4', 'DT_INT64', 'DT_INT8', 'DT_QINT16', 'DT_QINT32', 'DT_QINT8',
                  'DT_QUINT16', 'DT_QUINT8', 'DT_RESOURCE', 'DT_STRING', 'DT_UINT16', 'DT_UINT32', 'DT_UINT4',
-                 'DT_UINT64', 'DT_UINT8', 'DT_VARIANT', 'DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64',
-                 'DT_DOUBLE', 'DT_FLOAT', 'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT4', 'DT_INT64', 'DT_INT8',
-                 'DT_QINT16', 'DT_QINT32', 'DT_QINT8', 'DT_QUINT16', 'DT_QUINT8', 'DT_RESOURCE', 'DT_STRING',
-                 'DT_UINT16', 'DT_UINT32', 'DT_UINT4', 'DT_UINT64', 'DT_UINT8', 'DT_VARIANT'),
+                 'DT_UINT64', 'DT_UINT8', 'DT_VARIANT'),
            'index_type': ('DT_INT32', 'DT_INT64')},
           (('index_type', 'DT_INT32'),), ''),
  'Floor': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]', ('T',),
@@ -793,11 +851,7 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
               {'Tparams': ('DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT',
                            'DT_FLOAT8_E4M3FN', 'DT_FLOAT8_E5M2', 'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64',
                            'DT_INT8', 'DT_QINT32', 'DT_QINT8', 'DT_QUINT8', 'DT_RESOURCE', 'DT_STRING', 'DT_UINT16',
-                           'DT_UINT32', 'DT_UINT64', 'DT_UINT8', 'DT_VARIANT', 'DT_BFLOAT16', 'DT_BOOL',
-                           'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT', 'DT_FLOAT8_E4M3FN',
-                           'DT_FLOAT8_E5M2', 'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_QINT32',
-                           'DT_QINT8', 'DT_QUINT8', 'DT_RESOURCE', 'DT_STRING', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64',
-                           'DT_UINT8', 'DT_VARIANT'),
+                           'DT_UINT32', 'DT_UINT64', 'DT_UINT8', 'DT_VARIANT'),
                'Tindices': ('DT_INT16', 'DT_INT32', 'DT_INT64')},
               (('bad_indices_policy', '""'),), ''),
  'GatherV2': ('signature=params:Tparams, indices:Tindices, axis:Taxis -> output:Tparams; '
@@ -806,10 +860,6 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
               ('Tparams', 'Tindices', 'Taxis'),
               {'Tindices': ('DT_INT16', 'DT_INT32', 'DT_INT64'), 'Taxis': ('DT_INT32', 'DT_INT64')},
               {'Tparams': ('DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT',
-                           'DT_FLOAT8_E4M3FN', 'DT_FLOAT8_E5M2', 'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64',
-                           'DT_INT8', 'DT_QINT16', 'DT_QINT32', 'DT_QINT8', 'DT_QUINT16', 'DT_QUINT8', 'DT_RESOURCE',
-                           'DT_STRING', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8', 'DT_VARIANT',
-                           'DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT',
                            'DT_FLOAT8_E4M3FN', 'DT_FLOAT8_E5M2', 'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64',
                            'DT_INT8', 'DT_QINT16', 'DT_QINT32', 'DT_QINT8', 'DT_QUINT16', 'DT_QUINT8', 'DT_RESOURCE',
                            'DT_STRING', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8', 'DT_VARIANT'),
@@ -929,9 +979,7 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                 'attr=out_type:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]',
                 ('T', 'T'), {'out_type': ('DT_INT32', 'DT_INT64')},
                 {'T': ('DT_BFLOAT16', 'DT_DOUBLE', 'DT_FLOAT', 'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64',
-                       'DT_INT8', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8', 'DT_BFLOAT16', 'DT_DOUBLE',
-                       'DT_FLOAT', 'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_UINT16', 'DT_UINT32',
-                       'DT_UINT64', 'DT_UINT8'),
+                       'DT_INT8', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8'),
                  'out_type': ('DT_INT32', 'DT_INT64')},
                 (('out_type', 'DT_INT32'),),
                 "  device='XLA_CPU_JIT'; out_type in [DT_INT32, DT_INT64]; T in [DT_FLOAT, DT_DOUBLE, DT_INT32, "
@@ -989,9 +1037,7 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                     ('T', 'Tindex', 'Tindex'), {'Tindex': ('DT_INT32', 'DT_INT64')},
                     {'T': ('DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT',
                            'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_UINT16', 'DT_UINT32',
-                           'DT_UINT64', 'DT_UINT8', 'DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64',
-                           'DT_DOUBLE', 'DT_FLOAT', 'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8',
-                           'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8')},
+                           'DT_UINT64', 'DT_UINT8')},
                     (('Tindex', 'DT_INT64'),),
                     "  device='XLA_CPU_JIT'; Tindex in [DT_INT32, DT_INT64]; T in [DT_FLOAT, DT_DOUBLE, DT_INT32, "
                     'DT_UINT8, DT_INT16, DT_INT8, DT_COMPLEX64, DT_INT64, DT_BOOL, DT_QINT8, DT_QUINT8, DT_QINT32, '
@@ -1027,9 +1073,7 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                       ('T', '=DT_INT32', 'T'), {},
                       {'T': ('DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT',
                              'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_UINT16', 'DT_UINT32',
-                             'DT_UINT64', 'DT_UINT8', 'DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64',
-                             'DT_DOUBLE', 'DT_FLOAT', 'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8',
-                             'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8')},
+                             'DT_UINT64', 'DT_UINT8')},
                       (('align', '"RIGHT_LEFT"'),),
                       "  device='XLA_CPU_JIT'; T in [DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, DT_INT8, "
                       'DT_COMPLEX64, DT_INT64, DT_BOOL, DT_QINT8, DT_QUINT8, DT_QINT32, DT_BFLOAT16, DT_UINT16, '
@@ -1056,9 +1100,7 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                   ('T', '=DT_INT32', '=DT_INT32', '=DT_INT32', 'T'), {},
                   {'T': ('DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT',
                          'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_UINT16', 'DT_UINT32',
-                         'DT_UINT64', 'DT_UINT8', 'DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64',
-                         'DT_DOUBLE', 'DT_FLOAT', 'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8',
-                         'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8')},
+                         'DT_UINT64', 'DT_UINT8')},
                   (('align', '"RIGHT_LEFT"'),),
                   "  device='XLA_CPU_JIT'; T in [DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, DT_INT8, "
                   'DT_COMPLEX64, DT_INT64, DT_BOOL, DT_QINT8, DT_QUINT8, DT_QINT32, DT_BFLOAT16, DT_UINT16, '
@@ -1090,9 +1132,7 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                      ('T', 'T', '=DT_INT32'), {},
                      {'T': ('DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT',
                             'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_UINT16', 'DT_UINT32',
-                            'DT_UINT64', 'DT_UINT8', 'DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64',
-                            'DT_DOUBLE', 'DT_FLOAT', 'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8',
-                            'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8')},
+                            'DT_UINT64', 'DT_UINT8')},
                      (('align', '"RIGHT_LEFT"'),),
                      "  device='XLA_CPU_JIT'; T in [DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, DT_INT8, "
                      'DT_COMPLEX64, DT_INT64, DT_BOOL, DT_QINT8, DT_QUINT8, DT_QINT32, DT_BFLOAT16, DT_UINT16, '
@@ -1343,10 +1383,7 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                ('T', 'Tpaddings'), {'Tpaddings': ('DT_INT32', 'DT_INT64')},
                {'T': ('DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT', 'DT_HALF',
                       'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_QINT32', 'DT_QINT8', 'DT_QUINT8',
-                      'DT_STRING', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8', 'DT_BFLOAT16', 'DT_BOOL',
-                      'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT', 'DT_HALF', 'DT_INT16', 'DT_INT32',
-                      'DT_INT64', 'DT_INT8', 'DT_QINT32', 'DT_QINT8', 'DT_QUINT8', 'DT_STRING', 'DT_UINT16',
-                      'DT_UINT32', 'DT_UINT64', 'DT_UINT8'),
+                      'DT_STRING', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8'),
                 'Tpaddings': ('DT_INT32', 'DT_INT64')},
                (('Tpaddings', 'DT_INT32'),), ''),
  'MirrorPadGrad': ('signature=input:T, paddings:Tpaddings -> output:T; attr=T:type; '
@@ -1355,9 +1392,7 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                    ('T', 'Tpaddings'), {'Tpaddings': ('DT_INT32', 'DT_INT64')},
                    {'T': ('DT_BFLOAT16', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT', 'DT_HALF',
                           'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64',
-                          'DT_UINT8', 'DT_BFLOAT16', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT',
-                          'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_UINT16', 'DT_UINT32',
-                          'DT_UINT64', 'DT_UINT8'),
+                          'DT_UINT8'),
                     'Tpaddings': ('DT_INT32', 'DT_INT64')},
                    (('Tpaddings', 'DT_INT32'),),
                    "  device='XLA_CPU_JIT'; Tpaddings in [DT_INT32, DT_INT64]; T in [DT_FLOAT, DT_DOUBLE, DT_INT32, "
@@ -1439,9 +1474,6 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
               ('T', 'T'), {},
               {'T': ('DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT', 'DT_HALF',
                      'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_QINT16', 'DT_QINT32', 'DT_QINT8',
-                     'DT_QUINT16', 'DT_QUINT8', 'DT_STRING', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8',
-                     'DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT', 'DT_HALF',
-                     'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_QINT16', 'DT_QINT32', 'DT_QINT8',
                      'DT_QUINT16', 'DT_QUINT8', 'DT_STRING', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8')},
               (('incompatible_shape_error', 'true'),), ''),
  'OneHot': ('signature=indices:TI, depth:int32, on_value:T, off_value:T -> output:T; attr=axis:int,default=-1; '
@@ -1450,9 +1482,7 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
             {'TI': ('DT_UINT8', 'DT_INT8', 'DT_INT32', 'DT_INT64'),
              'T': ('DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT', 'DT_HALF',
                    'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_RESOURCE', 'DT_STRING', 'DT_UINT16',
-                   'DT_UINT32', 'DT_UINT64', 'DT_UINT8', 'DT_VARIANT', 'DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128',
-                   'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT', 'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8',
-                   'DT_RESOURCE', 'DT_STRING', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8', 'DT_VARIANT')},
+                   'DT_UINT32', 'DT_UINT64', 'DT_UINT8', 'DT_VARIANT')},
             (('axis', '-1'), ('TI', 'DT_INT64')), ''),
  'OnesLike': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_INT8, '
               'DT_UINT8, DT_INT16, DT_UINT16, DT_INT32, DT_UINT32, DT_INT64, DT_UINT64, DT_COMPLEX64, DT_COMPLEX128, '
@@ -1469,21 +1499,14 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
           {'T': ('DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT',
                  'DT_FLOAT8_E4M3FN', 'DT_FLOAT8_E5M2', 'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8',
                  'DT_QINT16', 'DT_QINT32', 'DT_QINT8', 'DT_QUINT16', 'DT_QUINT8', 'DT_RESOURCE', 'DT_STRING',
-                 'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8', 'DT_VARIANT', 'DT_BFLOAT16', 'DT_BOOL',
-                 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT', 'DT_FLOAT8_E4M3FN', 'DT_FLOAT8_E5M2',
-                 'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_QINT16', 'DT_QINT32', 'DT_QINT8',
-                 'DT_QUINT16', 'DT_QUINT8', 'DT_RESOURCE', 'DT_STRING', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64',
-                 'DT_UINT8', 'DT_VARIANT')},
+                 'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8', 'DT_VARIANT')},
           (('axis', '0'),), ''),
  'Pad': ('signature=input:T, paddings:Tpaddings -> output:T; attr=T:type; '
          'attr=Tpaddings:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]',
          ('T', 'Tpaddings'), {'Tpaddings': ('DT_INT32', 'DT_INT64')},
          {'T': ('DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT', 'DT_HALF',
                 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_QINT32', 'DT_QINT8', 'DT_QUINT8', 'DT_STRING',
-                'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8', 'DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128',
-                'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT', 'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8',
-                'DT_QINT32', 'DT_QINT8', 'DT_QUINT8', 'DT_STRING', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64',
-                'DT_UINT8'),
+                'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8'),
           'Tpaddings': ('DT_INT32', 'DT_INT64')},
          (('Tpaddings', 'DT_INT32'),), ''),
  'PadV2': ('signature=input:T, paddings:Tpaddings, constant_values:T -> output:T; attr=T:type; '
@@ -1491,10 +1514,7 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
            ('T', 'Tpaddings', 'T'), {'Tpaddings': ('DT_INT32', 'DT_INT64')},
            {'T': ('DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT', 'DT_HALF',
                   'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_QINT32', 'DT_QINT8', 'DT_QUINT8', 'DT_STRING',
-                  'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8', 'DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128',
-                  'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT', 'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8',
-                  'DT_QINT32', 'DT_QINT8', 'DT_QUINT8', 'DT_STRING', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64',
-                  'DT_UINT8'),
+                  'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8'),
             'Tpaddings': ('DT_INT32', 'DT_INT64')},
            (('Tpaddings', 'DT_INT32'),), ''),
  'Polygamma': ('signature=a:T, x:T -> z:T; attr=T:type,allowed=[DT_FLOAT, DT_DOUBLE]', ('T', 'T'),
@@ -1582,10 +1602,7 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                    ('T',), {},
                    {'T': ('DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT',
                           'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_RESOURCE', 'DT_STRING',
-                          'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8', 'DT_VARIANT', 'DT_BFLOAT16', 'DT_BOOL',
-                          'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT', 'DT_HALF', 'DT_INT16', 'DT_INT32',
-                          'DT_INT64', 'DT_INT8', 'DT_RESOURCE', 'DT_STRING', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64',
-                          'DT_UINT8', 'DT_VARIANT')},
+                          'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8', 'DT_VARIANT')},
                    (('seed', '0'), ('seed2', '0')), ''),
  'RandomStandardNormal': ('signature=shape:T -> output:dtype; attr=seed:int,default=0; attr=seed2:int,default=0; '
                           'attr=dtype:type,allowed=[DT_HALF, DT_BFLOAT16, DT_FLOAT, DT_DOUBLE]; '
@@ -1717,6 +1734,468 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
              'attr=Tshape:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]',
              ('T', 'Tshape'), {'Tshape': ('DT_INT32', 'DT_INT64')}, {'Tshape': ('DT_INT32', 'DT_INT64')},
              (('Tshape', 'DT_INT32'),), ''),
+ 'ResourceCountUpTo': ('signature=resource:resource -> output:T; attr=limit:int; attr=T:type,allowed=[DT_INT32, '
+                       'DT_INT64]; is_stateful=true',
+                       ('=DT_RESOURCE',), {'T': ('DT_INT32', 'DT_INT64')}, {'T': ('DT_INT32', 'DT_INT64')}, (), ''),
+ 'ResourceGather': ('signature=resource:resource, indices:Tindices -> output:dtype; attr=batch_dims:int,default=0; '
+                    'attr=validate_indices:bool,default=true; attr=dtype:type; attr=Tindices:type,allowed=[DT_INT32, '
+                    'DT_INT64]; is_stateful=true',
+                    ('=DT_RESOURCE', 'Tindices'), {'Tindices': ('DT_INT32', 'DT_INT64')},
+                    {'dtype': ('DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT',
+                               'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_QINT32', 'DT_QINT8',
+                               'DT_QUINT8', 'DT_RESOURCE', 'DT_STRING', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64',
+                               'DT_UINT8', 'DT_VARIANT'),
+                     'Tindices': ('DT_INT32', 'DT_INT64')},
+                    (('batch_dims', '0'), ('validate_indices', 'true')), ''),
+ 'ResourceGatherNd': ('signature=resource:resource, indices:Tindices -> output:dtype; attr=dtype:type; '
+                      'attr=Tindices:type,allowed=[DT_INT32, DT_INT64]; is_stateful=true',
+                      ('=DT_RESOURCE', 'Tindices'), {'Tindices': ('DT_INT32', 'DT_INT64')},
+                      {'dtype': ('DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT',
+                                 'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_RESOURCE', 'DT_STRING',
+                                 'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8', 'DT_VARIANT'),
+                       'Tindices': ('DT_INT32', 'DT_INT64')},
+                      (), ''),
+ 'ResourceScatterAdd': ('signature=resource:resource, indices:Tindices, updates:dtype -> ; '
+                        'attr=dtype:type,allowed=[DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, DT_INT8, '
+                        'DT_COMPLEX64, DT_INT64, DT_QINT8, DT_QUINT8, DT_QINT32, DT_BFLOAT16, DT_QINT16, DT_QUINT16, '
+                        'DT_UINT16, DT_COMPLEX128, DT_HALF, DT_UINT32, DT_UINT64]; '
+                        'attr=Tindices:type,allowed=[DT_INT32, DT_INT64]; is_stateful=true',
+                        ('=DT_RESOURCE', 'Tindices', 'dtype'),
+                        {'dtype': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT8', 'DT_INT16', 'DT_INT8',
+                                   'DT_COMPLEX64', 'DT_INT64', 'DT_QINT8', 'DT_QUINT8', 'DT_QINT32', 'DT_BFLOAT16',
+                                   'DT_QINT16', 'DT_QUINT16', 'DT_UINT16', 'DT_COMPLEX128', 'DT_HALF', 'DT_UINT32',
+                                   'DT_UINT64'),
+                         'Tindices': ('DT_INT32', 'DT_INT64')},
+                        {'dtype': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT8', 'DT_INT16', 'DT_INT8',
+                                   'DT_COMPLEX64', 'DT_INT64', 'DT_BFLOAT16', 'DT_UINT16', 'DT_COMPLEX128', 'DT_HALF',
+                                   'DT_UINT32', 'DT_UINT64'),
+                         'Tindices': ('DT_INT32', 'DT_INT64')},
+                        (),
+                        "  device='XLA_CPU_JIT'; Tindices in [DT_INT32, DT_INT64]; dtype in [DT_FLOAT, DT_DOUBLE, "
+                        'DT_INT32, DT_UINT8, DT_INT16, DT_INT8, DT_COMPLEX64, DT_INT64, DT_QINT8, DT_QUINT8, '
+                        'DT_QINT32, DT_BFLOAT16, DT_UINT16, DT_COMPLEX128, DT_HALF, DT_UINT32, DT_UINT64]\n'
+                        "  device='CPU'; dtype in [DT_COMPLEX128]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_COMPLEX128]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_COMPLEX64]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_COMPLEX64]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_DOUBLE]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_DOUBLE]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_FLOAT]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_FLOAT]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_BFLOAT16]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_BFLOAT16]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_HALF]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_HALF]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_INT32]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_INT32]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_INT8]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_INT8]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_UINT8]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_UINT8]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_INT16]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_INT16]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_UINT16]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_UINT16]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_UINT32]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_UINT32]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_INT64]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_INT64]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_UINT64]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_UINT64]; Tindices in [DT_INT32]\n"),
+ 'ResourceScatterDiv': ('signature=resource:resource, indices:Tindices, updates:dtype -> ; '
+                        'attr=dtype:type,allowed=[DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, DT_INT8, '
+                        'DT_COMPLEX64, DT_INT64, DT_QINT8, DT_QUINT8, DT_QINT32, DT_BFLOAT16, DT_QINT16, DT_QUINT16, '
+                        'DT_UINT16, DT_COMPLEX128, DT_HALF, DT_UINT32, DT_UINT64]; '
+                        'attr=Tindices:type,allowed=[DT_INT32, DT_INT64]; is_stateful=true',
+                        ('=DT_RESOURCE', 'Tindices', 'dtype'),
+                        {'dtype': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT8', 'DT_INT16', 'DT_INT8',
+                                   'DT_COMPLEX64', 'DT_INT64', 'DT_QINT8', 'DT_QUINT8', 'DT_QINT32', 'DT_BFLOAT16',
+                                   'DT_QINT16', 'DT_QUINT16', 'DT_UINT16', 'DT_COMPLEX128', 'DT_HALF', 'DT_UINT32',
+                                   'DT_UINT64'),
+                         'Tindices': ('DT_INT32', 'DT_INT64')},
+                        {'dtype': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT8', 'DT_INT16', 'DT_INT8',
+                                   'DT_COMPLEX64', 'DT_INT64', 'DT_BFLOAT16', 'DT_UINT16', 'DT_COMPLEX128', 'DT_HALF',
+                                   'DT_UINT32', 'DT_UINT64'),
+                         'Tindices': ('DT_INT32', 'DT_INT64')},
+                        (),
+                        "  device='XLA_CPU_JIT'; Tindices in [DT_INT32, DT_INT64]; dtype in [DT_FLOAT, DT_DOUBLE, "
+                        'DT_INT32, DT_UINT8, DT_INT16, DT_INT8, DT_COMPLEX64, DT_INT64, DT_QINT8, DT_QUINT8, '
+                        'DT_QINT32, DT_BFLOAT16, DT_UINT16, DT_COMPLEX128, DT_HALF, DT_UINT32, DT_UINT64]\n'
+                        "  device='CPU'; dtype in [DT_COMPLEX128]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_COMPLEX128]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_COMPLEX64]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_COMPLEX64]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_DOUBLE]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_DOUBLE]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_FLOAT]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_FLOAT]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_BFLOAT16]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_BFLOAT16]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_HALF]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_HALF]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_INT32]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_INT32]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_INT8]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_INT8]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_UINT8]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_UINT8]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_INT16]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_INT16]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_UINT16]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_UINT16]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_UINT32]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_UINT32]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_INT64]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_INT64]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_UINT64]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_UINT64]; Tindices in [DT_INT32]\n"),
+ 'ResourceScatterMax': ('signature=resource:resource, indices:Tindices, updates:dtype -> ; '
+                        'attr=dtype:type,allowed=[DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, DT_INT8, '
+                        'DT_COMPLEX64, DT_INT64, DT_QINT8, DT_QUINT8, DT_QINT32, DT_BFLOAT16, DT_QINT16, DT_QUINT16, '
+                        'DT_UINT16, DT_COMPLEX128, DT_HALF, DT_UINT32, DT_UINT64]; '
+                        'attr=Tindices:type,allowed=[DT_INT32, DT_INT64]; is_stateful=true',
+                        ('=DT_RESOURCE', 'Tindices', 'dtype'),
+                        {'dtype': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT8', 'DT_INT16', 'DT_INT8',
+                                   'DT_COMPLEX64', 'DT_INT64', 'DT_QINT8', 'DT_QUINT8', 'DT_QINT32', 'DT_BFLOAT16',
+                                   'DT_QINT16', 'DT_QUINT16', 'DT_UINT16', 'DT_COMPLEX128', 'DT_HALF', 'DT_UINT32',
+                                   'DT_UINT64'),
+                         'Tindices': ('DT_INT32', 'DT_INT64')},
+                        {'dtype': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT8', 'DT_INT16', 'DT_INT8', 'DT_INT64',
+                                   'DT_BFLOAT16', 'DT_UINT16', 'DT_HALF', 'DT_UINT32', 'DT_UINT64'),
+                         'Tindices': ('DT_INT32', 'DT_INT64')},
+                        (),
+                        "  device='XLA_CPU_JIT'; Tindices in [DT_INT32, DT_INT64]; dtype in [DT_FLOAT, DT_DOUBLE, "
+                        'DT_INT32, DT_UINT8, DT_INT16, DT_INT8, DT_COMPLEX64, DT_INT64, DT_QINT8, DT_QUINT8, '
+                        'DT_QINT32, DT_BFLOAT16, DT_UINT16, DT_COMPLEX128, DT_HALF, DT_UINT32, DT_UINT64]\n'
+                        "  device='CPU'; dtype in [DT_DOUBLE]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_DOUBLE]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_FLOAT]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_FLOAT]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_BFLOAT16]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_BFLOAT16]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_HALF]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_HALF]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_INT32]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_INT32]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_INT8]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_INT8]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_UINT8]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_UINT8]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_INT16]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_INT16]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_UINT16]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_UINT16]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_UINT32]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_UINT32]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_INT64]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_INT64]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_UINT64]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_UINT64]; Tindices in [DT_INT32]\n"),
+ 'ResourceScatterMin': ('signature=resource:resource, indices:Tindices, updates:dtype -> ; '
+                        'attr=dtype:type,allowed=[DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, DT_INT8, '
+                        'DT_COMPLEX64, DT_INT64, DT_QINT8, DT_QUINT8, DT_QINT32, DT_BFLOAT16, DT_QINT16, DT_QUINT16, '
+                        'DT_UINT16, DT_COMPLEX128, DT_HALF, DT_UINT32, DT_UINT64]; '
+                        'attr=Tindices:type,allowed=[DT_INT32, DT_INT64]; is_stateful=true',
+                        ('=DT_RESOURCE', 'Tindices', 'dtype'),
+                        {'dtype': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT8', 'DT_INT16', 'DT_INT8',
+                                   'DT_COMPLEX64', 'DT_INT64', 'DT_QINT8', 'DT_QUINT8', 'DT_QINT32', 'DT_BFLOAT16',
+                                   'DT_QINT16', 'DT_QUINT16', 'DT_UINT16', 'DT_COMPLEX128', 'DT_HALF', 'DT_UINT32',
+                                   'DT_UINT64'),
+                         'Tindices': ('DT_INT32', 'DT_INT64')},
+                        {'dtype': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT8', 'DT_INT16', 'DT_INT8', 'DT_INT64',
+                                   'DT_BFLOAT16', 'DT_UINT16', 'DT_HALF', 'DT_UINT32', 'DT_UINT64'),
+                         'Tindices': ('DT_INT32', 'DT_INT64')},
+                        (),
+                        "  device='XLA_CPU_JIT'; Tindices in [DT_INT32, DT_INT64]; dtype in [DT_FLOAT, DT_DOUBLE, "
+                        'DT_INT32, DT_UINT8, DT_INT16, DT_INT8, DT_COMPLEX64, DT_INT64, DT_QINT8, DT_QUINT8, '
+                        'DT_QINT32, DT_BFLOAT16, DT_UINT16, DT_COMPLEX128, DT_HALF, DT_UINT32, DT_UINT64]\n'
+                        "  device='CPU'; dtype in [DT_DOUBLE]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_DOUBLE]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_FLOAT]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_FLOAT]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_BFLOAT16]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_BFLOAT16]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_HALF]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_HALF]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_INT32]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_INT32]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_INT8]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_INT8]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_UINT8]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_UINT8]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_INT16]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_INT16]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_UINT16]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_UINT16]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_UINT32]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_UINT32]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_INT64]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_INT64]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_UINT64]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_UINT64]; Tindices in [DT_INT32]\n"),
+ 'ResourceScatterMul': ('signature=resource:resource, indices:Tindices, updates:dtype -> ; '
+                        'attr=dtype:type,allowed=[DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, DT_INT8, '
+                        'DT_COMPLEX64, DT_INT64, DT_QINT8, DT_QUINT8, DT_QINT32, DT_BFLOAT16, DT_QINT16, DT_QUINT16, '
+                        'DT_UINT16, DT_COMPLEX128, DT_HALF, DT_UINT32, DT_UINT64]; '
+                        'attr=Tindices:type,allowed=[DT_INT32, DT_INT64]; is_stateful=true',
+                        ('=DT_RESOURCE', 'Tindices', 'dtype'),
+                        {'dtype': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT8', 'DT_INT16', 'DT_INT8',
+                                   'DT_COMPLEX64', 'DT_INT64', 'DT_QINT8', 'DT_QUINT8', 'DT_QINT32', 'DT_BFLOAT16',
+                                   'DT_QINT16', 'DT_QUINT16', 'DT_UINT16', 'DT_COMPLEX128', 'DT_HALF', 'DT_UINT32',
+                                   'DT_UINT64'),
+                         'Tindices': ('DT_INT32', 'DT_INT64')},
+                        {'dtype': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT8', 'DT_INT16', 'DT_INT8',
+                                   'DT_COMPLEX64', 'DT_INT64', 'DT_BFLOAT16', 'DT_UINT16', 'DT_COMPLEX128', 'DT_HALF',
+                                   'DT_UINT32', 'DT_UINT64'),
+                         'Tindices': ('DT_INT32', 'DT_INT64')},
+                        (),
+                        "  device='XLA_CPU_JIT'; Tindices in [DT_INT32, DT_INT64]; dtype in [DT_FLOAT, DT_DOUBLE, "
+                        'DT_INT32, DT_UINT8, DT_INT16, DT_INT8, DT_COMPLEX64, DT_INT64, DT_QINT8, DT_QUINT8, '
+                        'DT_QINT32, DT_BFLOAT16, DT_UINT16, DT_COMPLEX128, DT_HALF, DT_UINT32, DT_UINT64]\n'
+                        "  device='CPU'; dtype in [DT_COMPLEX128]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_COMPLEX128]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_COMPLEX64]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_COMPLEX64]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_DOUBLE]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_DOUBLE]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_FLOAT]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_FLOAT]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_BFLOAT16]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_BFLOAT16]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_HALF]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_HALF]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_INT32]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_INT32]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_INT8]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_INT8]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_UINT8]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_UINT8]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_INT16]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_INT16]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_UINT16]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_UINT16]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_UINT32]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_UINT32]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_INT64]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_INT64]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_UINT64]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_UINT64]; Tindices in [DT_INT32]\n"),
+ 'ResourceScatterNdAdd': ('signature=ref:resource, indices:Tindices, updates:T -> ; attr=T:type; '
+                          'attr=Tindices:type,allowed=[DT_INT32, DT_INT64]; attr=use_locking:bool,default=true; '
+                          'attr=bad_indices_policy:string,default=""; is_stateful=true',
+                          ('=DT_RESOURCE', 'Tindices', 'T'), {'Tindices': ('DT_INT32', 'DT_INT64')},
+                          {'T': ('DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT',
+                                 'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_UINT16', 'DT_UINT32',
+                                 'DT_UINT64', 'DT_UINT8'),
+                           'Tindices': ('DT_INT32', 'DT_INT64')},
+                          (('use_locking', 'true'), ('bad_indices_policy', '""')),
+                          "  device='XLA_CPU_JIT'; Tindices in [DT_INT32, DT_INT64]; T in [DT_FLOAT, DT_DOUBLE, "
+                          'DT_INT32, DT_UINT8, DT_INT16, DT_INT8, DT_COMPLEX64, DT_INT64, DT_BOOL, DT_QINT8, '
+                          'DT_QUINT8, DT_QINT32, DT_BFLOAT16, DT_UINT16, DT_COMPLEX128, DT_HALF, DT_UINT32, '
+                          'DT_UINT64, DT_FLOAT8_E5M2, DT_FLOAT8_E4M3FN, DT_FLOAT8_E4M3FNUZ, DT_FLOAT8_E4M3B11FNUZ, '
+                          'DT_FLOAT8_E5M2FNUZ, DT_INT4, DT_UINT4]\n'
+                          "  device='CPU'; T in [DT_BOOL]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_BOOL]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_COMPLEX128]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_COMPLEX128]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_COMPLEX64]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_COMPLEX64]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_DOUBLE]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_DOUBLE]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_FLOAT]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_FLOAT]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_BFLOAT16]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_BFLOAT16]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_HALF]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_HALF]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_INT32]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_INT32]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_INT8]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_INT8]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_UINT8]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_UINT8]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_INT16]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_INT16]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_UINT16]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_UINT16]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_UINT32]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_UINT32]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_INT64]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_INT64]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_UINT64]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_UINT64]; Tindices in [DT_INT32]\n"),
+ 'ResourceScatterNdMax': ('signature=ref:resource, indices:Tindices, updates:T -> ; attr=T:type; '
+                          'attr=Tindices:type,allowed=[DT_INT32, DT_INT64]; attr=use_locking:bool,default=true; '
+                          'attr=bad_indices_policy:string,default=""; is_stateful=true',
+                          ('=DT_RESOURCE', 'Tindices', 'T'), {'Tindices': ('DT_INT32', 'DT_INT64')},
+                          {'T': ('DT_BFLOAT16', 'DT_DOUBLE', 'DT_FLOAT', 'DT_HALF', 'DT_INT16', 'DT_INT32',
+                                 'DT_INT64', 'DT_INT8', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8'),
+                           'Tindices': ('DT_INT32', 'DT_INT64')},
+                          (('use_locking', 'true'), ('bad_indices_policy', '""')),
+                          "  device='CPU'; T in [DT_DOUBLE]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_DOUBLE]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_FLOAT]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_FLOAT]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_BFLOAT16]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_BFLOAT16]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_HALF]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_HALF]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_INT32]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_INT32]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_INT8]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_INT8]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_UINT8]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_UINT8]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_INT16]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_INT16]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_UINT16]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_UINT16]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_UINT32]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_UINT32]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_INT64]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_INT64]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_UINT64]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_UINT64]; Tindices in [DT_INT32]\n"),
+ 'ResourceScatterNdMin': ('signature=ref:resource, indices:Tindices, updates:T -> ; attr=T:type; '
+                          'attr=Tindices:type,allowed=[DT_INT32, DT_INT64]; attr=use_locking:bool,default=true; '
+                          'attr=bad_indices_policy:string,default=""; is_stateful=true',
+                          ('=DT_RESOURCE', 'Tindices', 'T'), {'Tindices': ('DT_INT32', 'DT_INT64')},
+                          {'T': ('DT_BFLOAT16', 'DT_DOUBLE', 'DT_FLOAT', 'DT_HALF', 'DT_INT16', 'DT_INT32',
+                                 'DT_INT64', 'DT_INT8', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8'),
+                           'Tindices': ('DT_INT32', 'DT_INT64')},
+                          (('use_locking', 'true'), ('bad_indices_policy', '""')),
+                          "  device='CPU'; T in [DT_DOUBLE]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_DOUBLE]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_FLOAT]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_FLOAT]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_BFLOAT16]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_BFLOAT16]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_HALF]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_HALF]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_INT32]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_INT32]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_INT8]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_INT8]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_UINT8]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_UINT8]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_INT16]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_INT16]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_UINT16]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_UINT16]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_UINT32]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_UINT32]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_INT64]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_INT64]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_UINT64]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_UINT64]; Tindices in [DT_INT32]\n"),
+ 'ResourceScatterNdSub': ('signature=ref:resource, indices:Tindices, updates:T -> ; attr=T:type; '
+                          'attr=Tindices:type,allowed=[DT_INT32, DT_INT64]; attr=use_locking:bool,default=true; '
+                          'attr=bad_indices_policy:string,default=""; is_stateful=true',
+                          ('=DT_RESOURCE', 'Tindices', 'T'), {'Tindices': ('DT_INT32', 'DT_INT64')},
+                          {'T': ('DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT',
+                                 'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_UINT16', 'DT_UINT32',
+                                 'DT_UINT64', 'DT_UINT8'),
+                           'Tindices': ('DT_INT32', 'DT_INT64')},
+                          (('use_locking', 'true'), ('bad_indices_policy', '""')),
+                          "  device='XLA_CPU_JIT'; Tindices in [DT_INT32, DT_INT64]; T in [DT_FLOAT, DT_DOUBLE, "
+                          'DT_INT32, DT_UINT8, DT_INT16, DT_INT8, DT_COMPLEX64, DT_INT64, DT_BOOL, DT_QINT8, '
+                          'DT_QUINT8, DT_QINT32, DT_BFLOAT16, DT_UINT16, DT_COMPLEX128, DT_HALF, DT_UINT32, '
+                          'DT_UINT64, DT_FLOAT8_E5M2, DT_FLOAT8_E4M3FN, DT_FLOAT8_E4M3FNUZ, DT_FLOAT8_E4M3B11FNUZ, '
+                          'DT_FLOAT8_E5M2FNUZ, DT_INT4, DT_UINT4]\n'
+                          "  device='CPU'; T in [DT_BOOL]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_BOOL]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_COMPLEX128]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_COMPLEX128]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_COMPLEX64]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_COMPLEX64]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_DOUBLE]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_DOUBLE]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_FLOAT]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_FLOAT]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_BFLOAT16]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_BFLOAT16]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_HALF]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_HALF]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_INT32]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_INT32]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_INT8]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_INT8]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_UINT8]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_UINT8]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_INT16]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_INT16]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_UINT16]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_UINT16]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_UINT32]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_UINT32]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_INT64]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_INT64]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_UINT64]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_UINT64]; Tindices in [DT_INT32]\n"),
+ 'ResourceScatterNdUpdate': ('signature=ref:resource, indices:Tindices, updates:T -> ; attr=T:type; '
+                             'attr=Tindices:type,allowed=[DT_INT32, DT_INT64]; attr=use_locking:bool,default=true; '
+                             'attr=bad_indices_policy:string,default=""; is_stateful=true',
+                             ('=DT_RESOURCE', 'Tindices', 'T'), {'Tindices': ('DT_INT32', 'DT_INT64')},
+                             {'T': ('DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE',
+                                    'DT_FLOAT', 'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_STRING',
+                                    'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8'),
+                              'Tindices': ('DT_INT32', 'DT_INT64')},
+                             (('use_locking', 'true'), ('bad_indices_policy', '""')), ''),
+ 'ResourceScatterSub': ('signature=resource:resource, indices:Tindices, updates:dtype -> ; '
+                        'attr=dtype:type,allowed=[DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, DT_INT8, '
+                        'DT_COMPLEX64, DT_INT64, DT_QINT8, DT_QUINT8, DT_QINT32, DT_BFLOAT16, DT_QINT16, DT_QUINT16, '
+                        'DT_UINT16, DT_COMPLEX128, DT_HALF, DT_UINT32, DT_UINT64]; '
+                        'attr=Tindices:type,allowed=[DT_INT32, DT_INT64]; is_stateful=true',
+                        ('=DT_RESOURCE', 'Tindices', 'dtype'),
+                        {'dtype': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT8', 'DT_INT16', 'DT_INT8',
+                                   'DT_COMPLEX64', 'DT_INT64', 'DT_QINT8', 'DT_QUINT8', 'DT_QINT32', 'DT_BFLOAT16',
+                                   'DT_QINT16', 'DT_QUINT16', 'DT_UINT16', 'DT_COMPLEX128', 'DT_HALF', 'DT_UINT32',
+                                   'DT_UINT64'),
+                         'Tindices': ('DT_INT32', 'DT_INT64')},
+                        {'dtype': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT8', 'DT_INT16', 'DT_INT8',
+                                   'DT_COMPLEX64', 'DT_INT64', 'DT_BFLOAT16', 'DT_UINT16', 'DT_COMPLEX128', 'DT_HALF',
+                                   'DT_UINT32', 'DT_UINT64'),
+                         'Tindices': ('DT_INT32', 'DT_INT64')},
+                        (),
+                        "  device='XLA_CPU_JIT'; Tindices in [DT_INT32, DT_INT64]; dtype in [DT_FLOAT, DT_DOUBLE, "
+                        'DT_INT32, DT_UINT8, DT_INT16, DT_INT8, DT_COMPLEX64, DT_INT64, DT_QINT8, DT_QUINT8, '
+                        'DT_QINT32, DT_BFLOAT16, DT_UINT16, DT_COMPLEX128, DT_HALF, DT_UINT32, DT_UINT64]\n'
+                        "  device='CPU'; dtype in [DT_COMPLEX128]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_COMPLEX128]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_COMPLEX64]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_COMPLEX64]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_DOUBLE]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_DOUBLE]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_FLOAT]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_FLOAT]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_BFLOAT16]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_BFLOAT16]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_HALF]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_HALF]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_INT32]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_INT32]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_INT8]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_INT8]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_UINT8]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_UINT8]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_INT16]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_INT16]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_UINT16]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_UINT16]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_UINT32]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_UINT32]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_INT64]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_INT64]; Tindices in [DT_INT32]\n"
+                        "  device='CPU'; dtype in [DT_UINT64]; Tindices in [DT_INT64]\n"
+                        "  device='CPU'; dtype in [DT_UINT64]; Tindices in [DT_INT32]\n"),
+ 'ResourceScatterUpdate': ('signature=resource:resource, indices:Tindices, updates:dtype -> ; attr=dtype:type; '
+                           'attr=Tindices:type,allowed=[DT_INT32, DT_INT64]; is_stateful=true',
+                           ('=DT_RESOURCE', 'Tindices', 'dtype'), {'Tindices': ('DT_INT32', 'DT_INT64')},
+                           {'dtype': ('DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE',
+                                      'DT_FLOAT', 'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8',
+                                      'DT_STRING', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8', 'DT_VARIANT'),
+                            'Tindices': ('DT_INT32', 'DT_INT64')},
+                           (), ''),
  'ReverseV2': ('signature=tensor:T, axis:Tidx -> output:T; attr=Tidx:type,default=DT_INT32,allowed=[DT_INT32, '
                'DT_INT64]; attr=T:type,allowed=[DT_UINT8, DT_INT8, DT_UINT16, DT_INT16, DT_INT32, DT_UINT32, '
                'DT_INT64, DT_UINT64, DT_BOOL, DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_COMPLEX64, '
@@ -1749,9 +2228,7 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
           ('T', 'Tshift', 'Taxis'), {'Tshift': ('DT_INT32', 'DT_INT64'), 'Taxis': ('DT_INT32', 'DT_INT64')},
           {'T': ('DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT', 'DT_HALF',
                  'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_RESOURCE', 'DT_STRING', 'DT_UINT16', 'DT_UINT32',
-                 'DT_UINT64', 'DT_UINT8', 'DT_VARIANT', 'DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64',
-                 'DT_DOUBLE', 'DT_FLOAT', 'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_RESOURCE',
-                 'DT_STRING', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8', 'DT_VARIANT'),
+                 'DT_UINT64', 'DT_UINT8', 'DT_VARIANT'),
            'Tshift': ('DT_INT32', 'DT_INT64'),
            'Taxis': ('DT_INT32', 'DT_INT64')},
           (), ''),
@@ -1778,9 +2255,7 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                ('Tindices', 'T', 'Tindices'), {'Tindices': ('DT_INT16', 'DT_INT32', 'DT_INT64')},
                {'T': ('DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT', 'DT_HALF',
                       'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_STRING', 'DT_UINT16', 'DT_UINT32',
-                      'DT_UINT64', 'DT_UINT8', 'DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE',
-                      'DT_FLOAT', 'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_STRING', 'DT_UINT16',
-                      'DT_UINT32', 'DT_UINT64', 'DT_UINT8'),
+                      'DT_UINT64', 'DT_UINT8'),
                 'Tindices': ('DT_INT32', 'DT_INT64')},
                (('bad_indices_policy', '""'),),
                "  device='XLA_CPU_JIT'; Tindices in [DT_INT32, DT_INT16, DT_INT64]; T in [DT_FLOAT, DT_DOUBLE, "
@@ -1969,10 +2444,13 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
  'Select': ('signature=condition:bool, t:T, e:T -> output:T; attr=T:type', ('=DT_BOOL', 'T', 'T'), {},
             {'T': ('DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT', 'DT_HALF',
                    'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_RESOURCE', 'DT_STRING', 'DT_UINT16',
-                   'DT_UINT32', 'DT_UINT64', 'DT_UINT8', 'DT_VARIANT', 'DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128',
-                   'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT', 'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8',
-                   'DT_RESOURCE', 'DT_STRING', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8', 'DT_VARIANT')},
+                   'DT_UINT32', 'DT_UINT64', 'DT_UINT8', 'DT_VARIANT')},
             (), ''),
+ 'SelectV2': ('signature=condition:bool, t:T, e:T -> output:T; attr=T:type', ('=DT_BOOL', 'T', 'T'), {},
+              {'T': ('DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT', 'DT_HALF',
+                     'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_RESOURCE', 'DT_STRING', 'DT_UINT16',
+                     'DT_UINT32', 'DT_UINT64', 'DT_UINT8', 'DT_VARIANT')},
+              (), ''),
  'SelfAdjointEigV2': ('signature=input:T -> e:T, v:T; attr=compute_v:bool,default=true; '
                       'attr=T:type,allowed=[DT_DOUBLE, DT_FLOAT, DT_HALF, DT_COMPLEX64, DT_COMPLEX128]',
                       ('T',), {'T': ('DT_DOUBLE', 'DT_FLOAT', 'DT_HALF', 'DT_COMPLEX64', 'DT_COMPLEX128')},
@@ -2023,9 +2501,6 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
            {'T': ('DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT',
                   'DT_FLOAT8_E4M3FN', 'DT_FLOAT8_E5M2', 'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8',
                   'DT_QINT32', 'DT_QINT8', 'DT_QUINT8', 'DT_STRING', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64',
-                  'DT_UINT8', 'DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT',
-                  'DT_FLOAT8_E4M3FN', 'DT_FLOAT8_E5M2', 'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8',
-                  'DT_QINT32', 'DT_QINT8', 'DT_QUINT8', 'DT_STRING', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64',
                   'DT_UINT8')},
            (), ''),
  'Softmax': ('signature=logits:T -> softmax:T; attr=T:type,allowed=[DT_HALF, DT_BFLOAT16, DT_FLOAT, DT_DOUBLE]',
@@ -2058,9 +2533,6 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                    ('Tindices', 'Tindices', 'T', 'T'), {'Tindices': ('DT_INT32', 'DT_INT64')},
                    {'T': ('DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT',
                           'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_QINT16', 'DT_QINT8',
-                          'DT_QUINT16', 'DT_QUINT8', 'DT_STRING', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8',
-                          'DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT',
-                          'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_QINT16', 'DT_QINT8',
                           'DT_QUINT16', 'DT_QUINT8', 'DT_STRING', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8'),
                     'Tindices': ('DT_INT32', 'DT_INT64')},
                    (('validate_indices', 'true'),), ''),
@@ -2069,10 +2541,7 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
            {'T': ('DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT',
                   'DT_FLOAT8_E4M3FN', 'DT_FLOAT8_E5M2', 'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT4', 'DT_INT64',
                   'DT_INT8', 'DT_QUINT8', 'DT_RESOURCE', 'DT_STRING', 'DT_UINT16', 'DT_UINT32', 'DT_UINT4',
-                  'DT_UINT64', 'DT_UINT8', 'DT_VARIANT', 'DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64',
-                  'DT_DOUBLE', 'DT_FLOAT', 'DT_FLOAT8_E4M3FN', 'DT_FLOAT8_E5M2', 'DT_HALF', 'DT_INT16', 'DT_INT32',
-                  'DT_INT4', 'DT_INT64', 'DT_INT8', 'DT_QUINT8', 'DT_RESOURCE', 'DT_STRING', 'DT_UINT16', 'DT_UINT32',
-                  'DT_UINT4', 'DT_UINT64', 'DT_UINT8', 'DT_VARIANT')},
+                  'DT_UINT64', 'DT_UINT8', 'DT_VARIANT')},
            (), ''),
  'SplitV': ('signature=value:T, size_splits:Tlen, split_dim:int32 -> output:num_split*T; attr=num_split:int,min=1; '
             'attr=T:type; attr=Tlen:type,default=DT_INT64,allowed=[DT_INT8, DT_INT32, DT_INT64]',
@@ -2081,10 +2550,7 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
              'T': ('DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT',
                    'DT_FLOAT8_E4M3FN', 'DT_FLOAT8_E5M2', 'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT4', 'DT_INT64',
                    'DT_INT8', 'DT_QUINT8', 'DT_RESOURCE', 'DT_STRING', 'DT_UINT16', 'DT_UINT32', 'DT_UINT4',
-                   'DT_UINT64', 'DT_UINT8', 'DT_VARIANT', 'DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64',
-                   'DT_DOUBLE', 'DT_FLOAT', 'DT_FLOAT8_E4M3FN', 'DT_FLOAT8_E5M2', 'DT_HALF', 'DT_INT16', 'DT_INT32',
-                   'DT_INT4', 'DT_INT64', 'DT_INT8', 'DT_QUINT8', 'DT_RESOURCE', 'DT_STRING', 'DT_UINT16',
-                   'DT_UINT32', 'DT_UINT4', 'DT_UINT64', 'DT_UINT8', 'DT_VARIANT')},
+                   'DT_UINT64', 'DT_UINT8', 'DT_VARIANT')},
             (('Tlen', 'DT_INT64'),), ''),
  'Sqrt': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_COMPLEX64, '
           'DT_COMPLEX128]',
@@ -2167,6 +2633,9 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                             {'dtype': ('DT_HALF', 'DT_FLOAT', 'DT_DOUBLE'), 'shape_dtype': ('DT_INT32', 'DT_INT64')},
                             {'dtype': ('DT_HALF', 'DT_FLOAT', 'DT_DOUBLE', 'DT_BFLOAT16')},
                             (('shape_dtype', 'DT_INT32'),), ''),
+ 'StatelessRandomGetKeyCounter': ('signature=seed:Tseed -> key:uint64, counter:uint64; '
+                                  'attr=Tseed:type,default=DT_INT64,allowed=[DT_INT32, DT_INT64]',
+                                  ('Tseed',), {'Tseed': ('DT_INT32', 'DT_INT64')}, {}, (('Tseed', 'DT_INT64'),), ''),
  'StatelessRandomNormalV2': ('signature=shape:Tshape, key:uint64, counter:uint64, alg:int32 -> output:dtype; '
                              'attr=dtype:type,default=DT_FLOAT,allowed=[DT_HALF, DT_BFLOAT16, DT_FLOAT, DT_DOUBLE]; '
                              'attr=Tshape:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]',
@@ -2220,10 +2689,7 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                       ('T', '=DT_UINT64', '=DT_UINT64', '=DT_INT32'), {},
                       {'T': ('DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT',
                              'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_RESOURCE', 'DT_STRING',
-                             'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8', 'DT_VARIANT', 'DT_BFLOAT16',
-                             'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT', 'DT_HALF',
-                             'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_RESOURCE', 'DT_STRING', 'DT_UINT16',
-                             'DT_UINT32', 'DT_UINT64', 'DT_UINT8', 'DT_VARIANT')},
+                             'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8', 'DT_VARIANT')},
                       (), ''),
  'StatelessTruncatedNormalV2': ('signature=shape:Tshape, key:uint64, counter:uint64, alg:int32 -> output:dtype; '
                                 'attr=dtype:type,default=DT_FLOAT,allowed=[DT_HALF, DT_BFLOAT16, DT_FLOAT, '
@@ -2247,11 +2713,7 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                   {'T': ('DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT',
                          'DT_FLOAT8_E4M3FN', 'DT_FLOAT8_E5M2', 'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64',
                          'DT_INT8', 'DT_QINT32', 'DT_QINT8', 'DT_QUINT8', 'DT_RESOURCE', 'DT_STRING', 'DT_UINT16',
-                         'DT_UINT32', 'DT_UINT64', 'DT_UINT8', 'DT_VARIANT', 'DT_BFLOAT16', 'DT_BOOL',
-                         'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT', 'DT_FLOAT8_E4M3FN',
-                         'DT_FLOAT8_E5M2', 'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_QINT32',
-                         'DT_QINT8', 'DT_QUINT8', 'DT_RESOURCE', 'DT_STRING', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64',
-                         'DT_UINT8', 'DT_VARIANT')},
+                         'DT_UINT32', 'DT_UINT64', 'DT_UINT8', 'DT_VARIANT')},
                   (('begin_mask', '0'), ('end_mask', '0'), ('ellipsis_mask', '0'), ('new_axis_mask', '0'),
                    ('shrink_axis_mask', '0')),
                   ''),
@@ -2263,11 +2725,7 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                       {'T': ('DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT',
                              'DT_FLOAT8_E4M3FN', 'DT_FLOAT8_E5M2', 'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64',
                              'DT_INT8', 'DT_QINT32', 'DT_QINT8', 'DT_QUINT8', 'DT_RESOURCE', 'DT_STRING', 'DT_UINT16',
-                             'DT_UINT32', 'DT_UINT64', 'DT_UINT8', 'DT_VARIANT', 'DT_BFLOAT16', 'DT_BOOL',
-                             'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT', 'DT_FLOAT8_E4M3FN',
-                             'DT_FLOAT8_E5M2', 'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_QINT32',
-                             'DT_QINT8', 'DT_QUINT8', 'DT_RESOURCE', 'DT_STRING', 'DT_UINT16', 'DT_UINT32',
-                             'DT_UINT64', 'DT_UINT8', 'DT_VARIANT')},
+                             'DT_UINT32', 'DT_UINT64', 'DT_UINT8', 'DT_VARIANT')},
                       (('begin_mask', '0'), ('end_mask', '0'), ('ellipsis_mask', '0'), ('new_axis_mask', '0'),
                        ('shrink_axis_mask', '0')),
                       ''),
@@ -2374,9 +2832,7 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                       ('T', 'Tindices', 'T'), {'Tindices': ('DT_INT32', 'DT_INT64')},
                       {'T': ('DT_BFLOAT16', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT', 'DT_HALF',
                              'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64',
-                             'DT_UINT8', 'DT_BFLOAT16', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT',
-                             'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_UINT16', 'DT_UINT32',
-                             'DT_UINT64', 'DT_UINT8'),
+                             'DT_UINT8'),
                        'Tindices': ('DT_INT32', 'DT_INT64')},
                       (('bad_indices_policy', '""'),),
                       "  device='XLA_CPU_JIT'; Tindices in [DT_INT32, DT_INT64]; T in [DT_FLOAT, DT_DOUBLE, "
@@ -2416,9 +2872,7 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                       'attr=Tindices:type,allowed=[DT_INT32, DT_INT64]; attr=bad_indices_policy:string,default=""',
                       ('T', 'Tindices', 'T'), {'Tindices': ('DT_INT32', 'DT_INT64')},
                       {'T': ('DT_BFLOAT16', 'DT_DOUBLE', 'DT_FLOAT', 'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64',
-                             'DT_INT8', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8', 'DT_BFLOAT16', 'DT_DOUBLE',
-                             'DT_FLOAT', 'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_UINT16',
-                             'DT_UINT32', 'DT_UINT64', 'DT_UINT8'),
+                             'DT_INT8', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8'),
                        'Tindices': ('DT_INT32', 'DT_INT64')},
                       (('bad_indices_policy', '""'),),
                       "  device='XLA_CPU_JIT'; Tindices in [DT_INT32, DT_INT64]; T in [DT_FLOAT, DT_DOUBLE, "
@@ -2454,9 +2908,7 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                       'attr=Tindices:type,allowed=[DT_INT32, DT_INT64]; attr=bad_indices_policy:string,default=""',
                       ('T', 'Tindices', 'T'), {'Tindices': ('DT_INT32', 'DT_INT64')},
                       {'T': ('DT_BFLOAT16', 'DT_DOUBLE', 'DT_FLOAT', 'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64',
-                             'DT_INT8', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8', 'DT_BFLOAT16', 'DT_DOUBLE',
-                             'DT_FLOAT', 'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_UINT16',
-                             'DT_UINT32', 'DT_UINT64', 'DT_UINT8'),
+                             'DT_INT8', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8'),
                        'Tindices': ('DT_INT32', 'DT_INT64')},
                       (('bad_indices_policy', '""'),),
                       "  device='XLA_CPU_JIT'; Tindices in [DT_INT32, DT_INT64]; T in [DT_FLOAT, DT_DOUBLE, "
@@ -2493,9 +2945,7 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                       ('T', 'Tindices', 'T'), {'Tindices': ('DT_INT32', 'DT_INT64')},
                       {'T': ('DT_BFLOAT16', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT', 'DT_HALF',
                              'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64',
-                             'DT_UINT8', 'DT_BFLOAT16', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT',
-                             'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_UINT16', 'DT_UINT32',
-                             'DT_UINT64', 'DT_UINT8'),
+                             'DT_UINT8'),
                        'Tindices': ('DT_INT32', 'DT_INT64')},
                       (('bad_indices_policy', '""'),),
                       "  device='CPU'; T in [DT_COMPLEX128]; Tindices in [DT_INT64]\n"
@@ -2537,10 +2987,7 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                          ('T', 'Tindices', 'T'), {'Tindices': ('DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_UINT16')},
                          {'T': ('DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT',
                                 'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_STRING', 'DT_UINT16',
-                                'DT_UINT32', 'DT_UINT64', 'DT_UINT8', 'DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128',
-                                'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT', 'DT_HALF', 'DT_INT16', 'DT_INT32',
-                                'DT_INT64', 'DT_INT8', 'DT_STRING', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64',
-                                'DT_UINT8'),
+                                'DT_UINT32', 'DT_UINT64', 'DT_UINT8'),
                           'Tindices': ('DT_INT32', 'DT_INT64')},
                          (('bad_indices_policy', '""'),),
                          "  device='XLA_CPU_JIT'; Tindices in [DT_INT32, DT_INT16, DT_INT64, DT_UINT16]; T in "
@@ -2601,9 +3048,6 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                'DT_INT64]',
                ('T', 'Tperm'), {'Tperm': ('DT_INT32', 'DT_INT64')},
                {'T': ('DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT',
-                      'DT_FLOAT8_E4M3FN', 'DT_FLOAT8_E5M2', 'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8',
-                      'DT_RESOURCE', 'DT_STRING', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8', 'DT_VARIANT',
-                      'DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT',
                       'DT_FLOAT8_E4M3FN', 'DT_FLOAT8_E5M2', 'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8',
                       'DT_RESOURCE', 'DT_STRING', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8', 'DT_VARIANT')},
                (('Tperm', 'DT_INT32'),), ''),
@@ -2668,9 +3112,7 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
             'DT_INT64]',
             ('T',), {'out_idx': ('DT_INT32', 'DT_INT64')},
             {'T': ('DT_BFLOAT16', 'DT_BOOL', 'DT_DOUBLE', 'DT_FLOAT', 'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64',
-                   'DT_INT8', 'DT_STRING', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8', 'DT_BFLOAT16',
-                   'DT_BOOL', 'DT_DOUBLE', 'DT_FLOAT', 'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8',
-                   'DT_STRING', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8'),
+                   'DT_INT8', 'DT_STRING', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8'),
              'out_idx': ('DT_INT32', 'DT_INT64')},
             (('out_idx', 'DT_INT32'),),
             "  device='XLA_CPU_JIT'; out_idx in [DT_INT32, DT_INT64]; T in [DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, "
@@ -2737,8 +3179,6 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                       'attr=out_idx:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]',
                       ('T',), {'out_idx': ('DT_INT32', 'DT_INT64')},
                       {'T': ('DT_BFLOAT16', 'DT_BOOL', 'DT_DOUBLE', 'DT_FLOAT', 'DT_HALF', 'DT_INT16', 'DT_INT32',
-                             'DT_INT64', 'DT_INT8', 'DT_STRING', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8',
-                             'DT_BFLOAT16', 'DT_BOOL', 'DT_DOUBLE', 'DT_FLOAT', 'DT_HALF', 'DT_INT16', 'DT_INT32',
                              'DT_INT64', 'DT_INT8', 'DT_STRING', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8'),
                        'out_idx': ('DT_INT32', 'DT_INT64')},
                       (('out_idx', 'DT_INT32'),),
@@ -2772,9 +3212,6 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                       "  device='CPU'; T in [DT_UINT64]; out_idx in [DT_INT32]\n"),
  'Unpack': ('signature=value:T -> output:num*T; attr=num:int,min=0; attr=T:type; attr=axis:int,default=0', ('T',), {},
             {'T': ('DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT',
-                   'DT_FLOAT8_E4M3FN', 'DT_FLOAT8_E5M2', 'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8',
-                   'DT_RESOURCE', 'DT_STRING', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8', 'DT_VARIANT',
-                   'DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT',
                    'DT_FLOAT8_E4M3FN', 'DT_FLOAT8_E5M2', 'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8',
                    'DT_RESOURCE', 'DT_STRING', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8', 'DT_VARIANT')},
             (('axis', '0'),), ''),
@@ -2937,9 +3374,7 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                 'attr=out_type:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]',
                 ('T', 'T'), {'out_type': ('DT_INT32', 'DT_INT64')},
                 {'T': ('DT_BFLOAT16', 'DT_DOUBLE', 'DT_FLOAT', 'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64',
-                       'DT_INT8', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8', 'DT_BFLOAT16', 'DT_DOUBLE',
-                       'DT_FLOAT', 'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_UINT16', 'DT_UINT32',
-                       'DT_UINT64', 'DT_UINT8'),
+                       'DT_INT8', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8'),
                  'out_type': ('DT_INT32', 'DT_INT64')},
                 (('out_type', 'DT_INT32'),),
                 "  device='XLA_CPU_JIT'; out_type in [DT_INT32, DT_INT64]; T in [DT_FLOAT, DT_DOUBLE, DT_INT32, "
@@ -3015,9 +3450,7 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
  'ZerosLike': ('signature=x:T -> y:T; attr=T:type', ('T',), {},
                {'T': ('DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT', 'DT_HALF',
                       'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_STRING', 'DT_UINT16', 'DT_UINT32',
-                      'DT_UINT64', 'DT_UINT8', 'DT_VARIANT', 'DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128',
-                      'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT', 'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64',
-                      'DT_INT8', 'DT_STRING', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8', 'DT_VARIANT')},
+                      'DT_UINT64', 'DT_UINT8', 'DT_VARIANT')},
                (), ''),
  'Zeta': ('signature=x:T, q:T -> z:T; attr=T:type,allowed=[DT_FLOAT, DT_DOUBLE]', ('T', 'T'),
           {'T': ('DT_FLOAT', 'DT_DOUBLE')}, {'T': ('DT_FLOAT', 'DT_DOUBLE')}, (), '')}

@@ -39,13 +39,12 @@ def hinted(x: Any, dtype: DType) -> Tensor:
 
 
 def binary(x: Any, y: Any, op_name: str) -> tuple[Tensor, Tensor]:
-    """Both inputs of a binary op as Tensors of one dtype, or TF's InvalidArgumentError."""
+    """Both inputs of a binary op as Tensors, ``y`` converted to ``x``'s dtype (two Tensors of different
+    dtypes: the op's contract raises TF's mismatch)."""
     if type(x) is not Tensor:
         x = tensor(x)
     if type(y) is not Tensor:
         y = hinted(y, x._dtype)
-    if x._dtype is not y._dtype:
-        raise dtype_mismatch(op_name, 1, x._dtype, y._dtype)
     return x, y
 
 

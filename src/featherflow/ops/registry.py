@@ -27,13 +27,17 @@ from ..tensor import _FROM_NUMPY, Tensor
 from ._contract import ANY as ANY
 from ._contract import admit as _admit
 from ._contract import check_attr as _check_attr
+from ._contract import check_attrs as _check_attrs
 from ._contract import check_call as _check_call
+from ._contract import check_input as _check_input
 
 OPS: dict[str, Op] = _op_table.OPS  # the values layer's view of the table: Tensor and Variable call ops through it
+_op_table.check_attrs = _check_attrs  # (Variable's scatter and assign ops are not registered Ops)
 _new = object.__new__
 # A result is never a NumPy scalar (np.float32(3.0)), which NumPy returns for 0-d reductions: a Tensor holds
 # a 0-d array, whose flags, views and in-place writes work as for any other shape.
 _ndarray = np.ndarray
+_OBJECT = np.dtype(object)  # strings' NumPy dtype: an op asked to make strings runs on the host
 _generic = np.generic
 
 
@@ -110,7 +114,8 @@ class Op:
         else:
             if n:
                 _admit(self, inputs, attrs)
-            if self.host_only or dev.xp is not np and any(t._dtype is _string for t in inputs):
+            if self.host_only or dev.xp is not np and (any(t._dtype is _string for t in inputs)
+                                                       or any(a is _OBJECT or a is object for a in attrs.values())):  # strings made
                 return self._on_host(inputs, attrs)
             out = forward(dev.xp, *[t._value if t._device is dev else dev.put(t._value) for t in inputs], **attrs)
         if self.n_outputs == 1:
@@ -156,6 +161,11 @@ class Op:
         shape) after it, since TF checks dtypes first. ``attrs``: TF attrs of the call, string ones (``padding``)
         checked against their allowed values, all shown in a NotFoundError's NodeDef."""
         _check_call(self, inputs, attrs)
+
+    def check_input(self, index: int, t: Tensor) -> None:
+        """The dispatcher's dtype check of the input ``index`` alone, run early: for wrappers that convert and
+        validate an op's inputs one at a time (the string ops)."""
+        _check_input(self, index, t)
 
     def check_attr(self, attr: str, dtype: Any) -> None:
         """TF's check of a type attr that is not an input's dtype (``ArgMax``'s ``output_type``), or of a string

@@ -18,6 +18,7 @@ import featherflow as ff
 from featherflow.backends.simulated import SimArray
 
 from ...conftest import assert_no_transfers
+from .._device_support import Recorder as _Recorder
 
 pytestmark = pytest.mark.usefixtures("device")
 
@@ -271,34 +272,6 @@ def test_second_order_gradients_stay_on_the_device(device: str) -> None:
                 loss = ff.reduce_sum(g * g)
             want = outer.gradient(loss, xc)
         np.testing.assert_allclose(gg.numpy(), want.numpy(), rtol=1e-12)
-
-
-class _Recorder:
-
-    """Records the name of every op dispatched in the block (by wrapping the registry's forwards)."""
-
-    def __init__(self, reached: set) -> None:
-        self.reached = reached
-        self.saved: dict = {}
-
-    def __enter__(self) -> _Recorder:
-        from featherflow.ops.registry import OPS
-
-        for name, op in OPS.items():
-            self.saved[name] = op.forward
-
-            def forward(*args: Any, _f: Callable = op.forward, _n: str = name, **kwargs: Any) -> Any:
-                self.reached.add(_n)
-                return _f(*args, **kwargs)
-
-            op.forward = forward
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        from featherflow.ops.registry import OPS
-
-        for name, forward in self.saved.items():
-            OPS[name].forward = forward
 
 
 def test_gpu_gather_gives_zeros_for_bad_indices_as_tfs_gpu_kernel(device: str) -> None:

@@ -18,7 +18,7 @@ from ... import device as _device
 from ... import dtypes as _dtypes
 from ...errors import InvalidArgumentError
 from ...shape import TensorShape
-from ...tensor import Tensor, convert_to_tensor, dtype_mismatch, to_array, type_string
+from ...tensor import Tensor, convert_to_tensor, to_array, type_string
 from ..convert import shape_text, tensor
 from ..registry import OPS, register
 
@@ -463,9 +463,8 @@ def matching_tensors(values: Any, op_name: str) -> list[Tensor]:
     for v in values:
         out.append(tensor(v) if dtype is None else like(v, dtype))
         dtype = out[-1]._dtype if dtype is None else dtype
-    for i, t in enumerate(out[1:], 1):
-        if t._dtype is not out[0]._dtype:
-            raise dtype_mismatch(op_name, i, out[0]._dtype, t._dtype)
+    if out:
+        OPS[op_name].check(*out)  # TF's dtype errors, before the wrapper's checks of shapes
     return out
 
 

@@ -379,7 +379,7 @@ def meshgrid(*args: Any, **kwargs: Any) -> list[Tensor]:
         sizes[0], sizes[1] = sizes[1], sizes[0]
     result = []
     for x in out:  # TF multiplies each by ones(shape, dtype of the first): the dtypes must agree
-        if x._dtype is not dt:
+        if x._dtype is not dt:  # (TF's ``x * ones``: bools multiply by logical_and, so not Mul's contract)
             raise dtype_mismatch("Mul", 1, x._dtype, dt)
         if dt is _dtypes.string:
             raise TypeError("Cannot convert 1 to EagerTensor of dtype string")

@@ -15,7 +15,7 @@ import numpy as np
 from ... import dtypes as _dtypes
 from ...errors import InvalidArgumentError, UnimplementedError
 from ...shape import TensorShape
-from ...tensor import Tensor, convert_to_tensor, dtype_mismatch
+from ...tensor import Tensor, convert_to_tensor
 from ..convert import shape_text, tensor
 from ..registry import ANY, OPS, register
 from .core import (
@@ -463,10 +463,7 @@ def broadcast_dynamic_shape(shape_x: Any, shape_y: Any) -> Tensor:
         convert_to_tensor(shape_y, dtype_hint=_dtypes.int64)
     # (TF keeps these shapes in host memory; here they are device tensors, read once below for TF's check)
 
-    for t in (sx, sy):
-        broadcast_args_op.check_attr("T", t._dtype)
-    if sx._dtype is not sy._dtype:
-        raise dtype_mismatch("BroadcastArgs", 1, sx._dtype, sy._dtype)
+    broadcast_args_op.check(sx, sy)
     for i, t in enumerate((sx, sy)):
         if t._value.ndim != 1:
             raise op_error("BroadcastArgs", f"In[{i}] must be a vector.{shape_text(t._value.shape)}")

@@ -14,7 +14,7 @@ import numpy as np
 
 from ... import dtypes as _dtypes
 from ...errors import UnimplementedError
-from ...tensor import Tensor, convert_to_tensor, dtype_mismatch, kernel_error
+from ...tensor import Tensor, convert_to_tensor, kernel_error
 from ..convert import tensor
 from ..math.elementwise import is_float
 from ..registry import ANY, register
@@ -150,8 +150,7 @@ def in_top_k(targets: Any, predictions: Any, k: Any, name: str | None = None) ->
     t = tensor(targets)
     in_top_k_op.check_attr("T", t._dtype)
     k_t = host_tensor(k, t._dtype)
-    if p._dtype is not _dtypes.float32:
-        raise dtype_mismatch("InTopKV2", 0, _dtypes.float32, p._dtype)
+    in_top_k_op.check_input(0, p)
     pshape, tshape = np.shape(p._value), np.shape(t._value)
     if len(pshape) != 2:
         raise kernel_error("InTopKV2", "predictions must be 2-dimensional")

@@ -15,11 +15,9 @@ import numpy as np
 from ... import dtypes as _dtypes
 from ...backends import to_numpy
 from ...errors import InvalidArgumentError
-from ...tensor import Tensor, _make_typed_host, convert_to_tensor, kernel_error, type_string
-from ..convert import FLOATS
+from ...tensor import Tensor, _make_typed_host, convert_to_tensor, kernel_error
 from ..math import api as math_api
 from ..registry import constant_like, register
-from ..strings.core import attr_error
 
 NUMERIC_TYPES = frozenset({_dtypes.float16, _dtypes.float32, _dtypes.float64, _dtypes.int8, _dtypes.int16,
                            _dtypes.int32, _dtypes.int64, _dtypes.uint8, _dtypes.uint16, _dtypes.uint32, _dtypes.uint64,
@@ -328,12 +326,7 @@ def check_numerics(tensor: Any, message: str, name: str | None = None) -> Tensor
     >>> check_numerics([1.0], "weights").numpy()
     array([1.], dtype=float32)
     """
-    x = convert_to_tensor(tensor)
-    if x.dtype not in FLOATS:
-        raise attr_error("CheckNumerics", "T", type_string(x.dtype), "bfloat16, half, float, double",
-                         "tensor:T -> output:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]; "
-                         "attr=message:string; is_stateful=true")
-    return check_numerics_op(x, message=message)
+    return check_numerics_op(convert_to_tensor(tensor), message=message)
 
 
 def assert_all_finite(x: Any, message: str, name: str | None = None) -> Tensor:

@@ -123,13 +123,6 @@ def _tail(name: str, *inputs: Any) -> str | None:
     return None if any(isinstance(i, (list, tuple)) for i in inputs) else name
 
 
-def _check_align(align: Any) -> str:
-    if align not in _ALIGNS:
-        raise ValueError(f"Value for attr 'align' of \"{align}\" is not in the list of allowed values: "
-                         "\"LEFT_RIGHT\", \"RIGHT_LEFT\", \"LEFT_LEFT\", \"RIGHT_RIGHT\"")
-    return align
-
-
 def _padding(value: Any, dtype: _dtypes.DType, typed: bool) -> Any:
     if not typed and dtype in (_dtypes.bool, _dtypes.string):
         raise TypeError(f"Cannot convert {value} to EagerTensor of dtype {dtype.name}")
@@ -188,7 +181,8 @@ def diag(diagonal: Any, name: str = "diag", k: Any = 0, num_rows: Any = -1, num_
     if rows != min_rows and cols != min_cols:
         raise kernel_error("MatrixDiagV3", "The number of rows or columns is not consistent with the specified "
                                            "d_lower, d_upper, and diagonal.", name=tail)
-    return diag_op(d, lo=lo, hi=hi, rows=rows, cols=cols, padding_value=pad, align=_check_align(align))
+    diag_op.check_attr("align", align)
+    return diag_op(d, lo=lo, hi=hi, rows=rows, cols=cols, padding_value=pad, align=align)
 
 
 def diag_part(input: Any, name: str = "diag_part", k: Any = 0, padding_value: Any = 0,  # noqa: A002
@@ -203,7 +197,8 @@ def diag_part(input: Any, name: str = "diag_part", k: Any = 0, padding_value: An
     lo, hi = _k(k)
     pad = _padding(padding_value, x._dtype, hasattr(input, "dtype"))
     _check_range("MatrixDiagPartV3", x, lo, hi, tail)
-    return diag_part_op(x, lo=lo, hi=hi, padding_value=pad, align=_check_align(align))
+    diag_part_op.check_attr("align", align)
+    return diag_part_op(x, lo=lo, hi=hi, padding_value=pad, align=align)
 
 
 def set_diag(input: Any, diagonal: Any, name: str = "set_diag", k: Any = 0,  # noqa: A002
@@ -232,7 +227,8 @@ def set_diag(input: Any, diagonal: Any, name: str = "set_diag", k: Any = 0,  # n
             " is not equal to the longests diagonal in range [lower_diag_index:upper_diag_index].\nInput shape: "
             f"{shape_text(x._value.shape)}\nDiagonal shape: {shape_text(dshape)}\nExpected diagonal shape: "
             f"{shape_text(expected)}", name=tail)
-    return set_diag_op(x, d, lo=lo, hi=hi, align=_check_align(align))
+    set_diag_op.check_attr("align", align)
+    return set_diag_op(x, d, lo=lo, hi=hi, align=align)
 
 
 def band_part(input: Any, num_lower: Any, num_upper: Any, name: str | None = None) -> Tensor:  # noqa: A002

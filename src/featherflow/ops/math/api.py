@@ -17,7 +17,8 @@ import numpy as np
 
 from ... import dtypes as _dtypes
 from ...errors import InvalidArgumentError
-from ...tensor import Tensor, convert_to_tensor, dtype_mismatch
+from ...tensor import Tensor, convert_to_tensor
+from .._contract import check_inputs
 from ..array import selection as _selection
 from ..convert import COMPLEX, INTS, binary, incompatible_shapes, tensor
 from ..registry import Op, call_binary
@@ -43,22 +44,18 @@ def matching(x: Any, y: Any, op_name: str) -> tuple[Tensor, Tensor]:
     else:
         x = tensor(x)
         y = convert_to_tensor(y, dtype=x._dtype)
-    if x._dtype is not y._dtype:
-        raise dtype_mismatch(op_name, 1, x._dtype, y._dtype)
-    return x, y
+    return x, y  # (two Tensors of different dtypes: the op's contract raises TF's mismatch)
 
 
-def _fixed_bool(x: Any, op_name: str, index: int) -> Tensor:
-    """An input of an op whose type is fixed to bool (the logical ops): values convert to bool, tensors of
-    another dtype are TF's kernel mismatch."""
+def _fixed_bool(x: Any) -> Tensor:
+    """An input of an op whose type is fixed to bool (the logical ops): values convert to bool; tensors of
+    another dtype the op's contract refuses, with TF's kernel mismatch."""
     if type(x) is Tensor:
         t = x
     elif hasattr(x, "__tf_tensor__"):  # a variable is read with its own dtype, which the kernel then rejects
         t = convert_to_tensor(x)
     else:
         t = convert_to_tensor(x, dtype=_bool)
-    if t._dtype is not _bool:
-        raise dtype_mismatch(op_name, index, _bool, t._dtype)
     return t
 
 
@@ -144,7 +141,7 @@ def polygamma(a: Any, x: Any, name: str | None = None) -> Tensor:
 
 def _logical(op: Op, doc: str) -> Callable[..., Tensor]:
     def fn(x: Any, y: Any, name: str | None = None) -> Tensor:
-        return m.run_binary(op, _fixed_bool(x, op.name, 0), _fixed_bool(y, op.name, 1))
+        return m.run_binary(op, _fixed_bool(x), _fixed_bool(y))
 
     fn.__doc__ = doc
     return fn
@@ -156,7 +153,7 @@ logical_or = _logical(m.logical_or_op, "x OR y elementwise, for bools.")
 
 def logical_not(x: Any, name: str | None = None) -> Tensor:
     """NOT x elementwise, for bools."""
-    return m.logical_not_op(_fixed_bool(x, "LogicalNot", 0))
+    return m.logical_not_op(_fixed_bool(x))
 
 
 def logical_xor(x: Any, y: Any, name: str = "LogicalXor") -> Tensor:
@@ -427,6 +424,7 @@ def where(condition: Any, x: Any = None, y: Any = None, name: str | None = None)
     if cond._dtype is not _bool:
         raise TypeError(f"Input 'condition' of 'SelectV2' Op has type {cond._dtype.name} that does not match "
                         "expected type of bool.")
+    check_inputs("SelectV2", (cond, a, b))  # TF's kernel checks dtypes before shapes
     try:
         np.broadcast_shapes(cond._value.shape, a._value.shape, b._value.shape)
     except ValueError:

@@ -16,7 +16,6 @@ array([0.16996491, 0.96266687], dtype=float32)
 from __future__ import annotations
 
 import math
-import re
 from typing import Any, Callable
 
 import numpy as np
@@ -24,9 +23,10 @@ import numpy as np
 from ... import device as _device
 from ... import dtypes as _dtypes
 from ...dtypes import DType
-from ...errors import InvalidArgumentError, NotFoundError
+from ...errors import InvalidArgumentError
 from ...shape import Dimension, TensorShape
 from ...tensor import Tensor, convert_to_tensor, kernel_error, type_string
+from .._contract import check_attrs
 from ..array.core import broadcast_to
 from ..convert import shape_text, tensor
 from ..math.api import add, maximum, multiply, realdiv, subtract
@@ -40,53 +40,6 @@ from . import _philox as ph
 INTS = (_dtypes.int32, _dtypes.int64)
 FLOATS = (_dtypes.float16, _dtypes.bfloat16, _dtypes.float32, _dtypes.float64)
 
-# TF's OpDef summaries, quoted by its "Value for attr ... is not in the list of allowed values" errors.
-_SHAPE_ATTR = "attr=Tshape:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]"
-_V2 = "signature=shape:Tshape, key:uint64, counter:uint64, alg:int32"
-_FLOAT_V2 = f"{_V2} -> output:dtype; attr=dtype:type,default=DT_FLOAT,allowed=[DT_HALF, DT_BFLOAT16, DT_FLOAT, DT_DOUBLE]"
-_LEGACY = ("signature=shape:T -> output:dtype; attr=seed:int,default=0; attr=seed2:int,default=0; attr=dtype:type,"
-           "allowed=[DT_HALF, DT_BFLOAT16, DT_FLOAT, DT_DOUBLE]; attr=T:type,allowed=[DT_INT32, DT_INT64]; is_stateful=true")
-_ALL_T = ("allowed=[DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, DT_INT8, DT_INT64, DT_BFLOAT16, DT_UINT16, "
-          "DT_HALF, DT_UINT32, DT_UINT64]")
-_OUT = "attr=output_dtype:type,default=DT_INT64,allowed=[DT_INT32, DT_INT64]"
-_OP_DEFS = {
-    "RandomUniform": _LEGACY,
-    "RandomStandardNormal": _LEGACY,
-    "TruncatedNormal": _LEGACY,
-    "RandomUniformInt": "signature=shape:T, minval:Tout, maxval:Tout -> output:Tout; attr=seed:int,default=0; "
-                        "attr=seed2:int,default=0; attr=Tout:type,allowed=[DT_INT32, DT_INT64]; attr=T:type,"
-                        "allowed=[DT_INT32, DT_INT64]; is_stateful=true",
-    "Multinomial": f"signature=logits:T, num_samples:int32 -> output:output_dtype; attr=seed:int,default=0; "
-                   f"attr=seed2:int,default=0; attr=T:type,{_ALL_T}; {_OUT}; is_stateful=true",
-    "StatelessRandomUniformV2": f"{_FLOAT_V2}; {_SHAPE_ATTR}",
-    "StatelessRandomNormalV2": f"{_FLOAT_V2}; {_SHAPE_ATTR}",
-    "StatelessTruncatedNormalV2": f"{_FLOAT_V2}; {_SHAPE_ATTR}",
-    "StatelessRandomUniformIntV2": f"{_V2}, minval:dtype, maxval:dtype -> output:dtype; attr=dtype:type,allowed="
-                                   f"[DT_INT32, DT_INT64, DT_UINT32, DT_UINT64]; {_SHAPE_ATTR}",
-    "StatelessRandomUniformFullIntV2": f"{_V2} -> output:dtype; attr=dtype:type,default=DT_UINT64,allowed=[DT_INT32, "
-                                       f"DT_INT64, DT_UINT32, DT_UINT64]; {_SHAPE_ATTR}",
-    "StatelessRandomGetKeyCounter": "signature=seed:Tseed -> key:uint64, counter:uint64; attr=Tseed:type,"
-                                    "default=DT_INT64,allowed=[DT_INT32, DT_INT64]",
-    "StatelessMultinomial": f"signature=logits:T, num_samples:int32, seed:Tseed -> output:output_dtype; attr=T:type,"
-                            f"{_ALL_T}; attr=Tseed:type,default=DT_INT64,allowed=[DT_INT32, DT_INT64]; {_OUT}",
-    "RandomGamma": "signature=shape:S, alpha:T -> output:T; attr=seed:int,default=0; attr=seed2:int,default=0; "
-                   "attr=S:type,allowed=[DT_INT32, DT_INT64]; attr=T:type,allowed=[DT_HALF, DT_FLOAT, DT_DOUBLE]; "
-                   "is_stateful=true",
-    "RandomPoissonV2": "signature=shape:S, rate:R -> output:dtype; attr=seed:int,default=0; attr=seed2:int,default=0;"
-                       " attr=S:type,allowed=[DT_INT32, DT_INT64]; attr=R:type,default=DT_DOUBLE,allowed=[DT_HALF, "
-                       "DT_FLOAT, DT_DOUBLE, DT_INT32, DT_INT64]; attr=dtype:type,default=DT_INT64,allowed=[DT_HALF, "
-                       "DT_FLOAT, DT_DOUBLE, DT_INT32, DT_INT64]; is_stateful=true",
-}
-# The CPU kernels of the multinomial ops take only float logits (TF: NotFoundError, listing the kernels).
-_MULTINOMIAL_KERNELS = "".join(
-    f"\n  device='CPU'; T in [DT_{t}]; output_dtype in [DT_{o}]"
-    for t in ("DOUBLE", "FLOAT", "BFLOAT16", "HALF") for o in ("INT64", "INT32"))
-_MULTINOMIAL_XLA = {
-    "Multinomial": f"T in [{_ALL_T[9:-1]}]",
-    "StatelessMultinomial": "Tseed in [DT_INT32]; T in [DT_FLOAT, DT_DOUBLE, DT_BFLOAT16]",
-}
-
-
 # --- errors ---------------------------------------------------------------------------------------
 
 
@@ -96,25 +49,6 @@ def op_error(op_name: str, message: str, named: bool = True, cls: type = Invalid
         return kernel_error(op_name, message, cls)
     dev = _device.current().name
     return cls(None, None, f"{{{{function_node __wrapped__{op_name}_device_{dev}}}}} {message} [Op:{op_name}]")
-
-
-def attr_error(op_name: str, attr: str, dtype: DType, named: bool = True) -> InvalidArgumentError:
-    """TF's error for a dtype attribute outside the op's allowed list."""
-    op_def = _OP_DEFS.get(op_name, f"attr={attr}:type,allowed=[DT_INT32, DT_INT64]")  # the shape attrs of the rest
-    found = re.search(rf"attr={attr}:type,(?:default=\w+,)?allowed=\[([^\]]*)\]", op_def)
-    allowed = ", ".join(t[3:].lower() for t in found.group(1).split(", ")) if found else ""
-    return InvalidArgumentError(
-        None, None,
-        f"Value for attr '{attr}' of {type_string(dtype)} is not in the list of allowed values: {allowed}\n\t; "
-        f"NodeDef: {{{{node {op_name}}}}}; Op<name={op_name}; {op_def}> [Op:{op_name}]" + (" name: " if named else ""))
-
-
-def no_multinomial_kernel(op_name: str, node_attrs: str, named: bool) -> NotFoundError:
-    return NotFoundError(
-        None, None,
-        f"Could not find device for node: {{{{node {op_name}}}}} = {op_name}[{node_attrs}]\nAll kernels registered "
-        f"for op {op_name}:\n  device='XLA_CPU_JIT'; output_dtype in [DT_INT32, DT_INT64]; "
-        f"{_MULTINOMIAL_XLA[op_name]}{_MULTINOMIAL_KERNELS}\n [Op:{op_name}]" + (" name: " if named else ""))
 
 
 def dt_name(dtype: DType) -> str:
@@ -170,8 +104,7 @@ def shape_tensor(shape: Any, empty: DType = _dtypes.int32) -> Tensor:
 
 def kernel_dims(op_name: str, shape: Tensor, attr: str = "Tshape") -> tuple[int, ...]:
     """The output dimensions, after the kernel's checks of its shape input."""
-    if shape._dtype not in INTS:
-        raise attr_error(op_name, attr, shape._dtype)
+    check_attrs(op_name, {attr: shape._dtype})
     values = np.asarray(shape._numpy())
     if values.ndim != 1:
         raise op_error(op_name, f"shape must be a vector of {{int32,int64}}, got shape {shape_text(values.shape)}")
@@ -180,11 +113,6 @@ def kernel_dims(op_name: str, shape: Tensor, attr: str = "Tshape") -> tuple[int,
         if d < 0:
             raise op_error(op_name, f"Dimension {d} must be >= 0")
     return dims
-
-
-def check_attr(op_name: str, dtype: DType, allowed: tuple, attr: str = "dtype", named: bool = True) -> None:
-    if dtype not in allowed:
-        raise attr_error(op_name, attr, dtype, named)
 
 
 def int_bounds(op_name: str, minval: Tensor, maxval: Tensor, n: int) -> tuple[int, int]:
@@ -352,7 +280,7 @@ def _legacy_normal(op: Op, shape: Any, mean: Any, stddev: Any, dtype: Any, seed:
     shape_t = shape_tensor(shape)
     mean_t, stddev_t = convert_arg(mean, dtype, "mean"), convert_arg(stddev, dtype, "stddev")
     seeds = _legacy.get_seed(seed)
-    check_attr(op.name, dtype, FLOATS)
+    check_attrs(op.name, {"dtype": dtype})
     dims = kernel_dims(op.name, shape_t, "T")
     key, counter = _reserve(op.name, (dtype.name, shape_t._dtype.name), seeds, 256 * math.prod(dims))
     rnd = op(shape=dims, key=key, counter=counter, dtype=dtype._np)
@@ -421,9 +349,7 @@ def categorical(logits: Any, num_samples: Any, dtype: Any = None, seed: Any = No
     logits = tensor(logits)
     dtype = categorical_dtype(dtype)
     seeds = _legacy.get_seed(seed)
-    if logits._dtype not in FLOATS:
-        attrs = f"T={dt_name(logits._dtype)}, output_dtype={dt_name(dtype)}, seed={seeds[0] or 0}, seed2={seeds[1] or 0}"
-        raise no_multinomial_kernel("Multinomial", attrs, named=True)
+    multinomial_op.check(logits, output_dtype=dtype, seed=seeds[0] or 0, seed2=seeds[1] or 0)
     samples = check_multinomial("Multinomial", logits, num_samples, named=True)
     batch = logits._value.shape[0]
     blocks = rk.categorical_blocks_reserved(batch, samples) if min(batch, samples) > 0 else 0
@@ -454,7 +380,7 @@ def gamma(shape: Any, alpha: Any, beta: Any = None, dtype: Any = _dtypes.float32
     beta_t = convert_arg(1 if beta is None else beta, dtype, "beta")
     alpha_b = broadcast_to(alpha_t, broadcast_pair("BroadcastArgs", alpha_t, beta_t))
     seeds = _legacy.get_seed(seed)
-    check_attr("RandomGamma", dtype, (_dtypes.float16, _dtypes.float32, _dtypes.float64), "T")
+    check_attrs("RandomGamma", {"T": dtype})
     dims = kernel_dims("RandomGamma", shape_t, "S")
     n = math.prod(dims) * alpha_b._value.size
     key, counter = _reserve("RandomGamma", (dtype.name,), seeds, 256 * n)
@@ -475,8 +401,7 @@ def poisson(shape: Any, lam: Any, dtype: Any = _dtypes.float32, seed: Any = None
     shape_t = convert_arg(shape, _dtypes.int32, "shape", host=True)
     lam_t = tensor(lam)
     seeds = _legacy.get_seed(seed)
-    check_attr("RandomPoissonV2", lam_t._dtype, _POISSON_TYPES, "R")
-    check_attr("RandomPoissonV2", dtype, _POISSON_TYPES)
+    check_attrs("RandomPoissonV2", {"R": lam_t._dtype, "dtype": dtype})
     dims = kernel_dims("RandomPoissonV2", shape_t, "S")
     n = math.prod(dims) * lam_t._value.size
     key, counter = _reserve("RandomPoissonV2", (lam_t._dtype.name, dtype.name), seeds, 256 * n)

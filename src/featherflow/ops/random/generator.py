@@ -24,6 +24,7 @@ from ...errors import UnimplementedError
 from ...shape import TensorShape
 from ...tensor import Tensor, convert_to_tensor, kernel_error
 from ...variable import Variable
+from .._contract import check_attrs
 from ..array.core import stack
 from ..convert import tensor
 from ..math.api import add, multiply, subtract
@@ -229,7 +230,7 @@ class Generator:
         """Reserves prod(shape) draws before the kernel checks the shape, as TF does."""
         values = np.asarray(shape._numpy())
         if values.dtype.kind not in "iuf":
-            raise _random.attr_error(op_name, "Tshape", shape._dtype)
+            check_attrs(op_name, {"Tshape": shape._dtype})
         # reduce_prod in the shape's dtype (int32 wraps), then a cast to uint64
         delta = int(np.asarray(np.prod(values, dtype=values.dtype)).astype(np.uint64))
         _, key, counter = self._read_and_skip(delta)

@@ -18,8 +18,8 @@ import numpy as np
 
 from ... import dtypes as _dtypes
 from ...dtypes import DType
-from ...errors import NotFoundError
 from ...tensor import Tensor, convert_to_tensor
+from .._contract import check_attrs
 from ..array.core import broadcast_to, stack
 from ..convert import shape_text, tensor
 from ..math.api import add, maximum, multiply, realdiv, subtract
@@ -30,14 +30,11 @@ from .core import (
     INTS,
     broadcast_pair,
     categorical_dtype,
-    check_attr,
     check_multinomial,
     convert_arg,
-    dt_name,
     host_tensor,
     int_bounds,
     kernel_dims,
-    no_multinomial_kernel,
     op_error,
     shape_tensor,
     stateless_binomial_op,
@@ -95,7 +92,8 @@ def _seed_array(seed: Any, op_name: str) -> np.ndarray:
         array = np.asarray(seed).astype(np.int64)
     else:
         t = host_tensor(seed)  # a seed is read on the host (a device seed Tensor: an explicit copy)
-        check_attr(op_name, t._dtype, INTS, "Tseed", named=False)
+        # (TF's message ends in `` name: `` for a Tensor seed, not for a Python one)
+        check_attrs(op_name, {"Tseed": t._dtype}, name_suffix=isinstance(seed, Tensor) or hasattr(seed, "__tf_tensor__"))
         array = np.asarray(t._numpy())
     if array.shape != (2,):
         raise op_error(op_name, f"seed must have shape [2], not {shape_text(array.shape)}", named=array.ndim == 0)
@@ -128,14 +126,7 @@ _FULL_INT_TYPES = (_dtypes.int32, _dtypes.int64, _dtypes.uint32, _dtypes.uint64)
 def philox_uniform_int(shape: Tensor, key: int, counter: int, minval: Tensor, maxval: Tensor) -> Tensor:
     """``StatelessRandomUniformIntV2`` at (key, counter), with its checks."""
     op_name = "StatelessRandomUniformIntV2"
-    check_attr(op_name, minval._dtype, _FULL_INT_TYPES)
-    if minval._dtype not in INTS:  # the op allows unsigned ints, but no CPU kernel takes them
-        raise NotFoundError(
-            None, None,
-            f"Could not find device for node: {{{{node {op_name}}}}} = {op_name}[Tshape={dt_name(shape._dtype)}, "
-            f"dtype={dt_name(minval._dtype)}]\nAll kernels registered for op {op_name}:\n  device='XLA_CPU_JIT'; Tshape "
-            "in [DT_INT32, DT_INT64]; dtype in [DT_INT32, DT_INT64, DT_UINT32, DT_UINT64]\n  device='CPU'; dtype in "
-            f"[DT_INT64]\n  device='CPU'; dtype in [DT_INT32]\n [Op:{op_name}] name: ")
+    check_attrs(op_name, {"dtype": minval._dtype, "Tshape": shape._dtype})  # (no CPU kernel for unsigned ints)
     dims = kernel_dims(op_name, shape)
     lo, hi = int_bounds(op_name, minval, maxval, math.prod(dims))
     return stateless_uniform_int_op(shape=dims, key=key, counter=counter, dtype=minval._dtype._np, minval=lo, maxval=hi)
@@ -143,14 +134,14 @@ def philox_uniform_int(shape: Tensor, key: int, counter: int, minval: Tensor, ma
 
 def philox_full_int(shape: Tensor, key: int, counter: int, dtype: DType) -> Tensor:
     """``StatelessRandomUniformFullIntV2`` at (key, counter), with its checks."""
-    check_attr("StatelessRandomUniformFullIntV2", dtype, _FULL_INT_TYPES)
+    check_attrs("StatelessRandomUniformFullIntV2", {"dtype": dtype})
     dims = kernel_dims("StatelessRandomUniformFullIntV2", shape)
     return stateless_uniform_full_int_op(shape=dims, key=key, counter=counter, dtype=dtype._np)
 
 
 def philox_float(op: Op, shape: Tensor, key: int, counter: int, dtype: DType) -> Tensor:
     """One of the float V2 kernels (uniform, normal, truncated normal) at (key, counter), with its checks."""
-    check_attr(op.name, dtype, FLOATS)
+    check_attrs(op.name, {"dtype": dtype})
     return op(shape=kernel_dims(op.name, shape), key=key, counter=counter, dtype=dtype._np)
 
 
@@ -229,12 +220,10 @@ def stateless_categorical(logits: Any, num_samples: Any, seed: Any, dtype: Any =
     dtype = categorical_dtype(dtype)
     op_name = "StatelessMultinomial"
     numpy_seed = isinstance(seed, (np.ndarray, np.generic)) and seed.dtype.kind in "iu"
+    named = isinstance(seed, Tensor) or hasattr(seed, "__tf_tensor__")  # (as in _seed_array)
     seed = seed if numpy_seed else host_tensor(seed)
     seed_dtype = _dtypes.int64 if numpy_seed else seed._dtype  # TF's fast path casts NumPy seeds to int64
-    check_attr(op_name, seed_dtype, INTS, "Tseed", named=False)
-    if logits._dtype not in FLOATS:
-        attrs = f"T={dt_name(logits._dtype)}, Tseed={dt_name(seed_dtype)}, output_dtype={dt_name(dtype)}"
-        raise no_multinomial_kernel(op_name, attrs, named=False)
+    check_attrs(op_name, {"Tseed": seed_dtype, "T": logits._dtype, "output_dtype": dtype}, name_suffix=named)
     key, counter = ph.key_counter_from_seed(_seed_array(seed, op_name))
     samples = check_multinomial(op_name, logits, num_samples, named=False)
     return stateless_multinomial_op(logits, num_samples=samples, key=key, counter=counter, dtype=dtype._np)

@@ -22,10 +22,10 @@ import numpy as np
 from ... import dtypes as _dtypes
 from ...device import CPU, _scope
 from ...errors import InvalidArgumentError, OutOfRangeError
-from ...tensor import Tensor, _make_typed_host, convert_to_tensor, dtype_mismatch, kernel_error
+from ...tensor import Tensor, _make_typed_host, convert_to_tensor, kernel_error
 from ..convert import axis_list, tensor
 from ..ragged import RaggedTensor
-from ..registry import register
+from ..registry import OPS, register
 
 _string = _dtypes.string
 
@@ -49,18 +49,10 @@ def on_host(fn: Callable) -> Callable:
 
 
 def string_tensor(x: Any, op_name: str, index: int = 0) -> Tensor:
-    """``x`` as a string Tensor, or TF's dtype error for the op's input ``index``."""
+    """``x`` as a Tensor the op ``op_name`` takes as its input ``index`` (a string), or TF's dtype error."""
     t = tensor(x)
-    if t._dtype is not _string:
-        raise dtype_mismatch(op_name, index, _string, t._dtype)
+    OPS[op_name].check_input(index, t)
     return t
-
-
-def attr_error(op_name: str, attr: str, value: Any, allowed: str, signature: str) -> InvalidArgumentError:
-    """TF's error for an attr value outside the op's allowed list (the op's signature follows the NodeDef)."""
-    return InvalidArgumentError(None, None, f"Value for attr '{attr}' of {value} is not in the list of allowed values: "
-                                            f"{allowed}\n\t; NodeDef: {{{{node {op_name}}}}}; Op<name={op_name}; "
-                                            f"signature={signature}> [Op:{op_name}] name: ")
 
 
 def map_strings(fn: Callable, array: np.ndarray, otype: Any = object) -> np.ndarray:
@@ -125,9 +117,7 @@ def length(input: Any, unit: str = "BYTE", name: str | None = None) -> Tensor:  
     >>> length("héllo", unit="UTF8_CHAR").numpy()
     np.int32(5)
     """
-    if unit not in ("BYTE", "UTF8_CHAR"):
-        raise attr_error("StringLength", "unit", f'"{unit}"', '"BYTE", "UTF8_CHAR"',
-                         'input:string -> output:int32; attr=unit:string,default="BYTE",allowed=["BYTE", "UTF8_CHAR"]')
+    string_length_op.check_attr("unit", unit)
     return string_length_op(string_tensor(input, "StringLength"), unit=unit)
 
 
@@ -380,10 +370,6 @@ def string_to_number_op(xp: Any, x: Any, out_type: Any) -> Any:
     return out
 
 
-_NUMBER_TYPES = {"float32": np.float32, "float64": np.float64, "int32": np.int32, "int64": np.int64,
-                 "uint32": np.uint32, "uint64": np.uint64}
-
-
 @on_host
 def to_number(input: Any, out_type: Any = _dtypes.float32, name: str | None = None) -> Tensor:  # noqa: A002
     """Parses each string as a number of ``out_type`` (``tf.strings.to_number``).
@@ -393,13 +379,8 @@ def to_number(input: Any, out_type: Any = _dtypes.float32, name: str | None = No
     """
     out_type = _dtypes.as_dtype(out_type)
     x = string_tensor(input, "StringToNumber")
-    if out_type.name not in _NUMBER_TYPES:
-        from ...tensor import type_string
-        raise attr_error("StringToNumber", "out_type", type_string(out_type),
-                         "float, double, int32, int64, uint32, uint64",
-                         "string_tensor:string -> output:out_type; attr=out_type:type,default=DT_FLOAT,"
-                         "allowed=[DT_FLOAT, DT_DOUBLE, DT_INT32, DT_INT64, DT_UINT32, DT_UINT64]")
-    return string_to_number_op(x, out_type=_NUMBER_TYPES[out_type.name])
+    string_to_number_op.check_attr("out_type", out_type)
+    return string_to_number_op(x, out_type=out_type._np.type)
 
 
 @register("AsString", differentiable=False, host_only=True)

@@ -14,21 +14,12 @@ from typing import Any
 
 import numpy as np
 
-from ... import dtypes as _dtypes
-from ...tensor import Tensor, _make_typed_host, dtype_mismatch, kernel_error
+from ...tensor import Tensor, _make_typed_host, kernel_error
 from ..convert import tensor
 from ..ragged import RaggedTensor
 from ..registry import register
-from .core import attr_error, nest_rows, on_host
+from .core import nest_rows, on_host
 
-_ENCODE_SIGNATURE = ('input_values:int32, input_splits:Tsplits -> output:string; attr=errors:string,default="replace",'
-                     'allowed=["ignore", "replace", "strict"]; attr=output_encoding:string,allowed=["UTF-8", '
-                     '"UTF-16-BE", "UTF-32-BE"]; attr=replacement_char:int,default=65533; attr=Tsplits:type,'
-                     'default=DT_INT64,allowed=[DT_INT32, DT_INT64]')
-_DECODE_SIGNATURE = ('input:string -> row_splits:Tsplits, char_values:int32; attr=input_encoding:string; '
-                     'attr=errors:string,default="replace",allowed=["strict", "replace", "ignore"]; '
-                     'attr=replacement_char:int,default=65533; attr=replace_control_characters:bool,default=false; '
-                     'attr=Tsplits:type,default=DT_INT64,allowed=[DT_INT32, DT_INT64]')
 _OUTPUT_ENCODINGS = {"UTF-8": "utf-8", "UTF-16-BE": "utf-16-be", "UTF-32-BE": "utf-32-be"}
 _INVALID = "\ud800"  # a lone surrogate: no decoder produces one, so it marks each malformed sequence
 
@@ -67,10 +58,8 @@ def unicode_decode_op(xp: Any, x: Any, codec: str, errors: str, replacement_char
 def _decoded_rows(input: Any, input_encoding: str, errors: str, replacement_char: int,  # noqa: A002
                   replace_control_characters: bool) -> tuple[list, tuple]:
     x = tensor(input)
-    if x._dtype is not _dtypes.string:
-        raise dtype_mismatch("UnicodeDecode", 0, _dtypes.string, x._dtype)
-    if errors not in ("strict", "replace", "ignore"):
-        raise attr_error("UnicodeDecode", "errors", f'"{errors}"', '"strict", "replace", "ignore"', _DECODE_SIGNATURE)
+    unicode_decode_op.check_input(0, x)
+    unicode_decode_op.check_attr("errors", errors)
     try:
         codec = codecs.lookup(input_encoding).name
     except LookupError:
@@ -129,11 +118,8 @@ def unicode_encode(input: Any, output_encoding: str, errors: str = "replace",  #
     >>> unicode_encode([[104, 105], [97, 98]], "UTF-8").numpy()
     array([b'hi', b'ab'], dtype=object)
     """
-    if errors not in ("ignore", "replace", "strict"):
-        raise attr_error("UnicodeEncode", "errors", f'"{errors}"', '"ignore", "replace", "strict"', _ENCODE_SIGNATURE)
-    if output_encoding not in _OUTPUT_ENCODINGS:
-        raise attr_error("UnicodeEncode", "output_encoding", f'"{output_encoding}"', '"UTF-8", "UTF-16-BE", "UTF-32-BE"',
-                         _ENCODE_SIGNATURE)
+    unicode_encode_op.check_attr("errors", errors)
+    unicode_encode_op.check_attr("output_encoding", output_encoding)
     codec = _OUTPUT_ENCODINGS[output_encoding]
     if isinstance(input, RaggedTensor):
         inner = input
@@ -159,8 +145,7 @@ def unicode_encode(input: Any, output_encoding: str, errors: str = "replace",  #
 
 def _int32(x: Any) -> Tensor:
     t = tensor(x)
-    if t._dtype is not _dtypes.int32:
-        raise dtype_mismatch("UnicodeEncode", 0, _dtypes.int32, t._dtype)
+    unicode_encode_op.check_input(0, t)
     return t
 
 
