@@ -24,6 +24,7 @@ PLACEMENT = {
     "shape": "data",
     "errors": "data",
     "nest": "data",
+    "_logs": "data",
     # backends: one array namespace per device type
     "backends.": "backends",
     # devices

@@ -24,6 +24,7 @@ from featherflow.backends.simulated import SimArray
 
 from ..conftest import assert_no_transfers
 from ._device_support import Recorder as _Recorder
+from ._device_support import check, run
 
 pytestmark = pytest.mark.usefixtures("device")
 
@@ -62,14 +63,7 @@ def _inputs() -> dict:
     }
 
 
-def _loss(y: Any) -> Any:
-    parts = y if isinstance(y, (list, tuple)) else [y]
-    total = None
-    for part in parts:
-        v = ff.cast(part, ff.float64)
-        term = ff.reduce_sum(v * v)
-        total = term if total is None else total + term
-    return total
+
 
 
 # name -> (the program over the inputs, the input its gradient is taken for, or None)
@@ -188,57 +182,14 @@ def _copies(program: Callable) -> tuple:
     return after[0] - before[0], after[1] - before[1]
 
 
-def _run(case: Callable, wrt: str | None, t: dict) -> tuple:
-    with ff.GradientTape() as tape:
-        if wrt is not None:
-            tape.watch(t[wrt])
-        y = case(t)
-        loss = _loss(y) if wrt is not None else None
-    g = tape.gradient(loss, t[wrt]) if wrt is not None else None
-    return y, g
-
-
-def _host(y: Any) -> list:
-    return [p.numpy() for p in (y if isinstance(y, (list, tuple)) else [y])]
-
-
-def _cpu(case: Callable, wrt: str | None) -> tuple:
-    with ff.device("CPU:0"):
-        y, g = _run(case, wrt, _inputs())
-        return _host(y), None if g is None else ff.convert_to_tensor(g).numpy()
-
-
-def _check(device: str, case: Callable, wrt: str | None, moved: Any = (0, 0)) -> None:
-    from featherflow.backends import simulated
-
-    t = _inputs()
-    expected = (moved() if callable(moved) else moved) if device == "GPU" else (0, 0)
-    before = simulated.transfers()
-    y, g = _run(case, wrt, t)
-    after = simulated.transfers()
-    assert (after[0] - before[0], after[1] - before[1]) == expected
-    where = "GPU:0" if device == "GPU" else "CPU:0"
-    for part in y if isinstance(y, (list, tuple)) else [y]:
-        assert part.device.endswith(where)
-        assert type(part._value) is (SimArray if device == "GPU" else np.ndarray)
-    if wrt is not None:
-        g = ff.convert_to_tensor(g)
-        assert g.device.endswith(where)
-    want_y, want_g = _cpu(case, wrt)
-    for ours, want in zip(_host(y), want_y):
-        np.testing.assert_allclose(ours, want, rtol=1e-10, atol=1e-12)
-    if wrt is not None:
-        np.testing.assert_allclose(g.numpy(), want_g, rtol=1e-10, atol=1e-12)
-
-
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_op_and_gradient_stay_on_the_device(device: str, name: str) -> None:
-    _check(device, *CASES[name])
+    check(device, _inputs, *CASES[name], rtol=1e-10, atol=1e-12)
 
 
 @pytest.mark.parametrize("name", sorted(SYNCING))
 def test_ops_that_read_data_back_make_only_their_explicit_copies(device: str, name: str) -> None:
-    _check(device, *SYNCING[name])
+    check(device, _inputs, *SYNCING[name], rtol=1e-10, atol=1e-12)
 
 
 def test_second_order_gradients_stay_on_the_device(device: str) -> None:
@@ -290,7 +241,7 @@ def test_every_op_of_these_modules_has_a_device_case() -> None:
     reached: set = set()
     with _Recorder(reached):
         for case, wrt, *_ in list(CASES.values()) + list(SYNCING.values()):
-            _run(case, wrt, _inputs())
+            run(case, wrt, _inputs())
         test_second_order_gradients_stay_on_the_device("CPU")
     missing = [n for n in ours if n not in reached]
     assert not missing, missing

@@ -18,7 +18,6 @@ array([[1., 0.],
 
 from __future__ import annotations
 
-import logging
 import os
 import struct
 import sys
@@ -27,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from .._logs import LazyLogger
 from ..errors import (
     DataLossError,
     InternalError,
@@ -57,7 +57,7 @@ _INT64_MAX = (1 << 63) - 1
 _UINT32_MAX = 0xFFFFFFFF
 _WRITE_CHUNK = 4 << 20  # CRC a chunk while it is still in cache, then write it
 _HAS_PREADV = hasattr(os, "preadv")
-_logger = logging.getLogger(__name__)
+_logger = LazyLogger(__name__)
 
 _numpy_by_datatype: dict[int, np.dtype] = {}
 _datatype_by_numpy: dict[np.dtype, int] = {}

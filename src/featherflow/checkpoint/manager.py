@@ -18,14 +18,14 @@ from __future__ import annotations
 import collections
 import copy
 import glob
-import logging
 import os
 import time
 from typing import Any, Callable
 
+from .._logs import LazyLogger
 from .checkpoint import CheckpointOptions
 
-_logger = logging.getLogger("featherflow")
+_logger = LazyLogger("featherflow")
 
 
 def get_checkpoint_state(checkpoint_dir: str | os.PathLike, latest_filename: str | None = None) -> Any:

@@ -12,13 +12,13 @@ the warning printed when it is dropped with values left unrestored.
 from __future__ import annotations
 
 import collections
-import logging
 import weakref
 from typing import Any
 
 import numpy as np
 
 from .. import errors
+from .._logs import LazyLogger
 from ..shape import TensorShape
 from ..trackable import (
     SERIALIZE_TO_TENSORS_NAME,
@@ -31,7 +31,7 @@ from ..trackable import (
 )
 from ..variable import Variable
 
-_logger = logging.getLogger("featherflow")
+_logger = LazyLogger("featherflow")
 
 
 class _ObjectMap:

@@ -15,10 +15,10 @@ import numpy as np
 import pytest
 
 import featherflow as ff
-from featherflow.backends.simulated import SimArray
 
 from ...conftest import assert_no_transfers
 from .._device_support import Recorder as _Recorder
+from .._device_support import check, run
 
 pytestmark = pytest.mark.usefixtures("device")
 
@@ -163,56 +163,19 @@ DATA_SHAPED = {
 }
 
 
-def _run(case: Callable, wrt: str | None, t: dict) -> tuple:
-    with ff.GradientTape() as tape:
-        if wrt is not None:
-            tape.watch(t[wrt])
-        y = case(t)
-        loss = ff.reduce_sum(ff.cast(y, ff.float64) * ff.cast(y, ff.float64)) if wrt is not None else None
-    g = tape.gradient(loss, t[wrt]) if wrt is not None else None
-    return y, g
-
-
-def _cpu(case: Callable, wrt: str | None) -> tuple:
-    with ff.device("CPU:0"):
-        y, g = _run(case, wrt, _inputs())
-        return y.numpy(), None if g is None else ff.convert_to_tensor(g).numpy()
-
-
-def _check(device: str, case: Callable, wrt: str | None, moved: tuple = (0, 0)) -> None:
-    from featherflow.backends import simulated
-
-    t = _inputs()
-    before = simulated.transfers()
-    y, g = _run(case, wrt, t)
-    after = simulated.transfers()
-    expected = moved if device == "GPU" else (0, 0)
-    assert (after[0] - before[0], after[1] - before[1]) == expected
-    where = "GPU:0" if device == "GPU" else "CPU:0"
-    assert y.device.endswith(where)
-    assert type(y._value) is (SimArray if device == "GPU" else np.ndarray)
-    if wrt is not None:
-        g = ff.convert_to_tensor(g)
-        assert g.device.endswith(where)
-    want_y, want_g = _cpu(case, wrt)
-    np.testing.assert_allclose(y.numpy(), want_y, rtol=1e-12)
-    if wrt is not None:
-        np.testing.assert_allclose(g.numpy(), want_g, rtol=1e-12)
-
-
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_op_and_gradient_stay_on_the_device(device: str, name: str) -> None:
-    _check(device, *CASES[name])
+    check(device, _inputs, *CASES[name])
 
 
 @pytest.mark.parametrize("name", sorted(SYNCING))
 def test_ops_that_read_data_back_make_only_their_explicit_copies(device: str, name: str) -> None:
-    _check(device, *SYNCING[name])
+    check(device, _inputs, *SYNCING[name])
 
 
 @pytest.mark.parametrize("name", sorted(DATA_SHAPED))
 def test_ops_shaped_by_data_run_on_the_device(device: str, name: str) -> None:
-    _check(device, *DATA_SHAPED[name])
+    check(device, _inputs, *DATA_SHAPED[name])
 
 
 def test_every_op_of_these_modules_has_a_device_case() -> None:
@@ -235,7 +198,7 @@ def test_every_op_of_these_modules_has_a_device_case() -> None:
     recorder = _Recorder(reached)
     with recorder:
         for case, wrt, *_ in list(CASES.values()) + list(SYNCING.values()) + list(DATA_SHAPED.values()):
-            _run(case, wrt, _inputs())
+            run(case, wrt, _inputs())
         test_second_order_gradients_stay_on_the_device("CPU")
     missing = [n for n in ours if n not in reached]
     assert not missing, missing

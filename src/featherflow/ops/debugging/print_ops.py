@@ -10,11 +10,8 @@ x: [0 1 2 ... 7 8 9]
 
 from __future__ import annotations
 
-import logging
 import math
 import os
-import pprint
-import random
 import re
 import sys
 from typing import Any
@@ -190,7 +187,7 @@ def _join_rows(rows: Any, summarize: Any) -> str:
 
 # --- tf.print -----------------------------------------------------------------------------------
 
-_LOG_LEVELS = {logging.INFO: "log(info)", logging.WARNING: "log(warning)", logging.ERROR: "log(error)"}
+_LOG_LEVELS = {20: "log(info)", 30: "log(warning)", 40: "log(error)"}  # logging.INFO, WARNING, ERROR
 
 
 def _stream_name(output_stream: Any) -> str:
@@ -200,7 +197,8 @@ def _stream_name(output_stream: Any) -> str:
         return "stdout"
     if output_stream is sys.stderr:
         return "stderr"
-    for fn, level in ((logging.info, "log(info)"), (logging.warning, "log(warning)"), (logging.warn, "log(warning)"),
+    logging = sys.modules.get("logging")  # a logging function passed in means logging is loaded
+    for fn, level in () if logging is None else ((logging.info, "log(info)"), (logging.warning, "log(warning)"), (logging.warn, "log(warning)"),
                       (logging.error, "log(error)")):
         if output_stream is fn:
             return level
@@ -235,6 +233,8 @@ def print_v2_op(xp: Any, message: Any, output_stream: str, end: str) -> Any:
         with open(output_stream[len("file://"):], "ab") as f:
             f.write(data)
     else:
+        import logging  # on first use: logging, pprint and random cost ~5 ms of `import featherflow`
+
         level = {"log(info)": logging.INFO, "log(warning)": logging.WARNING, "log(error)": logging.ERROR}[output_stream]
         logging.getLogger("tensorflow").log(level, data.decode("utf-8", "replace").rstrip("\n"))
     return ()
@@ -242,6 +242,8 @@ def print_v2_op(xp: Any, message: Any, output_stream: str, end: str) -> Any:
 
 def _placeholder_for(text: str) -> str:
     """A placeholder that doesn't occur in ``text`` (TF's choice: "{}" then random digits from seed 5)."""
+    import random  # on first use: logging, pprint and random cost ~5 ms of `import featherflow`
+
     placeholder = "{}"
     rng = random.Random(5)
     while placeholder in text:
@@ -281,6 +283,8 @@ def print_v2(*inputs: Any, **kwargs: Any) -> None:
 
 def _format_inputs(inputs: tuple, sep: str, summarize_n: int) -> Tensor:
     # Python values are rendered by pprint; tensors become placeholders that StringFormat fills in
+    import pprint  # on first use: logging, pprint and random cost ~5 ms of `import featherflow`
+
     sorted_inputs = [dict(sorted(x.items())) if type(x).__name__ == "OrderedDict" else x for x in inputs]
     tensor_free = _nest.map_structure(lambda x: "" if _is_tensor_like(x) else x, sorted_inputs)
     placeholder = _placeholder_for(" ".join(pprint.pformat(x) for x in tensor_free))

@@ -18,15 +18,17 @@ from __future__ import annotations
 
 import math
 import os
-import random
 import threading
 from collections.abc import Hashable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ...backends import array_module
 from . import _philox as ph
+
+if TYPE_CHECKING:
+    import random
 
 _M32 = M32 = 0xFFFFFFFF
 _M64 = M64 = 0xFFFFFFFFFFFFFFFF
@@ -416,6 +418,8 @@ class LegacyRandomState:
 
     def set_seed(self, seed: Any) -> None:
         """``tf.random.set_seed``: new global seed, new op-seed sequence, and every kernel starts afresh."""
+        import random  # on first use: it costs ~1.5 ms of `import featherflow`
+
         self._global_seed = seed
         try:  # TF falls back to int() for seeds random.Random rejects (NumPy scalars, arrays)
             self._rng = random.Random(seed)
@@ -430,6 +434,8 @@ class LegacyRandomState:
     def internal_operation_seed(self) -> int:
         """The next op seed drawn from the global seed's Mersenne Twister."""
         if self._rng is None:
+            import random
+
             self._rng = random.Random(None)
         return self._rng.randint(0, MAXINT32)
 
