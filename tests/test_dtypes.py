@@ -53,7 +53,6 @@ AS_DTYPE = cases(*[f"tf.as_dtype({arg})" for arg in (
     "tf.dtypes.float32 is tf.float32", "tf.dtypes.as_dtype('half')", "tf.dtypes.cast(tf.constant(1.5), tf.int32)",
     "tf.dtypes.saturate_cast(tf.constant(300), tf.uint8)", "tf.dtypes.complex(tf.constant(1.), tf.constant(2.))",
     "tf.dtypes.nonexistent",
-    xfail={"tf.dtypes.saturate_cast(tf.constant(300), tf.uint8)": "no saturate_cast op yet (ops/*)"},
 )
 
 

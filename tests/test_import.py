@@ -92,3 +92,23 @@ def test_checkpoint_loads_protobuf_and_crc_on_first_use(tmp_path):
         print(json.dumps([before, [m in sys.modules for m in ("google.protobuf", "google_crc32c")]]))
     """)
     assert result == [[False, False], [True, True]]
+
+
+def test_occasional_namespaces_load_on_first_access():
+    """tf.io, tf.image, tf.signal, tf.lookup, tf.sets and tf.autograph cost nothing until a program touches them;
+    then they are ordinary attributes (listed by dir, importable by their module path)."""
+    result = _run("""
+        import json, sys
+        import featherflow as tf
+        lazy = ["io", "image", "signal", "lookup", "sets", "autograph"]
+        before = [f"featherflow.{name}" in sys.modules for name in lazy]
+        listed = all(name in dir(tf) for name in lazy + ["make_tensor_proto", "rfftnd"])
+        shape = tf.image.resize(tf.zeros([4, 4, 1]), [2, 2]).shape.as_list()
+        after = [getattr(tf, name).__name__ for name in lazy]
+        import featherflow.signal
+        print(json.dumps([before, listed, shape, after, tf.signal is featherflow.signal,
+                          tf.rfftnd.__name__, hasattr(tf, "no_such_name")]))
+    """)
+    assert result == [[False] * 6, True, [2, 2, 1],
+                      ["featherflow.io", "featherflow.image", "featherflow.signal", "featherflow.lookup",
+                       "featherflow.sets", "featherflow.autograph"], True, "rfftnd", False]

@@ -158,3 +158,77 @@ def test_generated_pairs_compare_like_tf(tfnest, a, b, check_types):
     tf_nest, _ = tfnest
     assert outcome(nest.assert_same_structure, a, b, check_types=check_types) == \
         outcome(tf_nest.assert_same_structure, a, b, check_types=check_types)
+
+
+# --- composites (RaggedTensor, SparseTensor) with expand_composites ---------------------------------------------
+
+def _composites(tf):
+    return {
+        "rt": tf.ragged.constant([[1.0, 2.0], [3.0]]),
+        "rt_long": tf.ragged.constant([[1.0], [2.0, 3.0, 4.0]]),
+        "r3": tf.ragged.constant([[[1], [2, 3]], [[4]]]),
+        "sp": tf.sparse.SparseTensor([[0, 0], [1, 2]], [1.0, 2.0], [3, 4]),
+        "sp_small": tf.sparse.SparseTensor([[1, 1]], [5.0], [2, 2]),
+        "t": tf.constant(1.0),
+    }
+
+
+COMPOSITE_STRUCTURES = [
+    "rt", "r3", "sp", ["rt", {"a": "sp", "b": ("t", "r3")}],
+]
+
+
+def _build(spec, values):
+    if isinstance(spec, str):
+        return values[spec]
+    if isinstance(spec, list):
+        return [_build(s, values) for s in spec]
+    if isinstance(spec, tuple):
+        return tuple(_build(s, values) for s in spec)
+    return {k: _build(v, values) for k, v in spec.items()}
+
+
+@pytest.mark.parametrize("spec", COMPOSITE_STRUCTURES, ids=repr)
+def test_expand_composites_flatten_and_pack_match_tf(tf_oracle, spec):
+    ours, theirs = _build(spec, _composites(ff)), _build(spec, _composites(tf_oracle))
+    assert repr(nest.flatten(ours, expand_composites=True)) == repr(tf_oracle.nest.flatten(theirs,
+                                                                                         expand_composites=True))
+    assert repr(nest.flatten(ours)) == repr(tf_oracle.nest.flatten(theirs))
+    assert nest.is_nested(ours) == tf_oracle.nest.is_nested(theirs)
+    rebuilt = nest.pack_sequence_as(ours, nest.flatten(ours, expand_composites=True), expand_composites=True)
+    assert repr(rebuilt) == repr(ours)
+    doubled = nest.map_structure(lambda x: x * 2 if x.dtype.is_floating else x, ours, expand_composites=True)
+    their_doubled = tf_oracle.nest.map_structure(lambda x: x * 2 if x.dtype.is_floating else x, theirs,
+                                                 expand_composites=True)
+    assert repr(doubled) == repr(their_doubled)
+
+
+@pytest.mark.parametrize(("a", "b"), [("rt", "rt_long"), ("rt", "sp"), ("rt", "r3"), ("rt", "t"), ("t", "sp"),
+                                      ("sp", "sp_small"), (["rt"], ["sp"]), ({"k": "rt"}, {"k": "rt_long"})],
+                         ids=repr)
+def test_assert_same_structure_with_composites_matches_tf(tf_oracle, a, b):
+    ours, theirs = _composites(ff), _composites(tf_oracle)
+    for expand in (True, False):
+        assert outcome(nest.assert_same_structure, _build(a, ours), _build(b, ours), expand_composites=expand) == \
+            outcome(tf_oracle.nest.assert_same_structure, _build(a, theirs), _build(b, theirs),
+                    expand_composites=expand)
+
+
+def test_pack_sequence_as_composite_counts_atoms(tf_oracle):
+    rt = _composites(ff)["rt"]
+    with pytest.raises(ValueError, match="Structure had 2 atoms, but flat_sequence had 1 items"):
+        nest.pack_sequence_as(rt, [ff.constant([1.0])], expand_composites=True)
+    packed = nest.pack_sequence_as(rt, [ff.constant([5.0, 6.0, 7.0]), ff.constant([0, 1, 3], ff.int64)],
+                                   expand_composites=True)
+    assert packed.to_list() == [[5.0], [6.0, 7.0]]
+
+
+@pytest.mark.parametrize("spec", COMPOSITE_STRUCTURES, ids=repr)
+def test_paths_with_composites_match_tf(tfnest, tf_oracle, spec):
+    _, util_nest = tfnest
+    ours, theirs = _build(spec, _composites(ff)), _build(spec, _composites(tf_oracle))
+    for expand in (True, False):
+        assert [p for p, _ in nest.flatten_with_tuple_paths(ours, expand_composites=expand)] == \
+            [p for p, _ in util_nest.flatten_with_tuple_paths(theirs, expand_composites=expand)]
+        assert [p for p, _ in nest.flatten_with_joined_string_paths(ours, expand_composites=expand)] == \
+            [p for p, _ in util_nest.flatten_with_joined_string_paths(theirs, expand_composites=expand)]

@@ -119,6 +119,8 @@ def entry(name: str) -> tuple:
 # ``_contract.check_attrs`` checks their dtypes against TF's definitions here
 UNREGISTERED_OPS = ("SelectV2", "StatelessRandomGetKeyCounter", "AssignAddVariableOp", "AssignSubVariableOp", "ResourceCountUpTo",
                     "ResourceGather", "ResourceGatherNd",
+                    # the lookup tables' resource-creating ops (featherflow's ``TableResource``)
+                    "HashTableV2", "MutableHashTableV2", "MutableHashTableOfTensorsV2", "MutableDenseHashTableV2",
                     *(f"ResourceScatter{k}" for k in ("Update", "Add", "Sub", "Mul", "Div", "Min", "Max")),
                     *(f"ResourceScatterNd{k}" for k in ("Update", "Add", "Sub", "Min", "Max")))
 

@@ -11,6 +11,7 @@ from . import config as config
 from . import data as data
 from . import debugging as debugging
 from . import errors as errors
+from . import experimental as experimental
 from . import keras as keras
 from . import linalg as linalg
 from . import math as math
@@ -22,8 +23,11 @@ from . import random as random
 from . import sparse as sparse
 from . import strings as strings
 from . import train as train
+from ._control_scopes import init_scope as init_scope
+from .autodiff._log import get_logger as get_logger
 from .autodiff.custom_gradient import custom_gradient as custom_gradient
 from .autodiff.custom_gradient import recompute_grad as recompute_grad
+from .autodiff.pass_through import grad_pass_through as grad_pass_through
 from .autodiff.tape import GradientTape as GradientTape
 from .autodiff.tape import UnconnectedGradients as UnconnectedGradients
 from .device import DeviceSpec as DeviceSpec
@@ -58,6 +62,7 @@ from .dtypes import variant as variant
 from .function import function as function
 from .indexed_slices import IndexedSlices as IndexedSlices
 from .module import Module as Module
+from .naming import get_current_name_scope as get_current_name_scope
 from .naming import name_scope as name_scope
 from .ops import operators as _operators  # noqa: F401 - installs x + y, x[i], ... on Tensor and Variable
 from .ops.array.core import broadcast_to as broadcast_to
@@ -99,6 +104,9 @@ from .ops.array.join import reverse as reverse
 from .ops.array.join import roll as roll
 from .ops.array.join import split as split
 from .ops.array.join import tile as tile
+from .ops.array.partition import dynamic_partition as dynamic_partition
+from .ops.array.partition import dynamic_stitch as dynamic_stitch
+from .ops.array.permute import reverse_sequence as reverse_sequence
 from .ops.array.scatter import scatter_nd as scatter_nd
 from .ops.array.scatter import tensor_scatter_nd_add as tensor_scatter_nd_add
 from .ops.array.scatter import tensor_scatter_nd_max as tensor_scatter_nd_max
@@ -112,16 +120,48 @@ from .ops.array.sort import searchsorted as searchsorted
 from .ops.array.sort import sort as sort
 from .ops.array.sort import unique as unique
 from .ops.array.sort import unique_with_counts as unique_with_counts
+from .ops.array.utility import guarantee_const as guarantee_const
+from .ops.array.utility import parallel_stack as parallel_stack
+from .ops.array.utility import saturate_cast as saturate_cast
+from .ops.array.utility import shape_n as shape_n
+from .ops.array.utility import timestamp as timestamp
+from .ops.array.utility import unravel_index as unravel_index
+from .ops.control_flow.cond import case as case
+from .ops.control_flow.cond import cond as cond
+from .ops.control_flow.cond import switch_case as switch_case
+from .ops.control_flow.deps import control_dependencies as control_dependencies
+from .ops.control_flow.deps import group as group
+from .ops.control_flow.deps import no_op as no_op
+from .ops.control_flow.deps import tuple as tuple  # noqa: A004 - TF's name
+from .ops.control_flow.loops import while_loop as while_loop
+from .ops.control_flow.map import foldl as foldl
+from .ops.control_flow.map import foldr as foldr
+from .ops.control_flow.map import map_fn as map_fn
+from .ops.control_flow.map import scan as scan
+from .ops.control_flow.map import vectorized_map as vectorized_map
+from .ops.control_flow.tensor_array import TensorArray as TensorArray
+from .ops.control_flow.tensor_array import TensorArraySpec as TensorArraySpec
 from .ops.debugging.checks import Assert as Assert
 from .ops.debugging.checks import assert_equal as assert_equal
 from .ops.debugging.checks import assert_greater as assert_greater
 from .ops.debugging.checks import assert_less as assert_less
 from .ops.debugging.checks import assert_rank as assert_rank
 from .ops.debugging.print_ops import print_v2 as print  # noqa: A004 - TF's name
+from .ops.edit_distance import edit_distance as edit_distance
+from .ops.gradient_registry import RegisterGradient as RegisterGradient
+from .ops.gradient_registry import no_gradient as no_gradient
+from .ops.init_ops import constant_initializer as constant_initializer
+from .ops.init_ops import ones_initializer as ones_initializer
+from .ops.init_ops import random_normal_initializer as random_normal_initializer
+from .ops.init_ops import random_uniform_initializer as random_uniform_initializer
+from .ops.init_ops import zeros_initializer as zeros_initializer
 from .ops.linalg.core import einsum as einsum
 from .ops.linalg.core import matmul as matmul
 from .ops.linalg.core import norm as norm
 from .ops.linalg.core import tensordot as tensordot
+from .ops.linalg.eig import eig as eig
+from .ops.linalg.eig import eigvals as eigvals
+from .ops.linalg.matfun import sqrtm as matrix_square_root
 from .ops.math.api import abs as abs  # noqa: A004
 from .ops.math.api import acos as acos
 from .ops.math.api import acosh as acosh
@@ -172,6 +212,8 @@ from .ops.math.clip import clip_by_global_norm as clip_by_global_norm
 from .ops.math.clip import clip_by_norm as clip_by_norm
 from .ops.math.clip import clip_by_value as clip_by_value
 from .ops.math.cumulative import cumsum as cumsum
+from .ops.math.histogram import histogram_fixed_width as histogram_fixed_width
+from .ops.math.histogram import histogram_fixed_width_bins as histogram_fixed_width_bins
 from .ops.math.reduce import argmax as argmax
 from .ops.math.reduce import argmin as argmin
 from .ops.math.reduce import reduce_all as reduce_all
@@ -182,9 +224,18 @@ from .ops.math.reduce import reduce_mean as reduce_mean
 from .ops.math.reduce import reduce_min as reduce_min
 from .ops.math.reduce import reduce_prod as reduce_prod
 from .ops.math.reduce import reduce_sum as reduce_sum
+from .ops.nn.space import batch_to_space as batch_to_space
+from .ops.nn.space import space_to_batch as space_to_batch
+from .ops.nn.space import space_to_batch as space_to_batch_nd
 from .ops.ragged import RaggedTensor as RaggedTensor
+from .ops.ragged import RaggedTensorSpec as RaggedTensorSpec
+from .ops.script_ops import numpy_function as numpy_function
+from .ops.script_ops import py_function as py_function
 from .ops.sparse import SparseTensor as SparseTensor
+from .ops.sparse import SparseTensorSpec as SparseTensorSpec
 from .ops.strings.core import as_string as as_string
+from .ops.strings.hashing import fingerprint as fingerprint
+from .ops.type_spec import type_spec_from_value as type_spec_from_value
 from .shape import TensorShape as TensorShape
 from .tensor import Tensor as Tensor
 from .tensor import constant as constant
@@ -201,6 +252,42 @@ from .variable_policy import VariableSynchronization as VariableSynchronization
 
 newaxis = None
 __version__ = "0.1.0"
+
+# Namespaces and names loaded on first access (PEP 562): `import featherflow` pays only for the core, and
+# tf.io, tf.image, tf.signal, ... load (a few ms each) when a program first touches them.
+_LAZY = {
+    "autograph": (".autograph", None),
+    "image": (".image", None),
+    "io": (".io", None),
+    "lookup": (".lookup", None),
+    "sets": (".sets", None),
+    "signal": (".signal", None),
+    "fftnd": (".ops.signal.fft", "fftnd"),
+    "ifftnd": (".ops.signal.fft", "ifftnd"),
+    "irfftnd": (".ops.signal.fft", "irfftnd"),
+    "rfftnd": (".ops.signal.fft", "rfftnd"),
+    "make_ndarray": (".ops.tensor_util", "make_ndarray"),
+    "make_tensor_proto": (".ops.tensor_util", "make_tensor_proto"),
+}
+
+
+def __getattr__(name: str) -> object:
+    try:
+        module, attr = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module 'featherflow' has no attribute {name!r}") from None
+    import importlib
+
+    value = importlib.import_module(module, __name__)
+    if attr is not None:
+        value = getattr(value, attr)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 # tf.dtypes is the public namespace, not the internal module of the same name (importing that one made it this
 # package's attribute): bound last, once every internal module has run its own `from . import dtypes`.

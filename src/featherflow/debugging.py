@@ -25,3 +25,4 @@ from .ops.debugging.checks import assert_shapes as assert_shapes
 from .ops.debugging.checks import assert_type as assert_type
 from .ops.debugging.checks import check_numerics as check_numerics
 from .ops.debugging.checks import is_numeric_tensor as is_numeric_tensor
+from .ops.debugging.float_dtype import assert_same_float_dtype as assert_same_float_dtype

@@ -1,12 +1,33 @@
 """``tf.math`` (re-exports)."""
 
+from . import _math_special as special  # noqa: F401 - tf.math.special
+from .ops.array.permute import invert_permutation as invert_permutation
 from .ops.array.selection import in_top_k as in_top_k
 from .ops.array.selection import top_k as top_k
 from .ops.math.api import *  # noqa: F403 - the namespace is the module's public functions
+from .ops.math.bessel import bessel_i0 as bessel_i0
+from .ops.math.bessel import bessel_i0e as bessel_i0e
+from .ops.math.bessel import bessel_i1 as bessel_i1
+from .ops.math.bessel import bessel_i1e as bessel_i1e
 from .ops.math.clip import l2_normalize as l2_normalize
+from .ops.math.composite import accumulate_n as accumulate_n
+from .ops.math.composite import approx_max_k as approx_max_k
+from .ops.math.composite import approx_min_k as approx_min_k
+from .ops.math.composite import is_non_decreasing as is_non_decreasing
+from .ops.math.composite import is_strictly_increasing as is_strictly_increasing
+from .ops.math.composite import lbeta as lbeta
+from .ops.math.composite import nextafter as nextafter
+from .ops.math.composite import polyval as polyval
+from .ops.math.composite import zero_fraction as zero_fraction
 from .ops.math.cumulative import cumprod as cumprod
 from .ops.math.cumulative import cumsum as cumsum
 from .ops.math.cumulative import cumulative_logsumexp as cumulative_logsumexp
+from .ops.math.incomplete import betainc as betainc
+from .ops.math.incomplete import igamma as igamma
+from .ops.math.incomplete import igammac as igammac
+from .ops.math.inverse_erf import erfcinv as erfcinv
+from .ops.math.inverse_erf import erfinv as erfinv
+from .ops.math.inverse_erf import ndtri as ndtri
 from .ops.math.reduce import argmax as argmax
 from .ops.math.reduce import argmin as argmin
 from .ops.math.reduce import count_nonzero as count_nonzero
@@ -36,3 +57,4 @@ from .ops.math.segment import unsorted_segment_sqrt_n as unsorted_segment_sqrt_n
 from .ops.math.segment import unsorted_segment_sum as unsorted_segment_sum
 from .ops.nn.core import log_softmax as log_softmax
 from .ops.nn.core import softmax as softmax
+from .ops.nn.core import softsign as softsign

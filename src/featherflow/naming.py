@@ -25,6 +25,11 @@ def current_prefix() -> str:
     return _stack.prefix
 
 
+def get_current_name_scope() -> str:
+    """``tf.get_current_name_scope()``: the name scope in force, "" or "outer/inner"."""
+    return _stack.prefix[:-1] if _stack.prefix else ""
+
+
 class name_scope:
     """``tf.name_scope(name)``: a context manager that opens a name scope for the names made inside.
 

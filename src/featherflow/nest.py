@@ -103,8 +103,57 @@ def flatten(structure: Any, expand_composites: bool = False) -> list:
     [1, 2, None, 3]
     """
     out: list = []
-    _flatten_into(structure, out)
+    if expand_composites:
+        _flatten_expanding(structure, out)
+    else:
+        _flatten_into(structure, out)
     return out
+
+
+# Composite values (RaggedTensor, SparseTensor) take part through a protocol, as TF's CompositeTensor does (this
+# module cannot import ops): the value has ``_to_components()`` (its tensors, in TF's order) and a ``_type_spec``
+# whose ``_from_components(components)`` rebuilds a value of that type. With ``expand_composites=True`` nest
+# treats a composite as a sequence of its components.
+def is_composite(value: Any) -> bool:
+    """Whether ``value`` is a composite tensor (a RaggedTensor, a SparseTensor)."""
+    return hasattr(type(value), "_to_components")
+
+
+def _flatten_expanding(structure: Any, out: list) -> None:
+    if is_nested(structure):
+        for child in _children(structure):
+            _flatten_expanding(child, out)
+    elif is_composite(structure):
+        for component in structure._to_components():
+            _flatten_expanding(component, out)
+    else:
+        out.append(structure)
+
+
+def _pack_expanding(structure: Any, flat: Any, index: int) -> tuple[int, Any]:
+    """Rebuilds ``structure`` from ``flat[index:]``, composites from their components: (next index, value)."""
+    if is_nested(structure):
+        packed = []
+        for child in _children_for_pack(structure):
+            index, value = _pack_expanding(child, flat, index)
+            packed.append(value)
+        return index, _sequence_like(structure, packed)
+    if is_composite(structure):
+        components = []
+        for component in structure._to_components():
+            index, value = _pack_expanding(component, flat, index)
+            components.append(value)
+        return index, structure._type_spec._from_components(components)
+    if index >= len(flat):
+        raise IndexError
+    return index + 1, flat[index]
+
+
+def _specs_compatible(a: Any, b: Any) -> bool:
+    """TF's test for two composites' specs (a common supertype exists): same kind, dtype, rank and partitioning."""
+    if type(a) is not type(b) or a.dtype != b.dtype or a.shape.rank != b.shape.rank:
+        return False
+    return all(getattr(a, attr, None) == getattr(b, attr, None) for attr in ("ragged_rank", "row_splits_dtype"))
 
 
 def _sequence_like(instance: Any, args: list) -> Any:
@@ -165,6 +214,17 @@ def pack_sequence_as(structure: Any, flat_sequence: Any, expand_composites: bool
     if not is_nested(flat_sequence):
         raise TypeError(f"Attempted to pack value:\n  {_truncate(flat_sequence)}\ninto a structure, but found "
                         f"incompatible type `{type(flat_sequence)}` instead.")
+    if expand_composites and (is_composite(structure) or is_nested(structure)):
+        try:
+            final_index, packed = _pack_expanding(structure, flat_sequence, 0)
+        except IndexError:
+            final_index = -1
+        if final_index != len(flat_sequence):
+            n = len(flatten(structure, expand_composites=True))
+            raise ValueError(f"Could not pack sequence. Structure had {n} atoms, but flat_sequence had "
+                             f"{len(flat_sequence)} items.  Structure: {structure}, flat_sequence: "
+                             f"{flat_sequence}.")
+        return packed
     if not is_nested(structure):
         if len(flat_sequence) != 1:
             raise ValueError(f"The target structure is of type `{type(structure)}`\n  {_truncate(structure)}\n"
@@ -207,9 +267,18 @@ def _same_namedtuples(a: Any, b: Any) -> bool:
     return a._fields == b._fields and type(a).__name__ == type(b).__name__
 
 
-def _structure_mismatch(a: Any, b: Any, check_types: bool) -> tuple[str, bool] | None:
-    """The first difference between two structures as (message, is_type_error), or None (TF's C++ helper)."""
+def _structure_mismatch(a: Any, b: Any, check_types: bool, expand: bool = False) -> tuple[str, bool] | None:
+    """The first difference between two structures as (message, is_type_error), or None (TF's C++ helper);
+    ``expand``: composites are sequences, equal when their specs are compatible."""
     seq_a, seq_b = is_nested(a), is_nested(b)
+    if expand:
+        composite_a, composite_b = is_composite(a), is_composite(b)
+        if composite_a and composite_b:
+            spec_a, spec_b = a._type_spec, b._type_spec
+            if _specs_compatible(spec_a, spec_b):
+                return None
+            return f"Incompatible CompositeTensor TypeSpecs: {_describe(spec_a)} vs. {_describe(spec_b)}", False
+        seq_a, seq_b = seq_a or composite_a, seq_b or composite_b
     if seq_a != seq_b:
         seq, non_seq = (a, b) if seq_a else (b, a)
         return f'Substructure "{_describe(seq)}" is a sequence, while substructure "{_describe(non_seq)}" is not', False
@@ -230,7 +299,7 @@ def _structure_mismatch(a: Any, b: Any, check_types: bool) -> tuple[str, bool] |
                     f"{_describe(list(a.keys()))}, while second structure has keys {_describe(list(b.keys()))}", False)
     children_a, children_b = _children(a), _children(b)
     for child_a, child_b in zip(children_a, children_b):
-        found = _structure_mismatch(child_a, child_b, check_types)
+        found = _structure_mismatch(child_a, child_b, check_types, expand)
         if found is not None:
             return found
     if len(children_a) != len(children_b):
@@ -257,7 +326,7 @@ def assert_same_structure(nest1: Any, nest2: Any, check_types: bool = True, expa
 
     >>> assert_same_structure([1, (2, 3)], ["a", ("b", "c")])
     """
-    found = _structure_mismatch(nest1, nest2, bool(check_types))
+    found = _structure_mismatch(nest1, nest2, bool(check_types), bool(expand_composites))
     if found is None:
         return
     message, is_type_error = found
@@ -281,22 +350,26 @@ def map_structure(func: Callable, *structure: Any, **kwargs: Any) -> Any:
     if not structure:
         raise ValueError("Must provide at least one structure")
     check_types = kwargs.pop("check_types", True)
-    kwargs.pop("expand_composites", False)
+    expand = bool(kwargs.pop("expand_composites", False))
     if kwargs:
         raise ValueError("Only valid keyword arguments are `check_types` and `expand_composites`, not: `"
                          + "`, `".join(kwargs.keys()) + "`")
     for other in structure[1:]:
-        assert_same_structure(structure[0], other, check_types=check_types)
-    flats = [flatten(s) for s in structure]
-    return pack_sequence_as(structure[0], [func(*leaves) for leaves in zip(*flats)])
+        assert_same_structure(structure[0], other, check_types=check_types, expand_composites=expand)
+    flats = [flatten(s, expand) for s in structure]
+    return pack_sequence_as(structure[0], [func(*leaves) for leaves in zip(*flats)], expand_composites=expand)
 
 
-def _paths(structure: Any, prefix: tuple) -> Iterator[tuple]:
+def _paths(structure: Any, prefix: tuple, expand: bool = False) -> Iterator[tuple]:
+    if expand and is_composite(structure):  # TF's path to a component: the composite's type name, its index
+        for i, component in enumerate(structure._to_components()):
+            yield from _paths(component, prefix + (type(structure).__name__, i), expand)
+        return
     if not is_nested(structure):
         yield prefix, structure
         return
     for key, child in _items(structure):
-        yield from _paths(child, prefix + (key,))
+        yield from _paths(child, prefix + (key,), expand)
 
 
 def flatten_with_tuple_paths(structure: Any, expand_composites: bool = False) -> list:
@@ -305,7 +378,7 @@ def flatten_with_tuple_paths(structure: Any, expand_composites: bool = False) ->
     >>> flatten_with_tuple_paths({"a": [5, 6]})
     [(('a', 0), 5), (('a', 1), 6)]
     """
-    return list(_paths(structure, ()))
+    return list(_paths(structure, (), bool(expand_composites)))
 
 
 def flatten_with_joined_string_paths(structure: Any, separator: str = "/", expand_composites: bool = False) -> list:
@@ -314,4 +387,5 @@ def flatten_with_joined_string_paths(structure: Any, separator: str = "/", expan
     >>> flatten_with_joined_string_paths({"a": [5, 6]})
     [('a/0', 5), ('a/1', 6)]
     """
-    return [(separator.join(str(p) for p in path), leaf) for path, leaf in _paths(structure, ())]
+    return [(separator.join(str(p) for p in path), leaf)
+            for path, leaf in _paths(structure, (), bool(expand_composites))]

@@ -62,8 +62,33 @@ _COMPLEX_TYPES = _FLOAT_TYPES | {complex, np.complex64, np.complex128}
 _BOOL_TYPES = frozenset({bool, np.bool_})
 
 
+class _Unsupported(ValueError):
+    """TF's error for a value no conversion accepts. Its text is made when read: the dispatch fallback catches
+    it for RaggedTensor and SparseTensor arguments, and their repr would copy a device's values to the host."""
+
+    def __init__(self, value: Any) -> None:
+        super().__init__()
+        self.value = value
+
+    @property
+    def args(self) -> tuple:  # type: ignore[override]
+        return (str(self),)
+
+    def __str__(self) -> str:
+        value = self.value
+        return f"Attempt to convert a value ({value!r}) with an unsupported type ({type(value)!r}) to a Tensor."
+
+    def __repr__(self) -> str:
+        return f"ValueError({str(self)!r})"
+
+
+# tracebacks and type(error).__name__ name it as TF's plain ValueError
+_Unsupported.__module__ = "builtins"
+_Unsupported.__name__ = _Unsupported.__qualname__ = "ValueError"
+
+
 def _unsupported(value: Any) -> ValueError:
-    return ValueError(f"Attempt to convert a value ({value!r}) with an unsupported type ({type(value)!r}) to a Tensor.")
+    return _Unsupported(value)
 
 
 def _is_sequence(obj: Any) -> bool:

@@ -33,11 +33,14 @@ _COMPOSITES = {
     "Eye": NOT_DIFFERENTIABLE,  # no inputs
     "GatherDropNegatives": GRADIENT,
     "GatherGrad": GRADIENT,
+    "NonMaxSuppressionPaddedV2": NOT_DIFFERENTIABLE,  # tf.image.non_max_suppression_padded: int indices
     "GatherNdGrad": GRADIENT,
     "PutAlongAxis": GRADIENT,
     "Repeat": GRADIENT,
     "RepeatGrad": GRADIENT,
     "RngSkipState": NOT_DIFFERENTIABLE,  # a generator's int64 state (TF's RngReadAndSkip): on no tape either way
+    "SparseDenseCwiseGather": GRADIENT,  # the dense operand at the sparse entries (sparse * dense gradients)
+    "SparseSegmentScale": NOT_DIFFERENTIABLE,  # each segment's count or its root: from the ids alone
     "TakeAlongAxis": GRADIENT,
     "TopKGather": GRADIENT,
     "TopKScatter": GRADIENT,

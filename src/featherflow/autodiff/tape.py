@@ -227,7 +227,8 @@ class GradientTape:
 
     def watch(self, tensor: Any) -> None:
         """Ensures that ``tensor`` (a Tensor, a Variable, or a nested structure of them) is traced."""
-        for t in (tensor,) if type(tensor) is Tensor or type(tensor) is Variable else flatten(tensor):
+        # a composite (RaggedTensor, SparseTensor) watches all its components, as TF's (integer ones warn)
+        for t in (tensor,) if type(tensor) is Tensor or type(tensor) is Variable else flatten(tensor, True):
             if not _is_watchable(t):
                 raise ValueError(f"Passed in object {t} of type {type(t).__name__!r}, not tf.Tensor or tf.Variable "
                                  "or ExtensionType.")
@@ -293,24 +294,28 @@ class GradientTape:
         if target is None:
             raise TypeError("Argument `target` should be a list or nested structure of Tensors, Variables or "
                             "CompositeTensors to be differentiated, but received None.")
-        flat_targets = [target] if type(target) is Tensor else _flatten(target)
+        flat_targets = [target] if type(target) is Tensor else _for_gradients(_flatten(target))
         flat = type(sources) is list and _is_flat(sources)  # the common case: a list of variables
         if type(sources) is Tensor or type(sources) is Variable:
             flat_sources = [sources]
         else:
             flat_sources = sources if flat else _flatten(sources)
+        composites = not flat and _has_composites(flat_sources)
         flat_grads = None
         if output_gradients is not None:
             from ..ops.convert import tensor
 
-            flat_grads = [None if g is None else tensor(g) for g in _flatten(output_gradients)]
+            flat_grads = [None if g is None else tensor(g) for g in _for_gradients(_flatten(output_gradients))]
         if unconnected_gradients is not _NONE:
             try:
                 unconnected_gradients = UnconnectedGradients(unconnected_gradients)
             except ValueError:
                 raise ValueError(f"Unknown value for unconnected_gradients: {unconnected_gradients!r}") from None
-        grads = _backward.backward(tape.records, tape.watched, flat_targets, flat_grads, flat_sources,
+        grads = _backward.backward(tape.records, tape.watched, flat_targets, flat_grads,
+                                   _for_gradients(flat_sources) if composites else flat_sources,
                                    unconnected_gradients is _ZERO)
+        if composites:
+            grads = _regroup(flat_sources, grads)
         if not self._persistent:
             self._watched_variables = tape.variables  # sorted on demand by watched_variables()
             self._tape = None  # drops the records: what the tape held is freed now
@@ -373,6 +378,43 @@ class _StopRecording:
 
 
 _flatten = flatten
+
+
+def _has_composites(items: list) -> bool:
+    for x in items:
+        if type(x) is not Variable and type(x) is not Tensor and hasattr(type(x), "_gradient_tensors"):
+            return True
+    return False
+
+
+def _for_gradients(items: list) -> list:
+    """``items`` with each composite replaced by the tensors a tape differentiates (a RaggedTensor: its flat
+    values; a SparseTensor raises TF's ValueError), as TF's ``get_flat_tensors_for_gradients``."""
+    if not _has_composites(items):
+        return items
+    out: list = []
+    for x in items:
+        if hasattr(type(x), "_gradient_tensors"):
+            out.extend(x._gradient_tensors())
+        else:
+            out.append(x)
+    return out
+
+
+def _regroup(sources: list, grads: list) -> list:
+    """The gradients of ``sources``: a composite's from the gradients of its tensors (TF's
+    ``replace_flat_tensors_for_gradients``)."""
+    out: list = []
+    index = 0
+    for x in sources:
+        if hasattr(type(x), "_gradient_tensors"):
+            n = len(x._gradient_tensors())
+            out.append(x._from_gradient_tensors(grads[index:index + n]))
+            index += n
+        else:
+            out.append(grads[index])
+            index += 1
+    return out
 
 
 def _is_flat(items: list) -> bool:

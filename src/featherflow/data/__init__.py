@@ -5,3 +5,6 @@ from .dataset import AUTOTUNE as AUTOTUNE
 from .dataset import INFINITE_CARDINALITY as INFINITE_CARDINALITY
 from .dataset import UNKNOWN_CARDINALITY as UNKNOWN_CARDINALITY
 from .dataset import Dataset as Dataset
+from .readers import FixedLengthRecordDataset as FixedLengthRecordDataset
+from .readers import TextLineDataset as TextLineDataset
+from .readers import TFRecordDataset as TFRecordDataset

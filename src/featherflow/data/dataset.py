@@ -15,9 +15,9 @@ import numpy as np
 
 from .. import dtypes as _dtypes
 from .. import nest
-from ..shape import TensorShape
 from ..tensor import Tensor, _make_typed_host
 from ..tensor_spec import TensorSpec
+from . import composite as _composite
 
 AUTOTUNE = -1
 INFINITE_CARDINALITY = -1
@@ -31,7 +31,7 @@ def _to_tensor(x: Any) -> Tensor:
 
 
 def _spec_of(element: Any) -> Any:
-    return nest.map_structure(lambda t: TensorSpec(t.shape, t.dtype), element)
+    return nest.map_structure(_composite.spec_of, element)
 
 
 def _call(fn: Callable, element: Any) -> Any:
@@ -48,6 +48,8 @@ def _structure_tensors(value: Any) -> Any:
     if isinstance(value, tuple):
         items = [_structure_tensors(v) for v in value]
         return type(value)(*items) if hasattr(type(value), "_fields") else tuple(items)
+    if _composite.is_composite(value):  # RaggedTensor, SparseTensor: one value each
+        return value
     return _to_tensor(value)
 
 
@@ -74,18 +76,16 @@ class Dataset:
         flat = nest.flatten(structure)
         if not flat:
             raise ValueError("Invalid `tensors`. `tensors` should not be empty.")
-        for t in flat:
-            if t._value.ndim == 0:
-                raise ValueError(f"Unbatching a tensor is only supported for rank >= 1 (got {t!r}).")
-        n = flat[0]._value.shape[0]
-        for t in flat[1:]:
-            if t._value.shape[0] != n:
-                raise ValueError(f"Dimensions {n} and {t._value.shape[0]} are not compatible")
-        spec = nest.map_structure(lambda t: TensorSpec(t.shape[1:], t.dtype), structure)
+        sizes = [_composite.nrows(t) for t in flat]
+        n = sizes[0]
+        for size in sizes[1:]:
+            if size != n:
+                raise ValueError(f"Dimensions {n} and {size} are not compatible")
+        spec = nest.map_structure(lambda t: _composite.sliced_spec(_composite.spec_of(t)), structure)
 
         def make() -> Iterator[Any]:
             for i in range(n):
-                yield nest.pack_sequence_as(structure, [_make_typed_host(t._numpy()[i]) for t in flat])
+                yield nest.pack_sequence_as(structure, [_composite.row(t, i) for t in flat])
 
         return _named(make, spec, n, "_TensorSliceDataset")
 
@@ -121,7 +121,7 @@ class Dataset:
         card = min((c for c in cards if c >= 0), default=INFINITE_CARDINALITY)
         if any(c == UNKNOWN_CARDINALITY for c in cards):
             card = UNKNOWN_CARDINALITY
-        spec = nest.pack_sequence_as(structure, [d._spec for d in flat])
+        spec = nest.pack_sequence_as(structure, [d.element_spec for d in flat])
         return _named(make, spec, card, "_ZipDataset")
 
     # --- transformations ------------------------------------------------------------------------
@@ -140,19 +140,73 @@ class Dataset:
 
         def make() -> Iterator[Any]:
             it = iter(src)
+            specs = None
             while True:
                 chunk = list(itertools.islice(it, size))
                 if not chunk or (drop_remainder and len(chunk) < size):
                     return
                 flats = [nest.flatten(e) for e in chunk]
-                yield nest.pack_sequence_as(chunk[0], [stack(list(parts)) for parts in zip(*flats)])
+                if specs is None:
+                    specs = nest.flatten(src.element_spec)
+                if all(type(s) is TensorSpec for s in specs):
+                    yield nest.pack_sequence_as(chunk[0], [stack(list(parts)) for parts in zip(*flats)])
+                else:  # composites (and ragged-rank-0 rows, which are Tensors) batch by their specs
+                    yield nest.pack_sequence_as(chunk[0], [_composite.stack(list(parts), s)
+                                                           for parts, s in zip(zip(*flats), specs)])
 
         lead = size if drop_remainder else None
-        spec = nest.map_structure(lambda s: TensorSpec(TensorShape([lead]).concatenate(s.shape), s.dtype), self._spec)
+        spec = nest.map_structure(lambda s: _composite.batched_spec(s, lead), self.element_spec)
         card = self._cardinality
         if card >= 0:
             card = card // size if drop_remainder else -(-card // size)
         return _named(make, spec, card, "_BatchDataset")
+
+    def ragged_batch(self, batch_size: int, drop_remainder: bool = False, row_splits_dtype: Any = _dtypes.int64,
+                     name: str | None = None) -> Dataset:
+        """Batches like ``batch``, but Tensors whose shapes vary become RaggedTensors (``Dataset.ragged_batch``).
+
+        >>> ds = Dataset.range(4).map(lambda x: tf.range(x)).ragged_batch(2)
+        >>> [b.to_list() for b in ds]
+        [[[], [0]], [[0, 1], [0, 1, 2]]]
+        """
+        size = int(batch_size)
+        splits_type = _dtypes.as_dtype(row_splits_dtype)
+        known = not isinstance(self, _LazySpec)  # a map's spec is its first element's: its first dim may vary
+        lead = size if drop_remainder else None
+        element_specs = nest.flatten(self.element_spec)
+        plans = [_composite.ragged_batch_spec(s, lead, splits_type, known) for s in element_specs]
+        src = self
+
+        def make() -> Iterator[Any]:
+            it = iter(src)
+            while True:
+                chunk = list(itertools.islice(it, size))
+                if not chunk or (drop_remainder and len(chunk) < size):
+                    return
+                batched = []
+                for parts, element_spec, (spec, rank) in zip(zip(*[nest.flatten(e) for e in chunk]), element_specs,
+                                                             plans):
+                    if rank < 0:
+                        batched.append(_composite.stack(list(parts), element_spec))
+                    else:
+                        rows = [_composite.to_ragged(p, rank, splits_type) for p in parts]
+                        batched.append(_composite.stack_ragged(rows, spec))
+                yield nest.pack_sequence_as(chunk[0], batched)
+
+        spec = nest.pack_sequence_as(self.element_spec, [plan[0] for plan in plans])
+        card = self._cardinality
+        if card >= 0:
+            card = card // size if drop_remainder else -(-card // size)
+        return _named(make, spec, card, "_RaggedBatchDataset")
+
+    def padded_batch(self, batch_size: int, padded_shapes: Any = None, padding_values: Any = None,
+                     drop_remainder: bool = False, name: str | None = None) -> Dataset:
+        """Batches elements padded to ``padded_shapes`` (default: each batch's largest) with ``padding_values``."""
+        from .padded import padded_batch
+
+        known = not isinstance(self, _LazySpec)  # a map's spec is its first element's
+        return _named(*padded_batch(self, batch_size, padded_shapes, padding_values, drop_remainder, known),
+                      "_PaddedBatchDataset")
 
     def unbatch(self, name: str | None = None) -> Dataset:
         src = self
@@ -160,10 +214,10 @@ class Dataset:
         def make() -> Iterator[Any]:
             for element in src:
                 flat = nest.flatten(element)
-                for i in range(flat[0]._value.shape[0]):
-                    yield nest.pack_sequence_as(element, [_make_typed_host(t._numpy()[i]) for t in flat])
+                for i in range(_composite.nrows(flat[0])):
+                    yield nest.pack_sequence_as(element, [_composite.row(t, i) for t in flat])
 
-        spec = nest.map_structure(lambda s: TensorSpec(s.shape[1:], s.dtype), self._spec)
+        spec = nest.map_structure(_composite.sliced_spec, self.element_spec)
         return _named(make, spec, UNKNOWN_CARDINALITY, "_UnbatchDataset")
 
     def map(self, map_func: Callable, num_parallel_calls: Any = None, deterministic: Any = None,
@@ -317,7 +371,7 @@ class Dataset:
     def as_numpy_iterator(self) -> Iterator[Any]:
         """Iterates over elements as NumPy values."""
         for element in self:
-            yield nest.map_structure(lambda t: t.numpy(), element)
+            yield nest.map_structure(_composite.to_numpy, element)
 
     @property
     def element_spec(self) -> Any:

@@ -185,6 +185,8 @@ def admit(op: Any, inputs: tuple, attrs: dict | None = None) -> None:
             c.check(inputs, attrs)
             if len(c.seen) < _MAX_SEEN:
                 c.seen[key] = None
+    if op.host_only:  # never on the fast path: the dispatcher must route every call of a host-only op to the host
+        return
     # the dispatcher's fast path, per arity: one dtype that every input (all of one attr) has
     n = len(inputs)
     first = inputs[0]._dtype if n else None

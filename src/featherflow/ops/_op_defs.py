@@ -63,6 +63,18 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
            {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE', 'DT_UINT8', 'DT_UINT16', 'DT_UINT32',
                   'DT_UINT64', 'DT_INT8', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_COMPLEX64', 'DT_COMPLEX128')},
            (), ''),
+ 'AdjustContrastv2': ('signature=images:T, contrast_factor:float -> output:T; '
+                      'attr=T:type,default=DT_FLOAT,allowed=[DT_HALF, DT_FLOAT]',
+                      ('T', '=DT_FLOAT'), {'T': ('DT_HALF', 'DT_FLOAT')}, {'T': ('DT_FLOAT',)}, (('T', 'DT_FLOAT'),),
+                      "  device='XLA_CPU_JIT'; T in [DT_FLOAT, DT_HALF]\n  device='CPU'; T in [DT_FLOAT]\n"),
+ 'AdjustHue': ('signature=images:T, delta:float -> output:T; attr=T:type,default=DT_FLOAT,allowed=[DT_HALF, '
+               'DT_FLOAT]',
+               ('T', '=DT_FLOAT'), {'T': ('DT_HALF', 'DT_FLOAT')}, {'T': ('DT_FLOAT',)}, (('T', 'DT_FLOAT'),),
+               "  device='XLA_CPU_JIT'; T in [DT_FLOAT, DT_HALF]\n  device='CPU'; T in [DT_FLOAT]\n"),
+ 'AdjustSaturation': ('signature=images:T, scale:float -> output:T; attr=T:type,default=DT_FLOAT,allowed=[DT_HALF, '
+                      'DT_FLOAT]',
+                      ('T', '=DT_FLOAT'), {'T': ('DT_HALF', 'DT_FLOAT')}, {'T': ('DT_FLOAT',)}, (('T', 'DT_FLOAT'),),
+                      "  device='XLA_CPU_JIT'; T in [DT_FLOAT, DT_HALF]\n  device='CPU'; T in [DT_FLOAT]\n"),
  'All': ('signature=input:bool, reduction_indices:Tidx -> output:bool; attr=keep_dims:bool,default=false; '
          'attr=Tidx:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]',
          ('=DT_BOOL', 'Tidx'), {'Tidx': ('DT_INT32', 'DT_INT64')}, {'Tidx': ('DT_INT32', 'DT_INT64')},
@@ -300,6 +312,24 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
              '"NCHW"]; attr=T:type,allowed=[DT_HALF, DT_BFLOAT16, DT_FLOAT, DT_DOUBLE]',
              ('T',), {'T': ('DT_HALF', 'DT_BFLOAT16', 'DT_FLOAT', 'DT_DOUBLE')},
              {'T': ('DT_HALF', 'DT_BFLOAT16', 'DT_FLOAT', 'DT_DOUBLE')}, (('data_format', '"NHWC"'),), ''),
+ 'AvgPool3D': ('signature=input:T -> output:T; attr=ksize:list(int),min=5; attr=strides:list(int),min=5; '
+               'attr=padding:string,allowed=["SAME", "VALID"]; '
+               'attr=data_format:string,default="NDHWC",allowed=["NDHWC", "NCDHW"]; attr=T:type,allowed=[DT_HALF, '
+               'DT_BFLOAT16, DT_FLOAT, DT_DOUBLE]',
+               ('T',), {'T': ('DT_HALF', 'DT_BFLOAT16', 'DT_FLOAT', 'DT_DOUBLE')}, {'T': ('DT_BFLOAT16', 'DT_FLOAT')},
+               (('data_format', '"NDHWC"'),),
+               "  device='XLA_CPU_JIT'; T in [DT_FLOAT, DT_DOUBLE, DT_BFLOAT16, DT_HALF]\n"
+               "  device='CPU'; T in [DT_BFLOAT16]\n"
+               "  device='CPU'; T in [DT_FLOAT]\n"),
+ 'AvgPool3DGrad': ('signature=orig_input_shape:int32, grad:T -> output:T; attr=ksize:list(int),min=5; '
+                   'attr=strides:list(int),min=5; attr=padding:string,allowed=["SAME", "VALID"]; '
+                   'attr=data_format:string,default="NDHWC",allowed=["NDHWC", "NCDHW"]; '
+                   'attr=T:type,allowed=[DT_HALF, DT_BFLOAT16, DT_FLOAT, DT_DOUBLE]',
+                   ('=DT_INT32', 'T'), {'T': ('DT_HALF', 'DT_BFLOAT16', 'DT_FLOAT', 'DT_DOUBLE')},
+                   {'T': ('DT_BFLOAT16', 'DT_FLOAT')}, (('data_format', '"NDHWC"'),),
+                   "  device='XLA_CPU_JIT'; T in [DT_FLOAT, DT_DOUBLE, DT_BFLOAT16, DT_HALF]\n"
+                   "  device='CPU'; T in [DT_BFLOAT16]\n"
+                   "  device='CPU'; T in [DT_FLOAT]\n"),
  'AvgPoolGrad': ('signature=orig_input_shape:int32, grad:T -> output:T; attr=ksize:list(int),min=4; '
                  'attr=strides:list(int),min=4; attr=padding:string,allowed=["SAME", "VALID"]; '
                  'attr=data_format:string,default="NHWC",allowed=["NHWC", "NCHW"]; attr=T:type,allowed=[DT_HALF, '
@@ -369,6 +399,87 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                    "  device='CPU'; Ta in [DT_BFLOAT16]; Tb in [DT_BFLOAT16]; Tout in [DT_BFLOAT16]\n"
                    "  device='CPU'; Ta in [DT_COMPLEX128]; Tb in [DT_COMPLEX128]; Tout in [DT_COMPLEX128]\n"
                    "  device='CPU'; Ta in [DT_COMPLEX64]; Tb in [DT_COMPLEX64]; Tout in [DT_COMPLEX64]\n"),
+ 'BatchToSpaceND': ('signature=input:T, block_shape:Tblock_shape, crops:Tcrops -> output:T; attr=T:type; '
+                    'attr=Tblock_shape:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]; '
+                    'attr=Tcrops:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]',
+                    ('T', 'Tblock_shape', 'Tcrops'),
+                    {'Tblock_shape': ('DT_INT32', 'DT_INT64'), 'Tcrops': ('DT_INT32', 'DT_INT64')},
+                    {'T': ('DT_BFLOAT16', 'DT_DOUBLE', 'DT_FLOAT', 'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64',
+                           'DT_INT8', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8')},
+                    (('Tblock_shape', 'DT_INT32'), ('Tcrops', 'DT_INT32')),
+                    "  device='XLA_CPU_JIT'; Tcrops in [DT_INT32, DT_INT64]; Tblock_shape in [DT_INT32, DT_INT64]; T "
+                    'in [DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, DT_INT8, DT_COMPLEX64, DT_INT64, '
+                    'DT_BOOL, DT_QINT8, DT_QUINT8, DT_QINT32, DT_BFLOAT16, DT_UINT16, DT_COMPLEX128, DT_HALF, '
+                    'DT_UINT32, DT_UINT64, DT_FLOAT8_E5M2, DT_FLOAT8_E4M3FN, DT_FLOAT8_E4M3FNUZ, '
+                    'DT_FLOAT8_E4M3B11FNUZ, DT_FLOAT8_E5M2FNUZ, DT_INT4, DT_UINT4]\n'
+                    "  device='CPU'; T in [DT_DOUBLE]\n"
+                    "  device='CPU'; T in [DT_FLOAT]\n"
+                    "  device='CPU'; T in [DT_BFLOAT16]\n"
+                    "  device='CPU'; T in [DT_HALF]\n"
+                    "  device='CPU'; T in [DT_INT32]\n"
+                    "  device='CPU'; T in [DT_INT8]\n"
+                    "  device='CPU'; T in [DT_UINT8]\n"
+                    "  device='CPU'; T in [DT_INT16]\n"
+                    "  device='CPU'; T in [DT_UINT16]\n"
+                    "  device='CPU'; T in [DT_UINT32]\n"
+                    "  device='CPU'; T in [DT_INT64]\n"
+                    "  device='CPU'; T in [DT_UINT64]\n"),
+ 'BesselI0': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]', ('T',),
+              {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE')}, {'T': ('DT_HALF', 'DT_FLOAT', 'DT_DOUBLE')},
+              (),
+              "  device='CPU'; T in [DT_DOUBLE]\n  device='CPU'; T in [DT_FLOAT]\n  device='CPU'; T in [DT_HALF]\n"),
+ 'BesselI0e': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]', ('T',),
+               {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE')},
+               {'T': ('DT_HALF', 'DT_FLOAT', 'DT_DOUBLE')}, (),
+               "  device='XLA_CPU_JIT'; T in [DT_FLOAT, DT_DOUBLE, DT_BFLOAT16, DT_HALF]\n"
+               "  device='CPU'; T in [DT_DOUBLE]\n"
+               "  device='CPU'; T in [DT_FLOAT]\n"
+               "  device='CPU'; T in [DT_HALF]\n"),
+ 'BesselI1': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]', ('T',),
+              {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE')}, {'T': ('DT_HALF', 'DT_FLOAT', 'DT_DOUBLE')},
+              (),
+              "  device='CPU'; T in [DT_DOUBLE]\n  device='CPU'; T in [DT_FLOAT]\n  device='CPU'; T in [DT_HALF]\n"),
+ 'BesselI1e': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]', ('T',),
+               {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE')},
+               {'T': ('DT_HALF', 'DT_FLOAT', 'DT_DOUBLE')}, (),
+               "  device='XLA_CPU_JIT'; T in [DT_FLOAT, DT_DOUBLE, DT_BFLOAT16, DT_HALF]\n"
+               "  device='CPU'; T in [DT_DOUBLE]\n"
+               "  device='CPU'; T in [DT_FLOAT]\n"
+               "  device='CPU'; T in [DT_HALF]\n"),
+ 'BesselJ0': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]', ('T',),
+              {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE')}, {'T': ('DT_HALF', 'DT_FLOAT', 'DT_DOUBLE')},
+              (),
+              "  device='CPU'; T in [DT_DOUBLE]\n  device='CPU'; T in [DT_FLOAT]\n  device='CPU'; T in [DT_HALF]\n"),
+ 'BesselJ1': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]', ('T',),
+              {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE')}, {'T': ('DT_HALF', 'DT_FLOAT', 'DT_DOUBLE')},
+              (),
+              "  device='CPU'; T in [DT_DOUBLE]\n  device='CPU'; T in [DT_FLOAT]\n  device='CPU'; T in [DT_HALF]\n"),
+ 'BesselK0': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]', ('T',),
+              {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE')}, {'T': ('DT_HALF', 'DT_FLOAT', 'DT_DOUBLE')},
+              (),
+              "  device='CPU'; T in [DT_DOUBLE]\n  device='CPU'; T in [DT_FLOAT]\n  device='CPU'; T in [DT_HALF]\n"),
+ 'BesselK0e': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]', ('T',),
+               {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE')},
+               {'T': ('DT_HALF', 'DT_FLOAT', 'DT_DOUBLE')}, (),
+               "  device='CPU'; T in [DT_DOUBLE]\n  device='CPU'; T in [DT_FLOAT]\n  device='CPU'; T in [DT_HALF]\n"),
+ 'BesselK1': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]', ('T',),
+              {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE')}, {'T': ('DT_HALF', 'DT_FLOAT', 'DT_DOUBLE')},
+              (),
+              "  device='CPU'; T in [DT_DOUBLE]\n  device='CPU'; T in [DT_FLOAT]\n  device='CPU'; T in [DT_HALF]\n"),
+ 'BesselK1e': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]', ('T',),
+               {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE')},
+               {'T': ('DT_HALF', 'DT_FLOAT', 'DT_DOUBLE')}, (),
+               "  device='CPU'; T in [DT_DOUBLE]\n  device='CPU'; T in [DT_FLOAT]\n  device='CPU'; T in [DT_HALF]\n"),
+ 'BesselY0': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]', ('T',),
+              {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE')}, {'T': ('DT_HALF', 'DT_FLOAT', 'DT_DOUBLE')},
+              (),
+              "  device='CPU'; T in [DT_DOUBLE]\n  device='CPU'; T in [DT_FLOAT]\n  device='CPU'; T in [DT_HALF]\n"),
+ 'BesselY1': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]', ('T',),
+              {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE')}, {'T': ('DT_HALF', 'DT_FLOAT', 'DT_DOUBLE')},
+              (),
+              "  device='CPU'; T in [DT_DOUBLE]\n  device='CPU'; T in [DT_FLOAT]\n  device='CPU'; T in [DT_HALF]\n"),
+ 'Betainc': ('signature=a:T, b:T, x:T -> z:T; attr=T:type,allowed=[DT_FLOAT, DT_DOUBLE]', ('T', 'T', 'T'),
+             {'T': ('DT_FLOAT', 'DT_DOUBLE')}, {'T': ('DT_FLOAT', 'DT_DOUBLE')}, (), ''),
  'BiasAdd': ('signature=value:T, bias:T -> output:T; attr=T:type,allowed=[DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, '
              'DT_INT16, DT_INT8, DT_COMPLEX64, DT_INT64, DT_QINT8, DT_QUINT8, DT_QINT32, DT_BFLOAT16, DT_QINT16, '
              'DT_QUINT16, DT_UINT16, DT_COMPLEX128, DT_HALF, DT_UINT32, DT_UINT64]; '
@@ -475,6 +586,27 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                         'DT_INT8', 'DT_RESOURCE', 'DT_STRING', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8',
                         'DT_VARIANT')},
                  (('Tidx', 'DT_INT32'),), ''),
+ 'CTCBeamSearchDecoder': ('signature=inputs:T, sequence_length:int32 -> decoded_indices:top_paths*int64, '
+                          'decoded_values:top_paths*int64, decoded_shape:top_paths*int64, log_probability:T; '
+                          'attr=beam_width:int,min=1; attr=top_paths:int,min=1; '
+                          'attr=merge_repeated:bool,default=true; attr=T:type,default=DT_FLOAT,allowed=[DT_FLOAT, '
+                          'DT_DOUBLE]',
+                          ('T', '=DT_INT32'), {'T': ('DT_FLOAT', 'DT_DOUBLE')}, {'T': ('DT_FLOAT', 'DT_DOUBLE')},
+                          (('merge_repeated', 'true'), ('T', 'DT_FLOAT')), ''),
+ 'CTCGreedyDecoder': ('signature=inputs:T, sequence_length:int32 -> decoded_indices:int64, decoded_values:int64, '
+                      'decoded_shape:int64, log_probability:T; attr=merge_repeated:bool,default=false; '
+                      'attr=blank_index:int,default=-1; attr=T:type,default=DT_FLOAT,allowed=[DT_FLOAT, DT_DOUBLE]',
+                      ('T', '=DT_INT32'), {'T': ('DT_FLOAT', 'DT_DOUBLE')}, {'T': ('DT_FLOAT', 'DT_DOUBLE')},
+                      (('merge_repeated', 'false'), ('blank_index', '-1'), ('T', 'DT_FLOAT')), ''),
+ 'CTCLoss': ('signature=inputs:T, labels_indices:int64, labels_values:int32, sequence_length:int32 -> loss:T, '
+             'gradient:T; attr=preprocess_collapse_repeated:bool,default=false; '
+             'attr=ctc_merge_repeated:bool,default=true; attr=ignore_longer_outputs_than_inputs:bool,default=false; '
+             'attr=T:type,default=DT_FLOAT,allowed=[DT_FLOAT, DT_DOUBLE]',
+             ('T', '=DT_INT64', '=DT_INT32', '=DT_INT32'), {'T': ('DT_FLOAT', 'DT_DOUBLE')},
+             {'T': ('DT_FLOAT', 'DT_DOUBLE')},
+             (('preprocess_collapse_repeated', 'false'), ('ctc_merge_repeated', 'true'),
+              ('ignore_longer_outputs_than_inputs', 'false'), ('T', 'DT_FLOAT')),
+             ''),
  'Cast': ('signature=x:SrcT -> y:DstT; attr=SrcT:type; attr=DstT:type; attr=Truncate:bool,default=false', ('SrcT',),
           {}, {}, (('Truncate', 'false'),), ''),
  'Ceil': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]', ('T',),
@@ -493,6 +625,12 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
               "  device='CPU'; T in [DT_COMPLEX64]\n"
               "  device='CPU'; T in [DT_DOUBLE]\n"
               "  device='CPU'; T in [DT_FLOAT]\n"),
+ 'CombinedNonMaxSuppression': ('signature=boxes:float, scores:float, max_output_size_per_class:int32, '
+                               'max_total_size:int32, iou_threshold:float, score_threshold:float -> '
+                               'nmsed_boxes:float, nmsed_scores:float, nmsed_classes:float, valid_detections:int32; '
+                               'attr=pad_per_class:bool,default=false; attr=clip_boxes:bool,default=true',
+                               ('=DT_FLOAT', '=DT_FLOAT', '=DT_INT32', '=DT_INT32', '=DT_FLOAT', '=DT_FLOAT'), {}, {},
+                               (('pad_per_class', 'false'), ('clip_boxes', 'true')), ''),
  'Complex': ('signature=real:T, imag:T -> out:Tout; attr=T:type,default=DT_FLOAT,allowed=[DT_FLOAT, DT_DOUBLE]; '
              'attr=Tout:type,default=DT_COMPLEX64,allowed=[DT_COMPLEX64, DT_COMPLEX128]',
              ('T', 'T'), {'T': ('DT_FLOAT', 'DT_DOUBLE'), 'Tout': ('DT_COMPLEX64', 'DT_COMPLEX128')},
@@ -556,6 +694,33 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                          (('use_cudnn_on_gpu', 'true'), ('explicit_paddings', '[]'), ('data_format', '"NHWC"'),
                           ('dilations', '[1, 1, 1, 1]')),
                          ''),
+ 'Conv3D': ('signature=input:T, filter:T -> output:T; attr=T:type,allowed=[DT_HALF, DT_BFLOAT16, DT_FLOAT, '
+            'DT_DOUBLE]; attr=strides:list(int),min=5; attr=padding:string,allowed=["SAME", "VALID"]; '
+            'attr=data_format:string,default="NDHWC",allowed=["NDHWC", "NCDHW"]; '
+            'attr=dilations:list(int),default=[1, 1, 1, 1, 1]',
+            ('T', 'T'), {'T': ('DT_HALF', 'DT_BFLOAT16', 'DT_FLOAT', 'DT_DOUBLE')},
+            {'T': ('DT_HALF', 'DT_BFLOAT16', 'DT_FLOAT', 'DT_DOUBLE')},
+            (('data_format', '"NDHWC"'), ('dilations', '[1, 1, 1, 1, 1]')), ''),
+ 'Conv3DBackpropFilterV2': ('signature=input:T, filter_sizes:int32, out_backprop:T -> output:T; '
+                            'attr=T:type,allowed=[DT_HALF, DT_BFLOAT16, DT_FLOAT, DT_DOUBLE]; '
+                            'attr=strides:list(int),min=5; attr=padding:string,allowed=["SAME", "VALID"]; '
+                            'attr=data_format:string,default="NDHWC",allowed=["NDHWC", "NCDHW"]; '
+                            'attr=dilations:list(int),default=[1, 1, 1, 1, 1]',
+                            ('T', '=DT_INT32', 'T'), {'T': ('DT_HALF', 'DT_BFLOAT16', 'DT_FLOAT', 'DT_DOUBLE')},
+                            {'T': ('DT_HALF', 'DT_BFLOAT16', 'DT_FLOAT', 'DT_DOUBLE')},
+                            (('data_format', '"NDHWC"'), ('dilations', '[1, 1, 1, 1, 1]')), ''),
+ 'Conv3DBackpropInputV2': ('signature=input_sizes:Tshape, filter:T, out_backprop:T -> output:T; '
+                           'attr=T:type,allowed=[DT_HALF, DT_BFLOAT16, DT_FLOAT, DT_DOUBLE]; '
+                           'attr=strides:list(int),min=5; attr=padding:string,allowed=["SAME", "VALID"]; '
+                           'attr=data_format:string,default="NDHWC",allowed=["NDHWC", "NCDHW"]; '
+                           'attr=dilations:list(int),default=[1, 1, 1, 1, 1]; '
+                           'attr=Tshape:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]',
+                           ('Tshape', 'T', 'T'),
+                           {'T': ('DT_HALF', 'DT_BFLOAT16', 'DT_FLOAT', 'DT_DOUBLE'),
+                            'Tshape': ('DT_INT32', 'DT_INT64')},
+                           {'T': ('DT_HALF', 'DT_BFLOAT16', 'DT_FLOAT', 'DT_DOUBLE')},
+                           (('data_format', '"NDHWC"'), ('dilations', '[1, 1, 1, 1, 1]'), ('Tshape', 'DT_INT32')),
+                           ''),
  'Cos': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_COMPLEX64, '
          'DT_COMPLEX128]',
          ('T',), {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE', 'DT_COMPLEX64', 'DT_COMPLEX128')},
@@ -564,6 +729,40 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
           'DT_COMPLEX128]',
           ('T',), {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE', 'DT_COMPLEX64', 'DT_COMPLEX128')},
           {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE', 'DT_COMPLEX64', 'DT_COMPLEX128')}, (), ''),
+ 'CropAndResize': ('signature=image:T, boxes:float, box_ind:int32, crop_size:int32 -> crops:float; '
+                   'attr=T:type,allowed=[DT_UINT8, DT_UINT16, DT_INT8, DT_INT16, DT_INT32, DT_INT64, DT_HALF, '
+                   'DT_FLOAT, DT_DOUBLE]; attr=method:string,default="bilinear",allowed=["bilinear", "nearest"]; '
+                   'attr=extrapolation_value:float,default=0',
+                   ('T', '=DT_FLOAT', '=DT_INT32', '=DT_INT32'),
+                   {'T': ('DT_UINT8', 'DT_UINT16', 'DT_INT8', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_HALF',
+                          'DT_FLOAT', 'DT_DOUBLE')},
+                   {'T': ('DT_UINT8', 'DT_UINT16', 'DT_INT8', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_HALF',
+                          'DT_FLOAT', 'DT_DOUBLE', 'DT_BFLOAT16', 'DT_UINT32', 'DT_UINT64')},
+                   (('method', '"bilinear"'), ('extrapolation_value', '0')), ''),
+ 'CropAndResizeGradBoxes': ('signature=grads:float, image:T, boxes:float, box_ind:int32 -> output:float; '
+                            'attr=T:type,allowed=[DT_UINT8, DT_UINT16, DT_INT8, DT_INT16, DT_INT32, DT_INT64, '
+                            'DT_HALF, DT_FLOAT, DT_DOUBLE]; '
+                            'attr=method:string,default="bilinear",allowed=["bilinear"]',
+                            ('=DT_FLOAT', 'T', '=DT_FLOAT', '=DT_INT32'),
+                            {'T': ('DT_UINT8', 'DT_UINT16', 'DT_INT8', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_HALF',
+                                   'DT_FLOAT', 'DT_DOUBLE')},
+                            {'T': ('DT_UINT8', 'DT_UINT16', 'DT_INT8', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_HALF',
+                                   'DT_FLOAT', 'DT_DOUBLE', 'DT_BFLOAT16', 'DT_UINT32', 'DT_UINT64')},
+                            (('method', '"bilinear"'),), ''),
+ 'CropAndResizeGradImage': ('signature=grads:float, boxes:float, box_ind:int32, image_size:int32 -> output:T; '
+                            'attr=T:type,allowed=[DT_FLOAT, DT_HALF, DT_DOUBLE]; '
+                            'attr=method:string,default="bilinear",allowed=["bilinear", "nearest"]',
+                            ('=DT_FLOAT', '=DT_FLOAT', '=DT_INT32', '=DT_INT32'),
+                            {'T': ('DT_FLOAT', 'DT_HALF', 'DT_DOUBLE')}, {'T': ('DT_FLOAT', 'DT_HALF', 'DT_DOUBLE')},
+                            (('method', '"bilinear"'),), ''),
+ 'Cross': ('signature=a:T, b:T -> product:T; attr=T:type,allowed=[DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, '
+           'DT_INT8, DT_INT64, DT_BFLOAT16, DT_UINT16, DT_HALF, DT_UINT32, DT_UINT64]',
+           ('T', 'T'),
+           {'T': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT8', 'DT_INT16', 'DT_INT8', 'DT_INT64', 'DT_BFLOAT16',
+                  'DT_UINT16', 'DT_HALF', 'DT_UINT32', 'DT_UINT64')},
+           {'T': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT8', 'DT_INT16', 'DT_INT8', 'DT_INT64', 'DT_BFLOAT16',
+                  'DT_UINT16', 'DT_HALF', 'DT_UINT32', 'DT_UINT64')},
+           (), ''),
  'Cumprod': ('signature=x:T, axis:Tidx -> out:T; attr=exclusive:bool,default=false; attr=reverse:bool,default=false; '
              'attr=T:type,allowed=[DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, DT_INT8, DT_COMPLEX64, '
              'DT_INT64, DT_QINT8, DT_QUINT8, DT_QINT32, DT_BFLOAT16, DT_QINT16, DT_QUINT16, DT_UINT16, '
@@ -658,6 +857,71 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                          {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE'), 'Tidx': ('DT_INT32', 'DT_INT64')},
                          {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE'), 'Tidx': ('DT_INT32', 'DT_INT64')},
                          (('exclusive', 'false'), ('reverse', 'false'), ('Tidx', 'DT_INT32')), ''),
+ 'Dawsn': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]', ('T',),
+           {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE')}, {'T': ('DT_FLOAT', 'DT_DOUBLE')}, (),
+           "  device='CPU'; T in [DT_DOUBLE]\n  device='CPU'; T in [DT_FLOAT]\n"),
+ 'DecodeAndCropJpeg': ('signature=contents:string, crop_window:int32 -> image:uint8; attr=channels:int,default=0; '
+                       'attr=ratio:int,default=1; attr=fancy_upscaling:bool,default=true; '
+                       'attr=try_recover_truncated:bool,default=false; attr=acceptable_fraction:float,default=1; '
+                       'attr=dct_method:string,default=""',
+                       ('=DT_STRING', '=DT_INT32'), {}, {},
+                       (('channels', '0'), ('ratio', '1'), ('fancy_upscaling', 'true'),
+                        ('try_recover_truncated', 'false'), ('acceptable_fraction', '1'), ('dct_method', '""')),
+                       ''),
+ 'DecodeBase64': ('signature=input:string -> output:string', ('=DT_STRING',), {}, {}, (), ''),
+ 'DecodeBmp': ('signature=contents:string -> image:uint8; attr=channels:int,default=0', ('=DT_STRING',), {}, {},
+               (('channels', '0'),), ''),
+ 'DecodeCSV': ('signature=records:string, record_defaults:OUT_TYPE -> output:OUT_TYPE; '
+               'attr=OUT_TYPE:list(type),min=1,allowed=[DT_FLOAT, DT_DOUBLE, DT_INT32, DT_INT64, DT_STRING]; '
+               'attr=field_delim:string,default=","; attr=use_quote_delim:bool,default=true; '
+               'attr=na_value:string,default=""; attr=select_cols:list(int),default=[]',
+               ('=DT_STRING', ''), {}, {},
+               (('field_delim', '","'), ('use_quote_delim', 'true'), ('na_value', '""'), ('select_cols', '[]')), ''),
+ 'DecodeCompressed': ('signature=bytes:string -> output:string; attr=compression_type:string,default=""',
+                      ('=DT_STRING',), {}, {}, (('compression_type', '""'),), ''),
+ 'DecodeGif': ('signature=contents:string -> image:uint8', ('=DT_STRING',), {}, {}, (), ''),
+ 'DecodeJSONExample': ('signature=json_examples:string -> binary_examples:string', ('=DT_STRING',), {}, {}, (), ''),
+ 'DecodeJpeg': ('signature=contents:string -> image:uint8; attr=channels:int,default=0; attr=ratio:int,default=1; '
+                'attr=fancy_upscaling:bool,default=true; attr=try_recover_truncated:bool,default=false; '
+                'attr=acceptable_fraction:float,default=1; attr=dct_method:string,default=""',
+                ('=DT_STRING',), {}, {},
+                (('channels', '0'), ('ratio', '1'), ('fancy_upscaling', 'true'), ('try_recover_truncated', 'false'),
+                 ('acceptable_fraction', '1'), ('dct_method', '""')),
+                ''),
+ 'DecodePaddedRaw': ('signature=input_bytes:string, fixed_length:int32 -> output:out_type; '
+                     'attr=out_type:type,allowed=[DT_HALF, DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT16, DT_UINT8, '
+                     'DT_INT16, DT_INT8, DT_INT64, DT_BFLOAT16]; attr=little_endian:bool,default=true',
+                     ('=DT_STRING', '=DT_INT32'),
+                     {'out_type': ('DT_HALF', 'DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT16', 'DT_UINT8',
+                                   'DT_INT16', 'DT_INT8', 'DT_INT64', 'DT_BFLOAT16')},
+                     {'out_type': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT16', 'DT_UINT8', 'DT_INT16',
+                                   'DT_INT8', 'DT_INT64', 'DT_BFLOAT16')},
+                     (('little_endian', 'true'),),
+                     "  device='CPU'; out_type in [DT_BFLOAT16]\n"
+                     "  device='CPU'; out_type in [DT_INT64]\n"
+                     "  device='CPU'; out_type in [DT_INT8]\n"
+                     "  device='CPU'; out_type in [DT_INT16]\n"
+                     "  device='CPU'; out_type in [DT_UINT8]\n"
+                     "  device='CPU'; out_type in [DT_UINT16]\n"
+                     "  device='CPU'; out_type in [DT_INT32]\n"
+                     "  device='CPU'; out_type in [DT_DOUBLE]\n"
+                     "  device='CPU'; out_type in [DT_FLOAT]\n"),
+ 'DecodePng': ('signature=contents:string -> image:dtype; attr=channels:int,default=0; '
+               'attr=dtype:type,default=DT_UINT8,allowed=[DT_UINT8, DT_UINT16]',
+               ('=DT_STRING',), {'dtype': ('DT_UINT8', 'DT_UINT16')}, {}, (('channels', '0'), ('dtype', 'DT_UINT8')),
+               ''),
+ 'DecodeRaw': ('signature=bytes:string -> output:out_type; attr=out_type:type,allowed=[DT_HALF, DT_FLOAT, DT_DOUBLE, '
+               'DT_INT32, DT_UINT16, DT_UINT8, DT_INT16, DT_INT8, DT_INT64, DT_COMPLEX64, DT_COMPLEX128, DT_BOOL, '
+               'DT_BFLOAT16]; attr=little_endian:bool,default=true',
+               ('=DT_STRING',),
+               {'out_type': ('DT_HALF', 'DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT16', 'DT_UINT8', 'DT_INT16',
+                             'DT_INT8', 'DT_INT64', 'DT_COMPLEX64', 'DT_COMPLEX128', 'DT_BOOL', 'DT_BFLOAT16')},
+               {'out_type': ('DT_HALF', 'DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT16', 'DT_UINT8', 'DT_INT16',
+                             'DT_INT8', 'DT_INT64', 'DT_COMPLEX64', 'DT_COMPLEX128', 'DT_BOOL', 'DT_BFLOAT16')},
+               (('little_endian', 'true'),), ''),
+ 'DecodeWebP': ('signature=contents:string -> image:dtype; attr=channels:int,default=0; '
+                'attr=dtype:type,default=DT_UINT8,allowed=[DT_UINT8]',
+                ('=DT_STRING',), {'dtype': ('DT_UINT8',)}, {}, (('channels', '0'), ('dtype', 'DT_UINT8')), ''),
  'DenseBincount': ('signature=input:Tidx, size:Tidx, weights:T -> output:T; attr=Tidx:type,allowed=[DT_INT32, '
                    'DT_INT64]; attr=T:type,allowed=[DT_INT32, DT_INT64, DT_FLOAT, DT_DOUBLE]; '
                    'attr=binary_output:bool,default=false',
@@ -668,6 +932,46 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                           'DT_UINT8'),
                     'Tidx': ('DT_INT32', 'DT_INT64')},
                    (('binary_output', 'false'),), ''),
+ 'DenseCountSparseOutput': ('signature=values:T, weights:output_type -> output_indices:int64, '
+                            'output_values:output_type, output_dense_shape:int64; attr=T:type,allowed=[DT_INT32, '
+                            'DT_INT64]; attr=minlength:int,default=-1,min=-1; attr=maxlength:int,default=-1,min=-1; '
+                            'attr=binary_output:bool; attr=output_type:type,allowed=[DT_INT32, DT_INT64, DT_FLOAT, '
+                            'DT_DOUBLE]',
+                            ('T', 'output_type'),
+                            {'T': ('DT_INT32', 'DT_INT64'),
+                             'output_type': ('DT_INT32', 'DT_INT64', 'DT_FLOAT', 'DT_DOUBLE')},
+                            {'T': ('DT_INT32', 'DT_INT64'),
+                             'output_type': ('DT_INT32', 'DT_INT64', 'DT_FLOAT', 'DT_DOUBLE', 'DT_INT16', 'DT_INT8',
+                                             'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8')},
+                            (('minlength', '-1'), ('maxlength', '-1')), ''),
+ 'DenseToDenseSetOperation': ('signature=set1:T, set2:T -> result_indices:int64, result_values:T, '
+                              'result_shape:int64; attr=set_operation:string; '
+                              'attr=validate_indices:bool,default=true; attr=T:type,allowed=[DT_INT8, DT_INT16, '
+                              'DT_INT32, DT_INT64, DT_UINT8, DT_UINT16, DT_STRING]',
+                              ('T', 'T'),
+                              {'T': ('DT_INT8', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_UINT8', 'DT_UINT16',
+                                     'DT_STRING')},
+                              {'T': ('DT_INT8', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_UINT8', 'DT_UINT16',
+                                     'DT_STRING')},
+                              (('validate_indices', 'true'),), ''),
+ 'DenseToSparseSetOperation': ('signature=set1:T, set2_indices:int64, set2_values:T, set2_shape:int64 -> '
+                               'result_indices:int64, result_values:T, result_shape:int64; '
+                               'attr=set_operation:string; attr=validate_indices:bool,default=true; '
+                               'attr=T:type,allowed=[DT_INT8, DT_INT16, DT_INT32, DT_INT64, DT_UINT8, DT_UINT16, '
+                               'DT_STRING]',
+                               ('T', '=DT_INT64', 'T', '=DT_INT64'),
+                               {'T': ('DT_INT8', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_UINT8', 'DT_UINT16',
+                                      'DT_STRING')},
+                               {'T': ('DT_INT8', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_UINT8', 'DT_UINT16',
+                                      'DT_STRING')},
+                               (('validate_indices', 'true'),), ''),
+ 'DepthToSpace': ('signature=input:T -> output:T; attr=T:type; attr=block_size:int,min=2; '
+                  'attr=data_format:string,default="NHWC",allowed=["NHWC", "NCHW", "NCHW_VECT_C"]',
+                  ('T',), {},
+                  {'T': ('DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT',
+                         'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_RESOURCE', 'DT_STRING',
+                         'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8', 'DT_VARIANT')},
+                  (('data_format', '"NHWC"'),), ''),
  'DepthwiseConv2dNative': ('signature=input:T, filter:T -> output:T; attr=T:type,allowed=[DT_HALF, DT_BFLOAT16, '
                            'DT_FLOAT, DT_DOUBLE]; attr=strides:list(int); attr=padding:string,allowed=["SAME", '
                            '"VALID", "EXPLICIT"]; attr=explicit_paddings:list(int),default=[]; '
@@ -701,6 +1005,40 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                                         (('explicit_paddings', '[]'), ('data_format', '"NHWC"'),
                                          ('dilations', '[1, 1, 1, 1]')),
                                         ''),
+ 'DeserializeManySparse': ('signature=serialized_sparse:string -> sparse_indices:int64, sparse_values:dtype, '
+                           'sparse_shape:int64; attr=dtype:type',
+                           ('=DT_STRING',), {}, {}, (), ''),
+ 'Diag': ('signature=diagonal:T -> output:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, '
+          'DT_INT32, DT_INT64, DT_COMPLEX64, DT_COMPLEX128]',
+          ('T',),
+          {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_INT64', 'DT_COMPLEX64',
+                 'DT_COMPLEX128')},
+          {'T': ('DT_HALF', 'DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_INT64', 'DT_COMPLEX64', 'DT_COMPLEX128')}, (),
+          "  device='XLA_CPU_JIT'; T in [DT_FLOAT, DT_DOUBLE, DT_INT32, DT_COMPLEX64, DT_INT64, DT_BFLOAT16, "
+          'DT_COMPLEX128, DT_HALF]\n'
+          "  device='CPU'; T in [DT_HALF]\n"
+          "  device='CPU'; T in [DT_COMPLEX128]\n"
+          "  device='CPU'; T in [DT_COMPLEX64]\n"
+          "  device='CPU'; T in [DT_INT64]\n"
+          "  device='CPU'; T in [DT_INT32]\n"
+          "  device='CPU'; T in [DT_FLOAT]\n"
+          "  device='CPU'; T in [DT_DOUBLE]\n"),
+ 'DiagPart': ('signature=input:T -> diagonal:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, '
+              'DT_INT32, DT_INT64, DT_COMPLEX64, DT_COMPLEX128]',
+              ('T',),
+              {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_INT64', 'DT_COMPLEX64',
+                     'DT_COMPLEX128')},
+              {'T': ('DT_HALF', 'DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_INT64', 'DT_COMPLEX64', 'DT_COMPLEX128')},
+              (),
+              "  device='XLA_CPU_JIT'; T in [DT_FLOAT, DT_DOUBLE, DT_INT32, DT_COMPLEX64, DT_INT64, DT_BFLOAT16, "
+              'DT_COMPLEX128, DT_HALF]\n'
+              "  device='CPU'; T in [DT_HALF]\n"
+              "  device='CPU'; T in [DT_COMPLEX128]\n"
+              "  device='CPU'; T in [DT_COMPLEX64]\n"
+              "  device='CPU'; T in [DT_INT64]\n"
+              "  device='CPU'; T in [DT_INT32]\n"
+              "  device='CPU'; T in [DT_FLOAT]\n"
+              "  device='CPU'; T in [DT_DOUBLE]\n"),
  'Digamma': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]', ('T',),
              {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE')}, {'T': ('DT_HALF', 'DT_FLOAT', 'DT_DOUBLE')},
              (),
@@ -708,10 +1046,77 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
              "  device='CPU'; T in [DT_DOUBLE]\n"
              "  device='CPU'; T in [DT_HALF]\n"
              "  device='CPU'; T in [DT_FLOAT]\n"),
+ 'Dilation2D': ('signature=input:T, filter:T -> output:T; attr=T:type,allowed=[DT_FLOAT, DT_DOUBLE, DT_INT32, '
+                'DT_UINT8, DT_INT16, DT_INT8, DT_INT64, DT_BFLOAT16, DT_UINT16, DT_HALF, DT_UINT32, DT_UINT64]; '
+                'attr=strides:list(int),min=4; attr=rates:list(int),min=4; attr=padding:string,allowed=["SAME", '
+                '"VALID"]',
+                ('T', 'T'),
+                {'T': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT8', 'DT_INT16', 'DT_INT8', 'DT_INT64',
+                       'DT_BFLOAT16', 'DT_UINT16', 'DT_HALF', 'DT_UINT32', 'DT_UINT64')},
+                {'T': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT8', 'DT_INT16', 'DT_INT8', 'DT_INT64',
+                       'DT_BFLOAT16', 'DT_UINT16', 'DT_HALF', 'DT_UINT32', 'DT_UINT64')},
+                (), ''),
+ 'Dilation2DBackpropFilter': ('signature=input:T, filter:T, out_backprop:T -> filter_backprop:T; '
+                              'attr=T:type,allowed=[DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, DT_INT8, '
+                              'DT_INT64, DT_BFLOAT16, DT_UINT16, DT_HALF, DT_UINT32, DT_UINT64]; '
+                              'attr=strides:list(int),min=4; attr=rates:list(int),min=4; '
+                              'attr=padding:string,allowed=["SAME", "VALID"]',
+                              ('T', 'T', 'T'),
+                              {'T': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT8', 'DT_INT16', 'DT_INT8',
+                                     'DT_INT64', 'DT_BFLOAT16', 'DT_UINT16', 'DT_HALF', 'DT_UINT32', 'DT_UINT64')},
+                              {'T': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT8', 'DT_INT16', 'DT_INT8',
+                                     'DT_INT64', 'DT_BFLOAT16', 'DT_UINT16', 'DT_HALF', 'DT_UINT32', 'DT_UINT64')},
+                              (), ''),
+ 'Dilation2DBackpropInput': ('signature=input:T, filter:T, out_backprop:T -> in_backprop:T; '
+                             'attr=T:type,allowed=[DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, DT_INT8, '
+                             'DT_INT64, DT_BFLOAT16, DT_UINT16, DT_HALF, DT_UINT32, DT_UINT64]; '
+                             'attr=strides:list(int),min=4; attr=rates:list(int),min=4; '
+                             'attr=padding:string,allowed=["SAME", "VALID"]',
+                             ('T', 'T', 'T'),
+                             {'T': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT8', 'DT_INT16', 'DT_INT8',
+                                    'DT_INT64', 'DT_BFLOAT16', 'DT_UINT16', 'DT_HALF', 'DT_UINT32', 'DT_UINT64')},
+                             {'T': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT8', 'DT_INT16', 'DT_INT8',
+                                    'DT_INT64', 'DT_BFLOAT16', 'DT_UINT16', 'DT_HALF', 'DT_UINT32', 'DT_UINT64')},
+                             (), ''),
  'DivNoNan': ('signature=x:T, y:T -> z:T; attr=T:type,allowed=[DT_HALF, DT_FLOAT, DT_BFLOAT16, DT_DOUBLE, '
               'DT_COMPLEX64, DT_COMPLEX128]',
               ('T', 'T'), {'T': ('DT_HALF', 'DT_FLOAT', 'DT_BFLOAT16', 'DT_DOUBLE', 'DT_COMPLEX64', 'DT_COMPLEX128')},
               {'T': ('DT_HALF', 'DT_FLOAT', 'DT_BFLOAT16', 'DT_DOUBLE', 'DT_COMPLEX64', 'DT_COMPLEX128')}, (), ''),
+ 'DrawBoundingBoxes': ('signature=images:T, boxes:float -> output:T; attr=T:type,default=DT_FLOAT,allowed=[DT_FLOAT, '
+                       'DT_HALF]',
+                       ('T', '=DT_FLOAT'), {'T': ('DT_FLOAT', 'DT_HALF')}, {'T': ('DT_FLOAT', 'DT_HALF')},
+                       (('T', 'DT_FLOAT'),), ''),
+ 'DrawBoundingBoxesV2': ('signature=images:T, boxes:float, colors:float -> output:T; '
+                         'attr=T:type,default=DT_FLOAT,allowed=[DT_FLOAT, DT_HALF]',
+                         ('T', '=DT_FLOAT', '=DT_FLOAT'), {'T': ('DT_FLOAT', 'DT_HALF')},
+                         {'T': ('DT_FLOAT', 'DT_HALF')}, (('T', 'DT_FLOAT'),), ''),
+ 'DynamicPartition': ('signature=data:T, partitions:int32 -> outputs:num_partitions*T; '
+                      'attr=num_partitions:int,min=1; attr=T:type',
+                      ('T', '=DT_INT32'), {},
+                      {'T': ('DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT',
+                             'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_RESOURCE', 'DT_STRING',
+                             'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8', 'DT_VARIANT')},
+                      (), ''),
+ 'DynamicStitch': ('signature=indices:N*int32, data:N*T -> merged:T; attr=N:int,min=1; attr=T:type',
+                   ('=DT_INT32*', 'T*'), {},
+                   {'T': ('DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT',
+                          'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_QINT32', 'DT_QINT8',
+                          'DT_QUINT8', 'DT_STRING', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8',
+                          'DT_VARIANT')},
+                   (), ''),
+ 'EditDistance': ('signature=hypothesis_indices:int64, hypothesis_values:T, hypothesis_shape:int64, '
+                  'truth_indices:int64, truth_values:T, truth_shape:int64 -> output:float; '
+                  'attr=normalize:bool,default=true; attr=T:type',
+                  ('=DT_INT64', 'T', '=DT_INT64', '=DT_INT64', 'T', '=DT_INT64'), {},
+                  {'T': ('DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT',
+                         'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_STRING', 'DT_UINT16',
+                         'DT_UINT32', 'DT_UINT64', 'DT_UINT8')},
+                  (('normalize', 'true'),), ''),
+ 'Eig': ('signature=input:T -> e:Tout, v:Tout; attr=compute_v:bool,default=true; attr=T:type,allowed=[DT_FLOAT, '
+         'DT_DOUBLE, DT_COMPLEX64, DT_COMPLEX128]; attr=Tout:type,allowed=[DT_COMPLEX64, DT_COMPLEX128]',
+         ('T',),
+         {'T': ('DT_FLOAT', 'DT_DOUBLE', 'DT_COMPLEX64', 'DT_COMPLEX128'), 'Tout': ('DT_COMPLEX64', 'DT_COMPLEX128')},
+         {'T': ('DT_FLOAT', 'DT_DOUBLE', 'DT_COMPLEX64', 'DT_COMPLEX128')}, (('compute_v', 'true'),), ''),
  'Einsum': ('signature=inputs:N*T -> output:T; attr=equation:string; attr=N:int,min=1; attr=T:type', ('T*',), {},
             {'T': ('DT_BFLOAT16', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT', 'DT_HALF', 'DT_INT32',
                    'DT_INT64')},
@@ -733,6 +1138,21 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
              'DT_DOUBLE]',
              ('T', 'T'), {'T': ('DT_HALF', 'DT_BFLOAT16', 'DT_FLOAT', 'DT_DOUBLE')},
              {'T': ('DT_HALF', 'DT_BFLOAT16', 'DT_FLOAT', 'DT_DOUBLE')}, (), ''),
+ 'EncodeBase64': ('signature=input:string -> output:string; attr=pad:bool,default=false', ('=DT_STRING',), {}, {},
+                  (('pad', 'false'),), ''),
+ 'EncodeJpeg': ('signature=image:uint8 -> contents:string; attr=format:string,default="",allowed=["", "grayscale", '
+                '"rgb"]; attr=quality:int,default=95; attr=progressive:bool,default=false; '
+                'attr=optimize_size:bool,default=false; attr=chroma_downsampling:bool,default=true; '
+                'attr=density_unit:string,default="in",allowed=["in", "cm"]; attr=x_density:int,default=300; '
+                'attr=y_density:int,default=300; attr=xmp_metadata:string,default=""',
+                ('=DT_UINT8',), {}, {},
+                (('format', '""'), ('quality', '95'), ('progressive', 'false'), ('optimize_size', 'false'),
+                 ('chroma_downsampling', 'true'), ('density_unit', '"in"'), ('x_density', '300'),
+                 ('y_density', '300'), ('xmp_metadata', '""')),
+                ''),
+ 'EncodePng': ('signature=image:T -> contents:string; attr=compression:int,default=-1; '
+               'attr=T:type,default=DT_UINT8,allowed=[DT_UINT8, DT_UINT16]',
+               ('T',), {'T': ('DT_UINT8', 'DT_UINT16')}, {}, (('compression', '-1'), ('T', 'DT_UINT8')), ''),
  'EnsureShape': ('signature=input:T -> output:T; attr=shape:shape; attr=T:type', ('T',), {}, {}, (), ''),
  'Equal': ('signature=x:T, y:T -> z:bool; attr=T:type; attr=incompatible_shape_error:bool,default=true; '
            'is_commutative=true',
@@ -747,6 +1167,11 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
  'Erfc': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]', ('T',),
           {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE')},
           {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE')}, (), ''),
+ 'Erfinv': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]', ('T',),
+            {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE')}, {'T': ('DT_FLOAT', 'DT_DOUBLE')}, (),
+            "  device='XLA_CPU_JIT'; T in [DT_FLOAT, DT_DOUBLE, DT_BFLOAT16, DT_HALF]\n"
+            "  device='CPU'; T in [DT_DOUBLE]\n"
+            "  device='CPU'; T in [DT_FLOAT]\n"),
  'EuclideanNorm': ('signature=input:T, reduction_indices:Tidx -> output:T; attr=keep_dims:bool,default=false; '
                    'attr=T:type,allowed=[DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, DT_INT8, DT_COMPLEX64, '
                    'DT_INT64, DT_QINT8, DT_QUINT8, DT_QINT32, DT_BFLOAT16, DT_QINT16, DT_QUINT16, DT_UINT16, '
@@ -798,10 +1223,37 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                 'attr=Tdim:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]',
                 ('T', 'Tdim'), {'Tdim': ('DT_INT32', 'DT_INT64')}, {'Tdim': ('DT_INT32', 'DT_INT64')},
                 (('Tdim', 'DT_INT32'),), ''),
+ 'Expint': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]', ('T',),
+            {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE')}, {'T': ('DT_FLOAT', 'DT_DOUBLE')}, (),
+            "  device='CPU'; T in [DT_DOUBLE]\n  device='CPU'; T in [DT_FLOAT]\n"),
  'Expm1': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_COMPLEX64, '
            'DT_COMPLEX128]',
            ('T',), {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE', 'DT_COMPLEX64', 'DT_COMPLEX128')},
            {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE', 'DT_COMPLEX64', 'DT_COMPLEX128')}, (), ''),
+ 'ExtractGlimpseV2': ('signature=input:float, size:int32, offsets:float -> glimpse:float; '
+                      'attr=centered:bool,default=true; attr=normalized:bool,default=true; '
+                      'attr=uniform_noise:bool,default=true; attr=noise:string,default="uniform"',
+                      ('=DT_FLOAT', '=DT_INT32', '=DT_FLOAT'), {}, {},
+                      (('centered', 'true'), ('normalized', 'true'), ('uniform_noise', 'true'),
+                       ('noise', '"uniform"')),
+                      ''),
+ 'ExtractJpegShape': ('signature=contents:string -> image_shape:output_type; '
+                      'attr=output_type:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]',
+                      ('=DT_STRING',), {'output_type': ('DT_INT32', 'DT_INT64')},
+                      {'output_type': ('DT_INT32', 'DT_INT64')}, (('output_type', 'DT_INT32'),), ''),
+ 'FFT': ('signature=input:Tcomplex -> output:Tcomplex; '
+         'attr=Tcomplex:type,default=DT_COMPLEX64,allowed=[DT_COMPLEX64, DT_COMPLEX128]',
+         ('Tcomplex',), {'Tcomplex': ('DT_COMPLEX64', 'DT_COMPLEX128')}, {}, (('Tcomplex', 'DT_COMPLEX64'),), ''),
+ 'FFT2D': ('signature=input:Tcomplex -> output:Tcomplex; '
+           'attr=Tcomplex:type,default=DT_COMPLEX64,allowed=[DT_COMPLEX64, DT_COMPLEX128]',
+           ('Tcomplex',), {'Tcomplex': ('DT_COMPLEX64', 'DT_COMPLEX128')}, {}, (('Tcomplex', 'DT_COMPLEX64'),), ''),
+ 'FFT3D': ('signature=input:Tcomplex -> output:Tcomplex; '
+           'attr=Tcomplex:type,default=DT_COMPLEX64,allowed=[DT_COMPLEX64, DT_COMPLEX128]',
+           ('Tcomplex',), {'Tcomplex': ('DT_COMPLEX64', 'DT_COMPLEX128')}, {}, (('Tcomplex', 'DT_COMPLEX64'),), ''),
+ 'FFTND': ('signature=input:Tcomplex, fft_length:int32, axes:int32 -> output:Tcomplex; '
+           'attr=Tcomplex:type,default=DT_COMPLEX64,allowed=[DT_COMPLEX64, DT_COMPLEX128]',
+           ('Tcomplex', '=DT_INT32', '=DT_INT32'), {'Tcomplex': ('DT_COMPLEX64', 'DT_COMPLEX128')}, {},
+           (('Tcomplex', 'DT_COMPLEX64'),), ''),
  'Fill': ('signature=dims:index_type, value:T -> output:T; attr=T:type; '
           'attr=index_type:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]',
           ('index_type', 'T'), {'index_type': ('DT_INT32', 'DT_INT64')},
@@ -811,6 +1263,8 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                  'DT_UINT64', 'DT_UINT8', 'DT_VARIANT'),
            'index_type': ('DT_INT32', 'DT_INT64')},
           (('index_type', 'DT_INT32'),), ''),
+ 'Fingerprint': ('signature=data:T, method:string -> fingerprint:uint8; attr=T:type', ('T', '=DT_STRING'), {}, {}, (),
+                 ''),
  'Floor': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]', ('T',),
            {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE')},
            {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE')}, (), ''),
@@ -845,6 +1299,12 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
               {'T': ('DT_INT8', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_UINT8', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64',
                      'DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE')},
               (), ''),
+ 'FresnelCos': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]', ('T',),
+                {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE')}, {'T': ('DT_FLOAT', 'DT_DOUBLE')}, (),
+                "  device='CPU'; T in [DT_DOUBLE]\n  device='CPU'; T in [DT_FLOAT]\n"),
+ 'FresnelSin': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]', ('T',),
+                {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE')}, {'T': ('DT_FLOAT', 'DT_DOUBLE')}, (),
+                "  device='CPU'; T in [DT_DOUBLE]\n  device='CPU'; T in [DT_FLOAT]\n"),
  'GatherNd': ('signature=params:Tparams, indices:Tindices -> output:Tparams; attr=Tparams:type; '
               'attr=Tindices:type,allowed=[DT_INT16, DT_INT32, DT_INT64]; attr=bad_indices_policy:string,default=""',
               ('Tparams', 'Tindices'), {'Tindices': ('DT_INT16', 'DT_INT32', 'DT_INT64')},
@@ -881,8 +1341,93 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                   {'T': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT8', 'DT_INT16', 'DT_INT8', 'DT_INT64',
                          'DT_BFLOAT16', 'DT_UINT16', 'DT_HALF', 'DT_UINT32', 'DT_UINT64')},
                   (), ''),
+ 'GuaranteeConst': ('signature=input:T -> output:T; attr=T:type; is_stateful=true', ('T',), {}, {}, (), ''),
+ 'HSVToRGB': ('signature=images:T -> output:T; attr=T:type,default=DT_FLOAT,allowed=[DT_HALF, DT_BFLOAT16, DT_FLOAT, '
+              'DT_DOUBLE]',
+              ('T',), {'T': ('DT_HALF', 'DT_BFLOAT16', 'DT_FLOAT', 'DT_DOUBLE')},
+              {'T': ('DT_HALF', 'DT_BFLOAT16', 'DT_FLOAT', 'DT_DOUBLE')}, (('T', 'DT_FLOAT'),), ''),
+ 'HashTableV2': ('signature= -> table_handle:resource; attr=container:string,default=""; '
+                 'attr=shared_name:string,default=""; attr=use_node_name_sharing:bool,default=false; '
+                 'attr=key_dtype:type; attr=value_dtype:type; is_stateful=true',
+                 (), {},
+                 {'key_dtype': ('DT_INT32', 'DT_INT64', 'DT_STRING'),
+                  'value_dtype': ('DT_BOOL', 'DT_DOUBLE', 'DT_FLOAT', 'DT_INT32', 'DT_INT64', 'DT_STRING')},
+                 (('container', '""'), ('shared_name', '""'), ('use_node_name_sharing', 'false')),
+                 "  device='CPU'; key_dtype in [DT_STRING]; value_dtype in [DT_STRING]\n"
+                 "  device='CPU'; key_dtype in [DT_STRING]; value_dtype in [DT_INT64]\n"
+                 "  device='CPU'; key_dtype in [DT_STRING]; value_dtype in [DT_INT32]\n"
+                 "  device='CPU'; key_dtype in [DT_STRING]; value_dtype in [DT_FLOAT]\n"
+                 "  device='CPU'; key_dtype in [DT_STRING]; value_dtype in [DT_DOUBLE]\n"
+                 "  device='CPU'; key_dtype in [DT_STRING]; value_dtype in [DT_BOOL]\n"
+                 "  device='CPU'; key_dtype in [DT_INT64]; value_dtype in [DT_STRING]\n"
+                 "  device='CPU'; key_dtype in [DT_INT64]; value_dtype in [DT_INT64]\n"
+                 "  device='CPU'; key_dtype in [DT_INT64]; value_dtype in [DT_INT32]\n"
+                 "  device='CPU'; key_dtype in [DT_INT64]; value_dtype in [DT_FLOAT]\n"
+                 "  device='CPU'; key_dtype in [DT_INT64]; value_dtype in [DT_DOUBLE]\n"
+                 "  device='CPU'; key_dtype in [DT_INT32]; value_dtype in [DT_STRING]\n"
+                 "  device='CPU'; key_dtype in [DT_INT32]; value_dtype in [DT_INT32]\n"
+                 "  device='CPU'; key_dtype in [DT_INT32]; value_dtype in [DT_FLOAT]\n"
+                 "  device='CPU'; key_dtype in [DT_INT32]; value_dtype in [DT_DOUBLE]\n"),
+ 'HistogramFixedWidth': ('signature=values:T, value_range:T, nbins:int32 -> out:dtype; '
+                         'attr=T:type,allowed=[DT_INT32, DT_INT64, DT_FLOAT, DT_DOUBLE]; '
+                         'attr=dtype:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]',
+                         ('T', 'T', '=DT_INT32'),
+                         {'T': ('DT_INT32', 'DT_INT64', 'DT_FLOAT', 'DT_DOUBLE'), 'dtype': ('DT_INT32', 'DT_INT64')},
+                         {'T': ('DT_INT32', 'DT_INT64', 'DT_FLOAT', 'DT_DOUBLE', 'DT_BFLOAT16', 'DT_HALF', 'DT_INT16',
+                                'DT_INT8', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8'),
+                          'dtype': ('DT_INT32', 'DT_INT64')},
+                         (('dtype', 'DT_INT32'),), ''),
+ 'IFFT': ('signature=input:Tcomplex -> output:Tcomplex; '
+          'attr=Tcomplex:type,default=DT_COMPLEX64,allowed=[DT_COMPLEX64, DT_COMPLEX128]',
+          ('Tcomplex',), {'Tcomplex': ('DT_COMPLEX64', 'DT_COMPLEX128')}, {}, (('Tcomplex', 'DT_COMPLEX64'),), ''),
+ 'IFFT2D': ('signature=input:Tcomplex -> output:Tcomplex; '
+            'attr=Tcomplex:type,default=DT_COMPLEX64,allowed=[DT_COMPLEX64, DT_COMPLEX128]',
+            ('Tcomplex',), {'Tcomplex': ('DT_COMPLEX64', 'DT_COMPLEX128')}, {}, (('Tcomplex', 'DT_COMPLEX64'),), ''),
+ 'IFFT3D': ('signature=input:Tcomplex -> output:Tcomplex; '
+            'attr=Tcomplex:type,default=DT_COMPLEX64,allowed=[DT_COMPLEX64, DT_COMPLEX128]',
+            ('Tcomplex',), {'Tcomplex': ('DT_COMPLEX64', 'DT_COMPLEX128')}, {}, (('Tcomplex', 'DT_COMPLEX64'),), ''),
+ 'IFFTND': ('signature=input:Tcomplex, fft_length:int32, axes:int32 -> output:Tcomplex; '
+            'attr=Tcomplex:type,default=DT_COMPLEX64,allowed=[DT_COMPLEX64, DT_COMPLEX128]',
+            ('Tcomplex', '=DT_INT32', '=DT_INT32'), {'Tcomplex': ('DT_COMPLEX64', 'DT_COMPLEX128')}, {},
+            (('Tcomplex', 'DT_COMPLEX64'),), ''),
+ 'IRFFT': ('signature=input:Tcomplex, fft_length:int32 -> output:Treal; '
+           'attr=Treal:type,default=DT_FLOAT,allowed=[DT_FLOAT, DT_DOUBLE]; '
+           'attr=Tcomplex:type,default=DT_COMPLEX64,allowed=[DT_COMPLEX64, DT_COMPLEX128]',
+           ('Tcomplex', '=DT_INT32'),
+           {'Treal': ('DT_FLOAT', 'DT_DOUBLE'), 'Tcomplex': ('DT_COMPLEX64', 'DT_COMPLEX128')}, {},
+           (('Treal', 'DT_FLOAT'), ('Tcomplex', 'DT_COMPLEX64')), ''),
+ 'IRFFT2D': ('signature=input:Tcomplex, fft_length:int32 -> output:Treal; '
+             'attr=Treal:type,default=DT_FLOAT,allowed=[DT_FLOAT, DT_DOUBLE]; '
+             'attr=Tcomplex:type,default=DT_COMPLEX64,allowed=[DT_COMPLEX64, DT_COMPLEX128]',
+             ('Tcomplex', '=DT_INT32'),
+             {'Treal': ('DT_FLOAT', 'DT_DOUBLE'), 'Tcomplex': ('DT_COMPLEX64', 'DT_COMPLEX128')}, {},
+             (('Treal', 'DT_FLOAT'), ('Tcomplex', 'DT_COMPLEX64')), ''),
+ 'IRFFT3D': ('signature=input:Tcomplex, fft_length:int32 -> output:Treal; '
+             'attr=Treal:type,default=DT_FLOAT,allowed=[DT_FLOAT, DT_DOUBLE]; '
+             'attr=Tcomplex:type,default=DT_COMPLEX64,allowed=[DT_COMPLEX64, DT_COMPLEX128]',
+             ('Tcomplex', '=DT_INT32'),
+             {'Treal': ('DT_FLOAT', 'DT_DOUBLE'), 'Tcomplex': ('DT_COMPLEX64', 'DT_COMPLEX128')}, {},
+             (('Treal', 'DT_FLOAT'), ('Tcomplex', 'DT_COMPLEX64')), ''),
+ 'IRFFTND': ('signature=input:Tcomplex, fft_length:int32, axes:int32 -> output:Treal; '
+             'attr=Treal:type,default=DT_FLOAT,allowed=[DT_FLOAT, DT_DOUBLE]; '
+             'attr=Tcomplex:type,default=DT_COMPLEX64,allowed=[DT_COMPLEX64, DT_COMPLEX128]',
+             ('Tcomplex', '=DT_INT32', '=DT_INT32'),
+             {'Treal': ('DT_FLOAT', 'DT_DOUBLE'), 'Tcomplex': ('DT_COMPLEX64', 'DT_COMPLEX128')}, {},
+             (('Treal', 'DT_FLOAT'), ('Tcomplex', 'DT_COMPLEX64')), ''),
  'Identity': ('signature=input:T -> output:T; attr=T:type', ('T',), {}, {}, (), ''),
  'IdentityN': ('signature=input:T -> output:T; attr=T:list(type),min=1', ('',), {}, {}, (), ''),
+ 'Igamma': ('signature=a:T, x:T -> z:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]', ('T', 'T'),
+            {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE')}, {'T': ('DT_FLOAT', 'DT_DOUBLE')}, (),
+            "  device='XLA_CPU_JIT'; T in [DT_FLOAT, DT_DOUBLE, DT_BFLOAT16, DT_HALF]\n"
+            "  device='CPU'; T in [DT_DOUBLE]\n"
+            "  device='CPU'; T in [DT_FLOAT]\n"),
+ 'IgammaGradA': ('signature=a:T, x:T -> z:T; attr=T:type,allowed=[DT_FLOAT, DT_DOUBLE]', ('T', 'T'),
+                 {'T': ('DT_FLOAT', 'DT_DOUBLE')}, {'T': ('DT_FLOAT', 'DT_DOUBLE')}, (), ''),
+ 'Igammac': ('signature=a:T, x:T -> z:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]', ('T', 'T'),
+             {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE')}, {'T': ('DT_FLOAT', 'DT_DOUBLE')}, (),
+             "  device='XLA_CPU_JIT'; T in [DT_FLOAT, DT_DOUBLE, DT_BFLOAT16, DT_HALF]\n"
+             "  device='CPU'; T in [DT_DOUBLE]\n"
+             "  device='CPU'; T in [DT_FLOAT]\n"),
  'Imag': ('signature=input:T -> output:Tout; attr=T:type,default=DT_COMPLEX64,allowed=[DT_COMPLEX64, DT_COMPLEX128]; '
           'attr=Tout:type,default=DT_FLOAT,allowed=[DT_FLOAT, DT_DOUBLE]',
           ('T',), {'T': ('DT_COMPLEX64', 'DT_COMPLEX128'), 'Tout': ('DT_FLOAT', 'DT_DOUBLE')},
@@ -892,12 +1437,19 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
               'attr=T:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]',
               ('=DT_FLOAT', 'T', 'T'), {'T': ('DT_INT32', 'DT_INT64')}, {'T': ('DT_INT32', 'DT_INT64')},
               (('T', 'DT_INT32'),), ''),
+ 'InitializeTableFromTextFileV2': ('signature=table_handle:resource, filename:string -> ; attr=key_index:int,min=-2; '
+                                   'attr=value_index:int,min=-2; attr=vocab_size:int,default=-1,min=-1; '
+                                   'attr=delimiter:string,default="\t"; attr=offset:int,default=0; is_stateful=true',
+                                   ('=DT_RESOURCE', '=DT_STRING'), {}, {},
+                                   (('vocab_size', '-1'), ('delimiter', '"\t"'), ('offset', '0')), ''),
  'Invert': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_INT8, DT_INT16, DT_INT32, DT_INT64, DT_UINT8, DT_UINT16, '
             'DT_UINT32, DT_UINT64]',
             ('T',),
             {'T': ('DT_INT8', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_UINT8', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64')},
             {'T': ('DT_INT8', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_UINT8', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64')},
             (), ''),
+ 'InvertPermutation': ('signature=x:T -> y:T; attr=T:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]', ('T',),
+                       {'T': ('DT_INT32', 'DT_INT64')}, {'T': ('DT_INT32', 'DT_INT64')}, (('T', 'DT_INT32'),), ''),
  'IsFinite': ('signature=x:T -> y:bool; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]', ('T',),
               {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE')},
               {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE')}, (), ''),
@@ -910,6 +1462,22 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
  'L2Loss': ('signature=t:T -> output:T; attr=T:type,allowed=[DT_HALF, DT_BFLOAT16, DT_FLOAT, DT_DOUBLE]', ('T',),
             {'T': ('DT_HALF', 'DT_BFLOAT16', 'DT_FLOAT', 'DT_DOUBLE')},
             {'T': ('DT_HALF', 'DT_BFLOAT16', 'DT_FLOAT', 'DT_DOUBLE')}, (), ''),
+ 'LRN': ('signature=input:T -> output:T; attr=depth_radius:int,default=5; attr=bias:float,default=1; '
+         'attr=alpha:float,default=1; attr=beta:float,default=0.5; attr=T:type,default=DT_FLOAT,allowed=[DT_HALF, '
+         'DT_BFLOAT16, DT_FLOAT]',
+         ('T',), {'T': ('DT_HALF', 'DT_BFLOAT16', 'DT_FLOAT')}, {'T': ('DT_HALF', 'DT_FLOAT')},
+         (('depth_radius', '5'), ('bias', '1'), ('alpha', '1'), ('beta', '0.5'), ('T', 'DT_FLOAT')),
+         "  device='XLA_CPU_JIT'; T in [DT_FLOAT, DT_BFLOAT16, DT_HALF]\n"
+         "  device='CPU'; T in [DT_HALF]\n"
+         "  device='CPU'; T in [DT_FLOAT]\n"),
+ 'LRNGrad': ('signature=input_grads:T, input_image:T, output_image:T -> output:T; attr=depth_radius:int,default=5; '
+             'attr=bias:float,default=1; attr=alpha:float,default=1; attr=beta:float,default=0.5; '
+             'attr=T:type,default=DT_FLOAT,allowed=[DT_HALF, DT_BFLOAT16, DT_FLOAT]',
+             ('T', 'T', 'T'), {'T': ('DT_HALF', 'DT_BFLOAT16', 'DT_FLOAT')}, {'T': ('DT_HALF', 'DT_FLOAT')},
+             (('depth_radius', '5'), ('bias', '1'), ('alpha', '1'), ('beta', '0.5'), ('T', 'DT_FLOAT')),
+             "  device='XLA_CPU_JIT'; T in [DT_FLOAT, DT_BFLOAT16, DT_HALF]\n"
+             "  device='CPU'; T in [DT_HALF]\n"
+             "  device='CPU'; T in [DT_FLOAT]\n"),
  'LeakyRelu': ('signature=features:T -> activations:T; attr=alpha:float,default=0.2; '
                'attr=T:type,default=DT_FLOAT,allowed=[DT_HALF, DT_BFLOAT16, DT_FLOAT, DT_DOUBLE]',
                ('T',), {'T': ('DT_HALF', 'DT_BFLOAT16', 'DT_FLOAT', 'DT_DOUBLE')},
@@ -953,6 +1521,40 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
             "  device='CPU'; T in [DT_DOUBLE]\n"
             "  device='CPU'; T in [DT_HALF]\n"
             "  device='CPU'; T in [DT_FLOAT]\n"),
+ 'ListDiff': ('signature=x:T, y:T -> out:T, idx:out_idx; attr=T:type; '
+              'attr=out_idx:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]',
+              ('T', 'T'), {'out_idx': ('DT_INT32', 'DT_INT64')},
+              {'T': ('DT_BFLOAT16', 'DT_DOUBLE', 'DT_FLOAT', 'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8',
+                     'DT_STRING', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8'),
+               'out_idx': ('DT_INT32', 'DT_INT64')},
+              (('out_idx', 'DT_INT32'),),
+              "  device='XLA_CPU_JIT'; out_idx in [DT_INT32, DT_INT64]; T in [DT_INT32, DT_INT64]\n"
+              "  device='CPU'; T in [DT_STRING]; out_idx in [DT_INT64]\n"
+              "  device='CPU'; T in [DT_STRING]; out_idx in [DT_INT32]\n"
+              "  device='CPU'; T in [DT_DOUBLE]; out_idx in [DT_INT64]\n"
+              "  device='CPU'; T in [DT_DOUBLE]; out_idx in [DT_INT32]\n"
+              "  device='CPU'; T in [DT_FLOAT]; out_idx in [DT_INT64]\n"
+              "  device='CPU'; T in [DT_FLOAT]; out_idx in [DT_INT32]\n"
+              "  device='CPU'; T in [DT_BFLOAT16]; out_idx in [DT_INT64]\n"
+              "  device='CPU'; T in [DT_BFLOAT16]; out_idx in [DT_INT32]\n"
+              "  device='CPU'; T in [DT_HALF]; out_idx in [DT_INT64]\n"
+              "  device='CPU'; T in [DT_HALF]; out_idx in [DT_INT32]\n"
+              "  device='CPU'; T in [DT_INT32]; out_idx in [DT_INT64]\n"
+              "  device='CPU'; T in [DT_INT32]; out_idx in [DT_INT32]\n"
+              "  device='CPU'; T in [DT_INT8]; out_idx in [DT_INT64]\n"
+              "  device='CPU'; T in [DT_INT8]; out_idx in [DT_INT32]\n"
+              "  device='CPU'; T in [DT_UINT8]; out_idx in [DT_INT64]\n"
+              "  device='CPU'; T in [DT_UINT8]; out_idx in [DT_INT32]\n"
+              "  device='CPU'; T in [DT_INT16]; out_idx in [DT_INT64]\n"
+              "  device='CPU'; T in [DT_INT16]; out_idx in [DT_INT32]\n"
+              "  device='CPU'; T in [DT_UINT16]; out_idx in [DT_INT64]\n"
+              "  device='CPU'; T in [DT_UINT16]; out_idx in [DT_INT32]\n"
+              "  device='CPU'; T in [DT_UINT32]; out_idx in [DT_INT64]\n"
+              "  device='CPU'; T in [DT_UINT32]; out_idx in [DT_INT32]\n"
+              "  device='CPU'; T in [DT_INT64]; out_idx in [DT_INT64]\n"
+              "  device='CPU'; T in [DT_INT64]; out_idx in [DT_INT32]\n"
+              "  device='CPU'; T in [DT_UINT64]; out_idx in [DT_INT64]\n"
+              "  device='CPU'; T in [DT_UINT64]; out_idx in [DT_INT32]\n"),
  'Log': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_COMPLEX64, '
          'DT_COMPLEX128]',
          ('T',), {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE', 'DT_COMPLEX64', 'DT_COMPLEX128')},
@@ -975,6 +1577,22 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
  'LogicalAnd': ('signature=x:bool, y:bool -> z:bool; is_commutative=true', ('=DT_BOOL', '=DT_BOOL'), {}, {}, (), ''),
  'LogicalNot': ('signature=x:bool -> y:bool', ('=DT_BOOL',), {}, {}, (), ''),
  'LogicalOr': ('signature=x:bool, y:bool -> z:bool; is_commutative=true', ('=DT_BOOL', '=DT_BOOL'), {}, {}, (), ''),
+ 'LookupTableExportV2': ('signature=table_handle:resource -> keys:Tkeys, values:Tvalues; attr=Tkeys:type; '
+                         'attr=Tvalues:type; is_stateful=true',
+                         ('=DT_RESOURCE',), {}, {}, (), ''),
+ 'LookupTableFindV2': ('signature=table_handle:resource, keys:Tin, default_value:Tout -> values:Tout; attr=Tin:type; '
+                       'attr=Tout:type; is_stateful=true',
+                       ('=DT_RESOURCE', 'Tin', 'Tout'), {}, {}, (), ''),
+ 'LookupTableImportV2': ('signature=table_handle:resource, keys:Tin, values:Tout -> ; attr=Tin:type; attr=Tout:type; '
+                         'is_stateful=true',
+                         ('=DT_RESOURCE', 'Tin', 'Tout'), {}, {}, (), ''),
+ 'LookupTableInsertV2': ('signature=table_handle:resource, keys:Tin, values:Tout -> ; attr=Tin:type; attr=Tout:type; '
+                         'is_stateful=true',
+                         ('=DT_RESOURCE', 'Tin', 'Tout'), {}, {}, (), ''),
+ 'LookupTableRemoveV2': ('signature=table_handle:resource, keys:Tin -> ; attr=Tin:type; is_stateful=true',
+                         ('=DT_RESOURCE', 'Tin'), {}, {}, (), ''),
+ 'LookupTableSizeV2': ('signature=table_handle:resource -> size:int64; is_stateful=true', ('=DT_RESOURCE',), {}, {},
+                       (), ''),
  'LowerBound': ('signature=sorted_inputs:T, values:T -> output:out_type; attr=T:type; '
                 'attr=out_type:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]',
                 ('T', 'T'), {'out_type': ('DT_INT32', 'DT_INT64')},
@@ -1011,6 +1629,22 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                 "  device='CPU'; T in [DT_UINT32]; out_type in [DT_INT32]\n"
                 "  device='CPU'; T in [DT_INT64]; out_type in [DT_INT32]\n"
                 "  device='CPU'; T in [DT_UINT64]; out_type in [DT_INT32]\n"),
+ 'Lu': ('signature=input:T -> lu:T, p:output_idx_type; attr=T:type,allowed=[DT_DOUBLE, DT_FLOAT, DT_HALF, '
+        'DT_COMPLEX64, DT_COMPLEX128]; attr=output_idx_type:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]',
+        ('T',),
+        {'T': ('DT_DOUBLE', 'DT_FLOAT', 'DT_HALF', 'DT_COMPLEX64', 'DT_COMPLEX128'),
+         'output_idx_type': ('DT_INT32', 'DT_INT64')},
+        {'T': ('DT_DOUBLE', 'DT_FLOAT', 'DT_COMPLEX64', 'DT_COMPLEX128'),
+         'output_idx_type': ('DT_INT32', 'DT_INT64')},
+        (('output_idx_type', 'DT_INT32'),),
+        "  device='CPU'; T in [DT_COMPLEX128]; output_idx_type in [DT_INT64]\n"
+        "  device='CPU'; T in [DT_COMPLEX64]; output_idx_type in [DT_INT64]\n"
+        "  device='CPU'; T in [DT_DOUBLE]; output_idx_type in [DT_INT64]\n"
+        "  device='CPU'; T in [DT_FLOAT]; output_idx_type in [DT_INT64]\n"
+        "  device='CPU'; T in [DT_COMPLEX128]; output_idx_type in [DT_INT32]\n"
+        "  device='CPU'; T in [DT_COMPLEX64]; output_idx_type in [DT_INT32]\n"
+        "  device='CPU'; T in [DT_DOUBLE]; output_idx_type in [DT_INT32]\n"
+        "  device='CPU'; T in [DT_FLOAT]; output_idx_type in [DT_INT32]\n"),
  'MatMul': ('signature=a:T, b:T -> product:T; attr=transpose_a:bool,default=false; '
             'attr=transpose_b:bool,default=false; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, '
             'DT_INT32, DT_INT64, DT_UINT8, DT_UINT16, DT_UINT32, DT_UINT64, DT_COMPLEX64, DT_COMPLEX128]; '
@@ -1032,6 +1666,7 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
             "  device='CPU'; T in [DT_HALF]\n"
             "  device='CPU'; T in [DT_COMPLEX128]\n"
             "  device='CPU'; T in [DT_COMPLEX64]\n"),
+ 'MatchingFiles': ('signature=pattern:string -> filenames:string', ('=DT_STRING',), {}, {}, (), ''),
  'MatrixBandPart': ('signature=input:T, num_lower:Tindex, num_upper:Tindex -> band:T; attr=T:type; '
                     'attr=Tindex:type,default=DT_INT64,allowed=[DT_INT32, DT_INT64]',
                     ('T', 'Tindex', 'Tindex'), {'Tindex': ('DT_INT32', 'DT_INT64')},
@@ -1126,6 +1761,8 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                    ('T',), {'T': ('DT_DOUBLE', 'DT_FLOAT', 'DT_HALF', 'DT_COMPLEX64', 'DT_COMPLEX128')},
                    {'T': ('DT_DOUBLE', 'DT_FLOAT', 'DT_HALF', 'DT_COMPLEX64', 'DT_COMPLEX128')},
                    (('adjoint', 'false'),), ''),
+ 'MatrixLogarithm': ('signature=input:T -> output:T; attr=T:type,allowed=[DT_COMPLEX64, DT_COMPLEX128]', ('T',),
+                     {'T': ('DT_COMPLEX64', 'DT_COMPLEX128')}, {'T': ('DT_COMPLEX64', 'DT_COMPLEX128')}, (), ''),
  'MatrixSetDiagV3': ('signature=input:T, diagonal:T, k:int32 -> output:T; attr=T:type; '
                      'attr=align:string,default="RIGHT_LEFT",allowed=["LEFT_RIGHT", "RIGHT_LEFT", "LEFT_LEFT", '
                      '"RIGHT_RIGHT"]',
@@ -1171,6 +1808,14 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                    "  device='CPU'; T in [DT_DOUBLE]\n"
                    "  device='CPU'; T in [DT_COMPLEX64]\n"
                    "  device='CPU'; T in [DT_COMPLEX128]\n"),
+ 'MatrixSquareRoot': ('signature=input:T -> output:T; attr=T:type,allowed=[DT_DOUBLE, DT_FLOAT, DT_HALF, '
+                      'DT_COMPLEX64, DT_COMPLEX128]',
+                      ('T',), {'T': ('DT_DOUBLE', 'DT_FLOAT', 'DT_HALF', 'DT_COMPLEX64', 'DT_COMPLEX128')},
+                      {'T': ('DT_DOUBLE', 'DT_FLOAT', 'DT_COMPLEX64', 'DT_COMPLEX128')}, (),
+                      "  device='CPU'; T in [DT_COMPLEX128]\n"
+                      "  device='CPU'; T in [DT_COMPLEX64]\n"
+                      "  device='CPU'; T in [DT_DOUBLE]\n"
+                      "  device='CPU'; T in [DT_FLOAT]\n"),
  'MatrixTriangularSolve': ('signature=matrix:T, rhs:T -> output:T; attr=lower:bool,default=true; '
                            'attr=adjoint:bool,default=false; attr=T:type,allowed=[DT_BFLOAT16, DT_DOUBLE, DT_FLOAT, '
                            'DT_HALF, DT_COMPLEX64, DT_COMPLEX128]',
@@ -1252,6 +1897,40 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
              "  device='CPU'; T in [DT_UINT32]\n"
              "  device='CPU'; T in [DT_INT64]\n"
              "  device='CPU'; T in [DT_UINT64]\n"),
+ 'MaxPool3D': ('signature=input:T -> output:T; attr=ksize:list(int),min=5; attr=strides:list(int),min=5; '
+               'attr=padding:string,allowed=["SAME", "VALID"]; '
+               'attr=data_format:string,default="NDHWC",allowed=["NDHWC", "NCDHW"]; attr=T:type,allowed=[DT_HALF, '
+               'DT_BFLOAT16, DT_FLOAT]',
+               ('T',), {'T': ('DT_HALF', 'DT_BFLOAT16', 'DT_FLOAT')}, {'T': ('DT_BFLOAT16', 'DT_FLOAT')},
+               (('data_format', '"NDHWC"'),),
+               "  device='XLA_CPU_JIT'; T in [DT_FLOAT, DT_BFLOAT16, DT_HALF]\n"
+               "  device='CPU'; T in [DT_BFLOAT16]\n"
+               "  device='CPU'; T in [DT_FLOAT]\n"),
+ 'MaxPool3DGrad': ('signature=orig_input:TInput, orig_output:TInput, grad:T -> output:T; attr=ksize:list(int),min=5; '
+                   'attr=strides:list(int),min=5; attr=padding:string,allowed=["SAME", "VALID"]; '
+                   'attr=data_format:string,default="NDHWC",allowed=["NDHWC", "NCDHW"]; '
+                   'attr=T:type,default=DT_FLOAT,allowed=[DT_HALF, DT_BFLOAT16, DT_FLOAT]; '
+                   'attr=TInput:type,default=DT_FLOAT,allowed=[DT_HALF, DT_BFLOAT16, DT_FLOAT]',
+                   ('TInput', 'TInput', 'T'),
+                   {'T': ('DT_HALF', 'DT_BFLOAT16', 'DT_FLOAT'), 'TInput': ('DT_HALF', 'DT_BFLOAT16', 'DT_FLOAT')},
+                   {'T': ('DT_BFLOAT16', 'DT_FLOAT'), 'TInput': ('DT_BFLOAT16', 'DT_FLOAT')},
+                   (('data_format', '"NDHWC"'), ('T', 'DT_FLOAT'), ('TInput', 'DT_FLOAT')),
+                   "  device='XLA_CPU_JIT'; TInput in [DT_FLOAT, DT_BFLOAT16, DT_HALF]; T in [DT_FLOAT, DT_BFLOAT16, "
+                   'DT_HALF]\n'
+                   "  device='CPU'; T in [DT_BFLOAT16]; TInput in [DT_BFLOAT16]\n"
+                   "  device='CPU'; T in [DT_FLOAT]; TInput in [DT_FLOAT]\n"),
+ 'MaxPool3DGradGrad': ('signature=orig_input:T, orig_output:T, grad:T -> output:T; attr=ksize:list(int),min=5; '
+                       'attr=strides:list(int),min=5; attr=padding:string,allowed=["SAME", "VALID"]; '
+                       'attr=data_format:string,default="NDHWC",allowed=["NDHWC", "NCDHW"]; '
+                       'attr=T:type,allowed=[DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, DT_INT8, DT_INT64, '
+                       'DT_BFLOAT16, DT_UINT16, DT_HALF, DT_UINT32, DT_UINT64]',
+                       ('T', 'T', 'T'),
+                       {'T': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT8', 'DT_INT16', 'DT_INT8', 'DT_INT64',
+                              'DT_BFLOAT16', 'DT_UINT16', 'DT_HALF', 'DT_UINT32', 'DT_UINT64')},
+                       {'T': ('DT_FLOAT', 'DT_BFLOAT16')}, (('data_format', '"NDHWC"'),),
+                       "  device='XLA_CPU_JIT'; T in [DT_FLOAT]\n"
+                       "  device='CPU'; T in [DT_BFLOAT16]\n"
+                       "  device='CPU'; T in [DT_FLOAT]\n"),
  'MaxPoolGrad': ('signature=orig_input:T, orig_output:T, grad:T -> output:T; attr=ksize:list(int),min=4; '
                  'attr=strides:list(int),min=4; attr=padding:string,allowed=["SAME", "VALID", "EXPLICIT"]; '
                  'attr=explicit_paddings:list(int),default=[]; '
@@ -1275,6 +1954,45 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                      {'T': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT8', 'DT_INT16', 'DT_INT8', 'DT_INT64',
                             'DT_BFLOAT16', 'DT_UINT16', 'DT_HALF', 'DT_UINT32', 'DT_UINT64')},
                      (('data_format', '"NHWC"'),), ''),
+ 'MaxPoolGradWithArgmax': ('signature=input:T, grad:T, argmax:Targmax -> output:T; attr=ksize:list(int),min=4; '
+                           'attr=strides:list(int),min=4; attr=padding:string,allowed=["SAME", "VALID"]; '
+                           'attr=include_batch_in_index:bool,default=false; attr=Targmax:type,allowed=[DT_INT32, '
+                           'DT_INT64]; attr=T:type,allowed=[DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, '
+                           'DT_INT8, DT_INT64, DT_BFLOAT16, DT_UINT16, DT_HALF, DT_UINT32, DT_UINT64]',
+                           ('T', 'T', 'Targmax'),
+                           {'Targmax': ('DT_INT32', 'DT_INT64'),
+                            'T': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT8', 'DT_INT16', 'DT_INT8', 'DT_INT64',
+                                  'DT_BFLOAT16', 'DT_UINT16', 'DT_HALF', 'DT_UINT32', 'DT_UINT64')},
+                           {'T': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT8', 'DT_INT16', 'DT_INT8', 'DT_INT64',
+                                  'DT_BFLOAT16', 'DT_UINT16', 'DT_HALF', 'DT_UINT32', 'DT_UINT64'),
+                            'Targmax': ('DT_INT64',)},
+                           (('include_batch_in_index', 'false'),),
+                           "  device='CPU'; T in [DT_DOUBLE]; Targmax in [DT_INT64]\n"
+                           "  device='CPU'; T in [DT_FLOAT]; Targmax in [DT_INT64]\n"
+                           "  device='CPU'; T in [DT_BFLOAT16]; Targmax in [DT_INT64]\n"
+                           "  device='CPU'; T in [DT_HALF]; Targmax in [DT_INT64]\n"
+                           "  device='CPU'; T in [DT_INT32]; Targmax in [DT_INT64]\n"
+                           "  device='CPU'; T in [DT_INT8]; Targmax in [DT_INT64]\n"
+                           "  device='CPU'; T in [DT_UINT8]; Targmax in [DT_INT64]\n"
+                           "  device='CPU'; T in [DT_INT16]; Targmax in [DT_INT64]\n"
+                           "  device='CPU'; T in [DT_UINT16]; Targmax in [DT_INT64]\n"
+                           "  device='CPU'; T in [DT_UINT32]; Targmax in [DT_INT64]\n"
+                           "  device='CPU'; T in [DT_INT64]; Targmax in [DT_INT64]\n"
+                           "  device='CPU'; T in [DT_UINT64]; Targmax in [DT_INT64]\n"),
+ 'MaxPoolWithArgmax': ('signature=input:T -> output:T, argmax:Targmax; attr=ksize:list(int),min=4; '
+                       'attr=strides:list(int),min=4; attr=Targmax:type,default=DT_INT64,allowed=[DT_INT32, '
+                       'DT_INT64]; attr=padding:string,allowed=["SAME", "VALID"]; '
+                       'attr=include_batch_in_index:bool,default=false; attr=T:type,allowed=[DT_FLOAT, DT_DOUBLE, '
+                       'DT_INT32, DT_UINT8, DT_INT16, DT_INT8, DT_INT64, DT_BFLOAT16, DT_UINT16, DT_HALF, DT_UINT32, '
+                       'DT_UINT64]',
+                       ('T',),
+                       {'Targmax': ('DT_INT32', 'DT_INT64'),
+                        'T': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT8', 'DT_INT16', 'DT_INT8', 'DT_INT64',
+                              'DT_BFLOAT16', 'DT_UINT16', 'DT_HALF', 'DT_UINT32', 'DT_UINT64')},
+                       {'Targmax': ('DT_INT32', 'DT_INT64'),
+                        'T': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT8', 'DT_INT16', 'DT_INT8', 'DT_INT64',
+                              'DT_BFLOAT16', 'DT_UINT16', 'DT_HALF', 'DT_UINT32', 'DT_UINT64')},
+                       (('Targmax', 'DT_INT64'), ('include_batch_in_index', 'false')), ''),
  'Maximum': ('signature=x:T, y:T -> z:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_INT8, '
              'DT_UINT8, DT_INT16, DT_UINT16, DT_INT32, DT_UINT32, DT_INT64, DT_UINT64]',
              ('T', 'T'),
@@ -1461,6 +2179,83 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                  "  device='CPU'; T in [DT_BFLOAT16]; output_dtype in [DT_INT32]\n"
                  "  device='CPU'; T in [DT_HALF]; output_dtype in [DT_INT64]\n"
                  "  device='CPU'; T in [DT_HALF]; output_dtype in [DT_INT32]\n"),
+ 'MutableDenseHashTableV2': ('signature=empty_key:key_dtype, deleted_key:key_dtype -> table_handle:resource; '
+                             'attr=container:string,default=""; attr=shared_name:string,default=""; '
+                             'attr=use_node_name_sharing:bool,default=false; attr=key_dtype:type; '
+                             'attr=value_dtype:type; attr=value_shape:shape,default=[]; '
+                             'attr=initial_num_buckets:int,default=131072; attr=max_load_factor:float,default=0.8; '
+                             'is_stateful=true',
+                             ('key_dtype', 'key_dtype'), {},
+                             {'key_dtype': ('DT_INT32', 'DT_INT64', 'DT_STRING'),
+                              'value_dtype': ('DT_BOOL', 'DT_DOUBLE', 'DT_FLOAT', 'DT_INT32', 'DT_INT64',
+                                              'DT_RESOURCE', 'DT_VARIANT')},
+                             (('container', '""'), ('shared_name', '""'), ('use_node_name_sharing', 'false'),
+                              ('value_shape', '[]'), ('initial_num_buckets', '131072'), ('max_load_factor', '0.8')),
+                             "  device='CPU'; key_dtype in [DT_STRING]; value_dtype in [DT_RESOURCE]\n"
+                             "  device='CPU'; key_dtype in [DT_STRING]; value_dtype in [DT_INT64]\n"
+                             "  device='CPU'; key_dtype in [DT_STRING]; value_dtype in [DT_INT32]\n"
+                             "  device='CPU'; key_dtype in [DT_STRING]; value_dtype in [DT_FLOAT]\n"
+                             "  device='CPU'; key_dtype in [DT_STRING]; value_dtype in [DT_DOUBLE]\n"
+                             "  device='CPU'; key_dtype in [DT_STRING]; value_dtype in [DT_BOOL]\n"
+                             "  device='CPU'; key_dtype in [DT_INT64]; value_dtype in [DT_VARIANT]\n"
+                             "  device='CPU'; key_dtype in [DT_INT64]; value_dtype in [DT_INT64]\n"
+                             "  device='CPU'; key_dtype in [DT_INT64]; value_dtype in [DT_INT32]\n"
+                             "  device='CPU'; key_dtype in [DT_INT64]; value_dtype in [DT_FLOAT]\n"
+                             "  device='CPU'; key_dtype in [DT_INT64]; value_dtype in [DT_DOUBLE]\n"
+                             "  device='CPU'; key_dtype in [DT_INT64]; value_dtype in [DT_BOOL]\n"
+                             "  device='CPU'; key_dtype in [DT_INT32]; value_dtype in [DT_INT32]\n"
+                             "  device='CPU'; key_dtype in [DT_INT32]; value_dtype in [DT_FLOAT]\n"
+                             "  device='CPU'; key_dtype in [DT_INT32]; value_dtype in [DT_DOUBLE]\n"),
+ 'MutableHashTableOfTensorsV2': ('signature= -> table_handle:resource; attr=container:string,default=""; '
+                                 'attr=shared_name:string,default=""; attr=use_node_name_sharing:bool,default=false; '
+                                 'attr=key_dtype:type; attr=value_dtype:type; attr=value_shape:shape,default=[]; '
+                                 'is_stateful=true',
+                                 (), {},
+                                 {'key_dtype': ('DT_INT32', 'DT_INT64', 'DT_STRING'),
+                                  'value_dtype': ('DT_BOOL', 'DT_DOUBLE', 'DT_FLOAT', 'DT_INT32', 'DT_INT64',
+                                                  'DT_STRING')},
+                                 (('container', '""'), ('shared_name', '""'), ('use_node_name_sharing', 'false'),
+                                  ('value_shape', '[]')),
+                                 "  device='CPU'; key_dtype in [DT_STRING]; value_dtype in [DT_INT64]\n"
+                                 "  device='CPU'; key_dtype in [DT_STRING]; value_dtype in [DT_INT32]\n"
+                                 "  device='CPU'; key_dtype in [DT_STRING]; value_dtype in [DT_FLOAT]\n"
+                                 "  device='CPU'; key_dtype in [DT_STRING]; value_dtype in [DT_DOUBLE]\n"
+                                 "  device='CPU'; key_dtype in [DT_STRING]; value_dtype in [DT_BOOL]\n"
+                                 "  device='CPU'; key_dtype in [DT_INT64]; value_dtype in [DT_STRING]\n"
+                                 "  device='CPU'; key_dtype in [DT_INT64]; value_dtype in [DT_INT64]\n"
+                                 "  device='CPU'; key_dtype in [DT_INT64]; value_dtype in [DT_INT32]\n"
+                                 "  device='CPU'; key_dtype in [DT_INT64]; value_dtype in [DT_FLOAT]\n"
+                                 "  device='CPU'; key_dtype in [DT_INT64]; value_dtype in [DT_DOUBLE]\n"
+                                 "  device='CPU'; key_dtype in [DT_INT32]; value_dtype in [DT_INT32]\n"
+                                 "  device='CPU'; key_dtype in [DT_INT32]; value_dtype in [DT_FLOAT]\n"
+                                 "  device='CPU'; key_dtype in [DT_INT32]; value_dtype in [DT_DOUBLE]\n"),
+ 'MutableHashTableV2': ('signature= -> table_handle:resource; attr=container:string,default=""; '
+                        'attr=shared_name:string,default=""; attr=use_node_name_sharing:bool,default=false; '
+                        'attr=key_dtype:type; attr=value_dtype:type; is_stateful=true',
+                        (), {},
+                        {'key_dtype': ('DT_INT32', 'DT_INT64', 'DT_STRING'),
+                         'value_dtype': ('DT_BOOL', 'DT_DOUBLE', 'DT_FLOAT', 'DT_INT32', 'DT_INT64', 'DT_STRING',
+                                         'DT_VARIANT')},
+                        (('container', '""'), ('shared_name', '""'), ('use_node_name_sharing', 'false')),
+                        "  device='CPU'; key_dtype in [DT_STRING]; value_dtype in [DT_INT64]\n"
+                        "  device='CPU'; key_dtype in [DT_STRING]; value_dtype in [DT_INT32]\n"
+                        "  device='CPU'; key_dtype in [DT_STRING]; value_dtype in [DT_FLOAT]\n"
+                        "  device='CPU'; key_dtype in [DT_STRING]; value_dtype in [DT_DOUBLE]\n"
+                        "  device='CPU'; key_dtype in [DT_STRING]; value_dtype in [DT_BOOL]\n"
+                        "  device='CPU'; key_dtype in [DT_INT64]; value_dtype in [DT_VARIANT]\n"
+                        "  device='CPU'; key_dtype in [DT_INT64]; value_dtype in [DT_STRING]\n"
+                        "  device='CPU'; key_dtype in [DT_INT64]; value_dtype in [DT_INT64]\n"
+                        "  device='CPU'; key_dtype in [DT_INT64]; value_dtype in [DT_INT32]\n"
+                        "  device='CPU'; key_dtype in [DT_INT64]; value_dtype in [DT_FLOAT]\n"
+                        "  device='CPU'; key_dtype in [DT_INT64]; value_dtype in [DT_DOUBLE]\n"
+                        "  device='CPU'; key_dtype in [DT_INT32]; value_dtype in [DT_INT32]\n"
+                        "  device='CPU'; key_dtype in [DT_INT32]; value_dtype in [DT_FLOAT]\n"
+                        "  device='CPU'; key_dtype in [DT_INT32]; value_dtype in [DT_DOUBLE]\n"),
+ 'Ndtri': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]', ('T',),
+           {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE')}, {'T': ('DT_FLOAT', 'DT_DOUBLE')}, (),
+           "  device='XLA_CPU_JIT'; T in [DT_FLOAT, DT_DOUBLE, DT_BFLOAT16, DT_HALF]\n"
+           "  device='CPU'; T in [DT_DOUBLE]\n"
+           "  device='CPU'; T in [DT_FLOAT]\n"),
  'Neg': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_INT8, DT_INT16, '
          'DT_INT32, DT_INT64, DT_COMPLEX64, DT_COMPLEX128]',
          ('T',),
@@ -1469,6 +2264,27 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
          {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE', 'DT_INT8', 'DT_INT16', 'DT_INT32', 'DT_INT64',
                 'DT_COMPLEX64', 'DT_COMPLEX128')},
          (), ''),
+ 'NextAfter': ('signature=x1:T, x2:T -> output:T; attr=T:type,default=DT_FLOAT,allowed=[DT_DOUBLE, DT_FLOAT]',
+               ('T', 'T'), {'T': ('DT_DOUBLE', 'DT_FLOAT')}, {'T': ('DT_DOUBLE', 'DT_FLOAT')}, (('T', 'DT_FLOAT'),),
+               ''),
+ 'NonMaxSuppressionV3': ('signature=boxes:T, scores:T, max_output_size:int32, iou_threshold:T_threshold, '
+                         'score_threshold:T_threshold -> selected_indices:int32; '
+                         'attr=T:type,default=DT_FLOAT,allowed=[DT_HALF, DT_FLOAT]; '
+                         'attr=T_threshold:type,default=DT_FLOAT,allowed=[DT_HALF, DT_FLOAT]',
+                         ('T', 'T', '=DT_INT32', 'T_threshold', 'T_threshold'),
+                         {'T': ('DT_HALF', 'DT_FLOAT'), 'T_threshold': ('DT_HALF', 'DT_FLOAT')},
+                         {'T': ('DT_HALF', 'DT_FLOAT')}, (('T', 'DT_FLOAT'), ('T_threshold', 'DT_FLOAT')), ''),
+ 'NonMaxSuppressionV5': ('signature=boxes:T, scores:T, max_output_size:int32, iou_threshold:T, score_threshold:T, '
+                         'soft_nms_sigma:T -> selected_indices:int32, selected_scores:T, valid_outputs:int32; '
+                         'attr=T:type,default=DT_FLOAT,allowed=[DT_HALF, DT_FLOAT]; '
+                         'attr=pad_to_max_output_size:bool,default=false',
+                         ('T', 'T', '=DT_INT32', 'T', 'T', 'T'), {'T': ('DT_HALF', 'DT_FLOAT')},
+                         {'T': ('DT_HALF', 'DT_FLOAT')}, (('T', 'DT_FLOAT'), ('pad_to_max_output_size', 'false')),
+                         ''),
+ 'NonMaxSuppressionWithOverlaps': ('signature=overlaps:float, scores:float, max_output_size:int32, '
+                                   'overlap_threshold:float, score_threshold:float -> selected_indices:int32',
+                                   ('=DT_FLOAT', '=DT_FLOAT', '=DT_INT32', '=DT_FLOAT', '=DT_FLOAT'), {}, {}, (),
+                                   ''),
  'NotEqual': ('signature=x:T, y:T -> z:bool; attr=T:type; attr=incompatible_shape_error:bool,default=true; '
               'is_commutative=true',
               ('T', 'T'), {},
@@ -1517,6 +2333,70 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                   'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8'),
             'Tpaddings': ('DT_INT32', 'DT_INT64')},
            (('Tpaddings', 'DT_INT32'),), ''),
+ 'ParallelDynamicStitch': ('signature=indices:N*int32, data:N*T -> merged:T; attr=N:int,min=1; attr=T:type',
+                           ('=DT_INT32*', 'T*'), {},
+                           {'T': ('DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT',
+                                  'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_QINT32', 'DT_QINT8',
+                                  'DT_QUINT8', 'DT_STRING', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8',
+                                  'DT_VARIANT')},
+                           (), ''),
+ 'ParseExampleV2': ('signature=serialized:string, names:string, sparse_keys:string, dense_keys:string, '
+                    'ragged_keys:string, dense_defaults:Tdense -> sparse_indices:num_sparse*int64, '
+                    'sparse_values:sparse_types, sparse_shapes:num_sparse*int64, dense_values:Tdense, '
+                    'ragged_values:ragged_value_types, ragged_row_splits:ragged_split_types; '
+                    'attr=Tdense:list(type),min=0,allowed=[DT_FLOAT, DT_INT64, DT_STRING]; '
+                    'attr=num_sparse:int,min=0; attr=sparse_types:list(type),min=0,allowed=[DT_FLOAT, DT_INT64, '
+                    'DT_STRING]; attr=ragged_value_types:list(type),min=0,allowed=[DT_FLOAT, DT_INT64, DT_STRING]; '
+                    'attr=ragged_split_types:list(type),min=0,allowed=[DT_INT32, DT_INT64]; '
+                    'attr=dense_shapes:list(shape),min=0',
+                    ('=DT_STRING', '=DT_STRING', '=DT_STRING', '=DT_STRING', '=DT_STRING', ''), {}, {}, (), ''),
+ 'ParseSequenceExampleV2': ('signature=serialized:string, debug_name:string, context_sparse_keys:string, '
+                            'context_dense_keys:string, context_ragged_keys:string, feature_list_sparse_keys:string, '
+                            'feature_list_dense_keys:string, feature_list_ragged_keys:string, '
+                            'feature_list_dense_missing_assumed_empty:bool, context_dense_defaults:Tcontext_dense -> '
+                            'context_sparse_indices:Ncontext_sparse*int64, '
+                            'context_sparse_values:context_sparse_types, '
+                            'context_sparse_shapes:Ncontext_sparse*int64, context_dense_values:Tcontext_dense, '
+                            'context_ragged_values:context_ragged_value_types, '
+                            'context_ragged_row_splits:context_ragged_split_types, '
+                            'feature_list_sparse_indices:Nfeature_list_sparse*int64, '
+                            'feature_list_sparse_values:feature_list_sparse_types, '
+                            'feature_list_sparse_shapes:Nfeature_list_sparse*int64, '
+                            'feature_list_dense_values:feature_list_dense_types, '
+                            'feature_list_dense_lengths:Nfeature_list_dense*int64, '
+                            'feature_list_ragged_values:feature_list_ragged_value_types, '
+                            'feature_list_ragged_outer_splits:feature_list_ragged_split_types, '
+                            'feature_list_ragged_inner_splits:feature_list_ragged_split_types; '
+                            'attr=Ncontext_sparse:int,default=0,min=0; '
+                            'attr=Tcontext_dense:list(type),default=[],min=0,allowed=[DT_FLOAT, DT_INT64, '
+                            'DT_STRING]; attr=context_sparse_types:list(type),default=[],min=0,allowed=[DT_FLOAT, '
+                            'DT_INT64, DT_STRING]; '
+                            'attr=context_ragged_value_types:list(type),default=[],min=0,allowed=[DT_FLOAT, '
+                            'DT_INT64, DT_STRING]; '
+                            'attr=context_ragged_split_types:list(type),default=[],min=0,allowed=[DT_INT32, '
+                            'DT_INT64]; attr=context_dense_shapes:list(shape),default=[],min=0; '
+                            'attr=Nfeature_list_sparse:int,default=0,min=0; '
+                            'attr=Nfeature_list_dense:int,default=0,min=0; '
+                            'attr=feature_list_dense_types:list(type),default=[],min=0,allowed=[DT_FLOAT, DT_INT64, '
+                            'DT_STRING]; '
+                            'attr=feature_list_sparse_types:list(type),default=[],min=0,allowed=[DT_FLOAT, DT_INT64, '
+                            'DT_STRING]; '
+                            'attr=feature_list_ragged_value_types:list(type),default=[],min=0,allowed=[DT_FLOAT, '
+                            'DT_INT64, DT_STRING]; '
+                            'attr=feature_list_ragged_split_types:list(type),default=[],min=0,allowed=[DT_INT32, '
+                            'DT_INT64]; attr=feature_list_dense_shapes:list(shape),default=[],min=0',
+                            ('=DT_STRING', '=DT_STRING', '=DT_STRING', '=DT_STRING', '=DT_STRING', '=DT_STRING',
+                             '=DT_STRING', '=DT_STRING', '=DT_BOOL', ''),
+                            {}, {},
+                            (('Ncontext_sparse', '0'), ('Tcontext_dense', '[]'), ('context_sparse_types', '[]'),
+                             ('context_ragged_value_types', '[]'), ('context_ragged_split_types', '[]'),
+                             ('context_dense_shapes', '[]'), ('Nfeature_list_sparse', '0'),
+                             ('Nfeature_list_dense', '0'), ('feature_list_dense_types', '[]'),
+                             ('feature_list_sparse_types', '[]'), ('feature_list_ragged_value_types', '[]'),
+                             ('feature_list_ragged_split_types', '[]'), ('feature_list_dense_shapes', '[]')),
+                            ''),
+ 'ParseTensor': ('signature=serialized:string -> output:out_type; attr=out_type:type', ('=DT_STRING',), {}, {}, (),
+                 ''),
  'Polygamma': ('signature=a:T, x:T -> z:T; attr=T:type,allowed=[DT_FLOAT, DT_DOUBLE]', ('T', 'T'),
                {'T': ('DT_FLOAT', 'DT_DOUBLE')}, {'T': ('DT_FLOAT', 'DT_DOUBLE')}, (), ''),
  'Pow': ('signature=x:T, y:T -> z:T; attr=T:type,allowed=[DT_BFLOAT16, DT_FLOAT, DT_HALF, DT_DOUBLE, DT_INT8, '
@@ -1579,6 +2459,33 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
         ('T',), {'T': ('DT_DOUBLE', 'DT_FLOAT', 'DT_HALF', 'DT_COMPLEX64', 'DT_COMPLEX128')},
         {'T': ('DT_DOUBLE', 'DT_FLOAT', 'DT_HALF', 'DT_COMPLEX64', 'DT_COMPLEX128')}, (('full_matrices', 'false'),),
         ''),
+ 'RFFT': ('signature=input:Treal, fft_length:int32 -> output:Tcomplex; '
+          'attr=Treal:type,default=DT_FLOAT,allowed=[DT_FLOAT, DT_DOUBLE]; '
+          'attr=Tcomplex:type,default=DT_COMPLEX64,allowed=[DT_COMPLEX64, DT_COMPLEX128]',
+          ('Treal', '=DT_INT32'), {'Treal': ('DT_FLOAT', 'DT_DOUBLE'), 'Tcomplex': ('DT_COMPLEX64', 'DT_COMPLEX128')},
+          {}, (('Treal', 'DT_FLOAT'), ('Tcomplex', 'DT_COMPLEX64')), ''),
+ 'RFFT2D': ('signature=input:Treal, fft_length:int32 -> output:Tcomplex; '
+            'attr=Treal:type,default=DT_FLOAT,allowed=[DT_FLOAT, DT_DOUBLE]; '
+            'attr=Tcomplex:type,default=DT_COMPLEX64,allowed=[DT_COMPLEX64, DT_COMPLEX128]',
+            ('Treal', '=DT_INT32'),
+            {'Treal': ('DT_FLOAT', 'DT_DOUBLE'), 'Tcomplex': ('DT_COMPLEX64', 'DT_COMPLEX128')}, {},
+            (('Treal', 'DT_FLOAT'), ('Tcomplex', 'DT_COMPLEX64')), ''),
+ 'RFFT3D': ('signature=input:Treal, fft_length:int32 -> output:Tcomplex; '
+            'attr=Treal:type,default=DT_FLOAT,allowed=[DT_FLOAT, DT_DOUBLE]; '
+            'attr=Tcomplex:type,default=DT_COMPLEX64,allowed=[DT_COMPLEX64, DT_COMPLEX128]',
+            ('Treal', '=DT_INT32'),
+            {'Treal': ('DT_FLOAT', 'DT_DOUBLE'), 'Tcomplex': ('DT_COMPLEX64', 'DT_COMPLEX128')}, {},
+            (('Treal', 'DT_FLOAT'), ('Tcomplex', 'DT_COMPLEX64')), ''),
+ 'RFFTND': ('signature=input:Treal, fft_length:int32, axes:int32 -> output:Tcomplex; '
+            'attr=Treal:type,default=DT_FLOAT,allowed=[DT_FLOAT, DT_DOUBLE]; '
+            'attr=Tcomplex:type,default=DT_COMPLEX64,allowed=[DT_COMPLEX64, DT_COMPLEX128]',
+            ('Treal', '=DT_INT32', '=DT_INT32'),
+            {'Treal': ('DT_FLOAT', 'DT_DOUBLE'), 'Tcomplex': ('DT_COMPLEX64', 'DT_COMPLEX128')}, {},
+            (('Treal', 'DT_FLOAT'), ('Tcomplex', 'DT_COMPLEX64')), ''),
+ 'RGBToHSV': ('signature=images:T -> output:T; attr=T:type,default=DT_FLOAT,allowed=[DT_HALF, DT_BFLOAT16, DT_FLOAT, '
+              'DT_DOUBLE]',
+              ('T',), {'T': ('DT_HALF', 'DT_BFLOAT16', 'DT_FLOAT', 'DT_DOUBLE')},
+              {'T': ('DT_HALF', 'DT_BFLOAT16', 'DT_FLOAT', 'DT_DOUBLE')}, (('T', 'DT_FLOAT'),), ''),
  'RandomGamma': ('signature=shape:S, alpha:T -> output:T; attr=seed:int,default=0; attr=seed2:int,default=0; '
                  'attr=S:type,allowed=[DT_INT32, DT_INT64]; attr=T:type,allowed=[DT_HALF, DT_FLOAT, DT_DOUBLE]; '
                  'is_stateful=true',
@@ -1642,6 +2549,7 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
            "  device='CPU'; Tidx in [DT_BFLOAT16]\n"
            "  device='CPU'; Tidx in [DT_HALF]\n"),
  'Rank': ('signature=input:T -> output:int32; attr=T:type', ('T',), {}, {}, (), ''),
+ 'ReadFile': ('signature=filename:string -> contents:string', ('=DT_STRING',), {}, {}, (), ''),
  'Real': ('signature=input:T -> output:Tout; attr=T:type,default=DT_COMPLEX64,allowed=[DT_COMPLEX64, DT_COMPLEX128]; '
           'attr=Tout:type,default=DT_FLOAT,allowed=[DT_FLOAT, DT_DOUBLE]',
           ('T',), {'T': ('DT_COMPLEX64', 'DT_COMPLEX128'), 'Tout': ('DT_FLOAT', 'DT_DOUBLE')},
@@ -1734,6 +2642,63 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
              'attr=Tshape:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]',
              ('T', 'Tshape'), {'Tshape': ('DT_INT32', 'DT_INT64')}, {'Tshape': ('DT_INT32', 'DT_INT64')},
              (('Tshape', 'DT_INT32'),), ''),
+ 'ResizeArea': ('signature=images:T, size:int32 -> resized_images:float; attr=T:type,allowed=[DT_INT8, DT_UINT8, '
+                'DT_INT16, DT_UINT16, DT_INT32, DT_INT64, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_BFLOAT16]; '
+                'attr=align_corners:bool,default=false',
+                ('T', '=DT_INT32'),
+                {'T': ('DT_INT8', 'DT_UINT8', 'DT_INT16', 'DT_UINT16', 'DT_INT32', 'DT_INT64', 'DT_HALF', 'DT_FLOAT',
+                       'DT_DOUBLE', 'DT_BFLOAT16')},
+                {'T': ('DT_INT8', 'DT_UINT8', 'DT_INT16', 'DT_UINT16', 'DT_INT32', 'DT_INT64', 'DT_HALF', 'DT_FLOAT',
+                       'DT_DOUBLE', 'DT_BFLOAT16', 'DT_UINT32', 'DT_UINT64')},
+                (('align_corners', 'false'),), ''),
+ 'ResizeBicubic': ('signature=images:T, size:int32 -> resized_images:float; attr=T:type,allowed=[DT_INT8, DT_UINT8, '
+                   'DT_INT16, DT_UINT16, DT_INT32, DT_INT64, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_BFLOAT16]; '
+                   'attr=align_corners:bool,default=false; attr=half_pixel_centers:bool,default=false',
+                   ('T', '=DT_INT32'),
+                   {'T': ('DT_INT8', 'DT_UINT8', 'DT_INT16', 'DT_UINT16', 'DT_INT32', 'DT_INT64', 'DT_HALF',
+                          'DT_FLOAT', 'DT_DOUBLE', 'DT_BFLOAT16')},
+                   {'T': ('DT_INT8', 'DT_UINT8', 'DT_INT16', 'DT_UINT16', 'DT_INT32', 'DT_INT64', 'DT_HALF',
+                          'DT_FLOAT', 'DT_DOUBLE', 'DT_BFLOAT16', 'DT_UINT32', 'DT_UINT64')},
+                   (('align_corners', 'false'), ('half_pixel_centers', 'false')), ''),
+ 'ResizeBicubicGrad': ('signature=grads:float, original_image:T -> output:T; attr=T:type,allowed=[DT_FLOAT, '
+                       'DT_DOUBLE]; attr=align_corners:bool,default=false; '
+                       'attr=half_pixel_centers:bool,default=false',
+                       ('=DT_FLOAT', 'T'), {'T': ('DT_FLOAT', 'DT_DOUBLE')}, {'T': ('DT_FLOAT', 'DT_DOUBLE')},
+                       (('align_corners', 'false'), ('half_pixel_centers', 'false')), ''),
+ 'ResizeBilinear': ('signature=images:T, size:int32 -> resized_images:float; attr=T:type,allowed=[DT_INT8, DT_UINT8, '
+                    'DT_INT16, DT_UINT16, DT_INT32, DT_INT64, DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, '
+                    'DT_BFLOAT16]; attr=align_corners:bool,default=false; attr=half_pixel_centers:bool,default=false',
+                    ('T', '=DT_INT32'),
+                    {'T': ('DT_INT8', 'DT_UINT8', 'DT_INT16', 'DT_UINT16', 'DT_INT32', 'DT_INT64', 'DT_BFLOAT16',
+                           'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE', 'DT_BFLOAT16')},
+                    {'T': ('DT_INT8', 'DT_UINT8', 'DT_INT16', 'DT_UINT16', 'DT_INT32', 'DT_INT64', 'DT_BFLOAT16',
+                           'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE', 'DT_BFLOAT16', 'DT_UINT32', 'DT_UINT64')},
+                    (('align_corners', 'false'), ('half_pixel_centers', 'false')), ''),
+ 'ResizeBilinearGrad': ('signature=grads:float, original_image:T -> output:T; attr=T:type,allowed=[DT_FLOAT, '
+                        'DT_BFLOAT16, DT_HALF, DT_DOUBLE]; attr=align_corners:bool,default=false; '
+                        'attr=half_pixel_centers:bool,default=false',
+                        ('=DT_FLOAT', 'T'), {'T': ('DT_FLOAT', 'DT_BFLOAT16', 'DT_HALF', 'DT_DOUBLE')},
+                        {'T': ('DT_FLOAT', 'DT_BFLOAT16', 'DT_HALF', 'DT_DOUBLE')},
+                        (('align_corners', 'false'), ('half_pixel_centers', 'false')), ''),
+ 'ResizeNearestNeighbor': ('signature=images:T, size:int32 -> resized_images:T; attr=T:type,allowed=[DT_INT8, '
+                           'DT_UINT8, DT_INT16, DT_UINT16, DT_INT32, DT_INT64, DT_HALF, DT_FLOAT, DT_DOUBLE, '
+                           'DT_BFLOAT16]; attr=align_corners:bool,default=false; '
+                           'attr=half_pixel_centers:bool,default=false',
+                           ('T', '=DT_INT32'),
+                           {'T': ('DT_INT8', 'DT_UINT8', 'DT_INT16', 'DT_UINT16', 'DT_INT32', 'DT_INT64', 'DT_HALF',
+                                  'DT_FLOAT', 'DT_DOUBLE', 'DT_BFLOAT16')},
+                           {'T': ('DT_INT8', 'DT_UINT8', 'DT_INT16', 'DT_UINT16', 'DT_INT32', 'DT_INT64', 'DT_HALF',
+                                  'DT_FLOAT', 'DT_DOUBLE', 'DT_BFLOAT16', 'DT_UINT32', 'DT_UINT64')},
+                           (('align_corners', 'false'), ('half_pixel_centers', 'false')), ''),
+ 'ResizeNearestNeighborGrad': ('signature=grads:T, size:int32 -> output:T; attr=T:type,allowed=[DT_UINT8, DT_INT8, '
+                               'DT_INT32, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_BFLOAT16]; '
+                               'attr=align_corners:bool,default=false; attr=half_pixel_centers:bool,default=false',
+                               ('T', '=DT_INT32'),
+                               {'T': ('DT_UINT8', 'DT_INT8', 'DT_INT32', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE',
+                                      'DT_BFLOAT16')},
+                               {'T': ('DT_UINT8', 'DT_INT8', 'DT_INT32', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE',
+                                      'DT_BFLOAT16', 'DT_INT16', 'DT_INT64', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64')},
+                               (('align_corners', 'false'), ('half_pixel_centers', 'false')), ''),
  'ResourceCountUpTo': ('signature=resource:resource -> output:T; attr=limit:int; attr=T:type,allowed=[DT_INT32, '
                        'DT_INT64]; is_stateful=true',
                        ('=DT_RESOURCE',), {'T': ('DT_INT32', 'DT_INT64')}, {'T': ('DT_INT32', 'DT_INT64')}, (), ''),
@@ -2196,6 +3161,15 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                                       'DT_STRING', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8', 'DT_VARIANT'),
                             'Tindices': ('DT_INT32', 'DT_INT64')},
                            (), ''),
+ 'ReverseSequence': ('signature=input:T, seq_lengths:Tlen -> output:T; attr=seq_dim:int; '
+                     'attr=batch_dim:int,default=0; attr=T:type; attr=Tlen:type,default=DT_INT64,allowed=[DT_INT32, '
+                     'DT_INT64]',
+                     ('T', 'Tlen'), {'Tlen': ('DT_INT32', 'DT_INT64')},
+                     {'T': ('DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT',
+                            'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_STRING', 'DT_UINT16',
+                            'DT_UINT32', 'DT_UINT64', 'DT_UINT8'),
+                      'Tlen': ('DT_INT32', 'DT_INT64')},
+                     (('batch_dim', '0'), ('Tlen', 'DT_INT64')), ''),
  'ReverseV2': ('signature=tensor:T, axis:Tidx -> output:T; attr=Tidx:type,default=DT_INT32,allowed=[DT_INT32, '
                'DT_INT64]; attr=T:type,allowed=[DT_UINT8, DT_INT8, DT_UINT16, DT_INT16, DT_INT32, DT_UINT32, '
                'DT_INT64, DT_UINT64, DT_BOOL, DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_COMPLEX64, '
@@ -2250,6 +3224,21 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
            'DT_COMPLEX128]',
            ('T',), {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE', 'DT_COMPLEX64', 'DT_COMPLEX128')},
            {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE', 'DT_COMPLEX64', 'DT_COMPLEX128')}, (), ''),
+ 'ScaleAndTranslate': ('signature=images:T, size:int32, scale:float, translation:float -> resized_images:float; '
+                       'attr=T:type,allowed=[DT_INT8, DT_UINT8, DT_INT16, DT_UINT16, DT_INT32, DT_INT64, '
+                       'DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]; attr=kernel_type:string,default="lanczos3"; '
+                       'attr=antialias:bool,default=true',
+                       ('T', '=DT_INT32', '=DT_FLOAT', '=DT_FLOAT'),
+                       {'T': ('DT_INT8', 'DT_UINT8', 'DT_INT16', 'DT_UINT16', 'DT_INT32', 'DT_INT64', 'DT_BFLOAT16',
+                              'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE')},
+                       {'T': ('DT_INT8', 'DT_UINT8', 'DT_INT16', 'DT_UINT16', 'DT_INT32', 'DT_INT64', 'DT_BFLOAT16',
+                              'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE', 'DT_UINT32', 'DT_UINT64')},
+                       (('kernel_type', '"lanczos3"'), ('antialias', 'true')), ''),
+ 'ScaleAndTranslateGrad': ('signature=grads:T, original_image:T, scale:float, translation:float -> output:T; '
+                           'attr=T:type,allowed=[DT_FLOAT]; attr=kernel_type:string,default="lanczos3"; '
+                           'attr=antialias:bool,default=true',
+                           ('T', 'T', '=DT_FLOAT', '=DT_FLOAT'), {'T': ('DT_FLOAT',)}, {'T': ('DT_FLOAT',)},
+                           (('kernel_type', '"lanczos3"'), ('antialias', 'true')), ''),
  'ScatterNd': ('signature=indices:Tindices, updates:T, shape:Tindices -> output:T; attr=T:type; '
                'attr=Tindices:type,allowed=[DT_INT16, DT_INT32, DT_INT64]; attr=bad_indices_policy:string,default=""',
                ('Tindices', 'T', 'Tindices'), {'Tindices': ('DT_INT16', 'DT_INT32', 'DT_INT64')},
@@ -2467,10 +3456,40 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
               'DT_DOUBLE]',
               ('T', 'T'), {'T': ('DT_HALF', 'DT_BFLOAT16', 'DT_FLOAT', 'DT_DOUBLE')},
               {'T': ('DT_HALF', 'DT_BFLOAT16', 'DT_FLOAT', 'DT_DOUBLE')}, (), ''),
+ 'SerializeManySparse': ('signature=sparse_indices:int64, sparse_values:T, sparse_shape:int64 -> '
+                         'serialized_sparse:out_type; attr=T:type; '
+                         'attr=out_type:type,default=DT_STRING,allowed=[DT_STRING, DT_VARIANT]',
+                         ('=DT_INT64', 'T', '=DT_INT64'), {'out_type': ('DT_STRING', 'DT_VARIANT')},
+                         {'T': ('DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT',
+                                'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_RESOURCE', 'DT_STRING',
+                                'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8', 'DT_VARIANT'),
+                          'out_type': ('DT_STRING', 'DT_VARIANT')},
+                         (('out_type', 'DT_STRING'),), ''),
+ 'SerializeSparse': ('signature=sparse_indices:int64, sparse_values:T, sparse_shape:int64 -> '
+                     'serialized_sparse:out_type; attr=T:type; '
+                     'attr=out_type:type,default=DT_STRING,allowed=[DT_STRING, DT_VARIANT]',
+                     ('=DT_INT64', 'T', '=DT_INT64'), {'out_type': ('DT_STRING', 'DT_VARIANT')},
+                     {'out_type': ('DT_STRING', 'DT_VARIANT')}, (('out_type', 'DT_STRING'),), ''),
+ 'SerializeTensor': ('signature=tensor:T -> serialized:string; attr=T:type', ('T',), {},
+                     {'T': ('DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT',
+                            'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_RESOURCE', 'DT_STRING',
+                            'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8', 'DT_VARIANT')},
+                     (), ''),
+ 'SetSize': ('signature=set_indices:int64, set_values:T, set_shape:int64 -> size:int32; '
+             'attr=validate_indices:bool,default=true; attr=T:type,allowed=[DT_INT8, DT_INT16, DT_INT32, DT_INT64, '
+             'DT_UINT8, DT_UINT16, DT_STRING]',
+             ('=DT_INT64', 'T', '=DT_INT64'),
+             {'T': ('DT_INT8', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_UINT8', 'DT_UINT16', 'DT_STRING')},
+             {'T': ('DT_INT8', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_UINT8', 'DT_UINT16', 'DT_STRING')},
+             (('validate_indices', 'true'),), ''),
  'Shape': ('signature=input:T -> output:out_type; attr=T:type; '
            'attr=out_type:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]',
            ('T',), {'out_type': ('DT_INT32', 'DT_INT64')}, {'out_type': ('DT_INT32', 'DT_INT64')},
            (('out_type', 'DT_INT32'),), ''),
+ 'ShapeN': ('signature=input:N*T -> output:N*out_type; attr=N:int,min=1; attr=T:type; '
+            'attr=out_type:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]',
+            ('T*',), {'out_type': ('DT_INT32', 'DT_INT64')}, {'out_type': ('DT_INT32', 'DT_INT64')},
+            (('out_type', 'DT_INT32'),), ''),
  'Sigmoid': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_COMPLEX64, '
              'DT_COMPLEX128]',
              ('T',), {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE', 'DT_COMPLEX64', 'DT_COMPLEX128')},
@@ -2518,6 +3537,409 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
               'DT_DOUBLE]',
               ('T',), {'T': ('DT_HALF', 'DT_BFLOAT16', 'DT_FLOAT', 'DT_DOUBLE')},
               {'T': ('DT_HALF', 'DT_BFLOAT16', 'DT_FLOAT', 'DT_DOUBLE')}, (), ''),
+ 'SpaceToBatchND': ('signature=input:T, block_shape:Tblock_shape, paddings:Tpaddings -> output:T; attr=T:type; '
+                    'attr=Tblock_shape:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]; '
+                    'attr=Tpaddings:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]',
+                    ('T', 'Tblock_shape', 'Tpaddings'),
+                    {'Tblock_shape': ('DT_INT32', 'DT_INT64'), 'Tpaddings': ('DT_INT32', 'DT_INT64')},
+                    {'T': ('DT_BFLOAT16', 'DT_DOUBLE', 'DT_FLOAT', 'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64',
+                           'DT_INT8', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8')},
+                    (('Tblock_shape', 'DT_INT32'), ('Tpaddings', 'DT_INT32')),
+                    "  device='XLA_CPU_JIT'; Tpaddings in [DT_INT32, DT_INT64]; Tblock_shape in [DT_INT32, "
+                    'DT_INT64]; T in [DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, DT_INT8, DT_COMPLEX64, '
+                    'DT_INT64, DT_BOOL, DT_QINT8, DT_QUINT8, DT_QINT32, DT_BFLOAT16, DT_UINT16, DT_COMPLEX128, '
+                    'DT_HALF, DT_UINT32, DT_UINT64, DT_FLOAT8_E5M2, DT_FLOAT8_E4M3FN, DT_FLOAT8_E4M3FNUZ, '
+                    'DT_FLOAT8_E4M3B11FNUZ, DT_FLOAT8_E5M2FNUZ, DT_INT4, DT_UINT4]\n'
+                    "  device='CPU'; T in [DT_DOUBLE]\n"
+                    "  device='CPU'; T in [DT_FLOAT]\n"
+                    "  device='CPU'; T in [DT_BFLOAT16]\n"
+                    "  device='CPU'; T in [DT_HALF]\n"
+                    "  device='CPU'; T in [DT_INT32]\n"
+                    "  device='CPU'; T in [DT_INT8]\n"
+                    "  device='CPU'; T in [DT_UINT8]\n"
+                    "  device='CPU'; T in [DT_INT16]\n"
+                    "  device='CPU'; T in [DT_UINT16]\n"
+                    "  device='CPU'; T in [DT_UINT32]\n"
+                    "  device='CPU'; T in [DT_INT64]\n"
+                    "  device='CPU'; T in [DT_UINT64]\n"),
+ 'SpaceToDepth': ('signature=input:T -> output:T; attr=T:type; attr=block_size:int,min=2; '
+                  'attr=data_format:string,default="NHWC",allowed=["NHWC", "NCHW", "NCHW_VECT_C"]',
+                  ('T',), {},
+                  {'T': ('DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT',
+                         'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_QINT8', 'DT_RESOURCE',
+                         'DT_STRING', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8', 'DT_VARIANT')},
+                  (('data_format', '"NHWC"'),), ''),
+ 'SparseAdd': ('signature=a_indices:int64, a_values:T, a_shape:int64, b_indices:int64, b_values:T, b_shape:int64, '
+               'thresh:Treal -> sum_indices:int64, sum_values:T, sum_shape:int64; attr=T:type,allowed=[DT_FLOAT, '
+               'DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, DT_INT8, DT_COMPLEX64, DT_INT64, DT_QINT8, DT_QUINT8, '
+               'DT_QINT32, DT_BFLOAT16, DT_QINT16, DT_QUINT16, DT_UINT16, DT_COMPLEX128, DT_HALF, DT_UINT32, '
+               'DT_UINT64]; attr=Treal:type,allowed=[DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, DT_INT8, '
+               'DT_INT64, DT_BFLOAT16, DT_UINT16, DT_HALF, DT_UINT32, DT_UINT64]',
+               ('=DT_INT64', 'T', '=DT_INT64', '=DT_INT64', 'T', '=DT_INT64', 'Treal'),
+               {'T': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT8', 'DT_INT16', 'DT_INT8', 'DT_COMPLEX64',
+                      'DT_INT64', 'DT_QINT8', 'DT_QUINT8', 'DT_QINT32', 'DT_BFLOAT16', 'DT_QINT16', 'DT_QUINT16',
+                      'DT_UINT16', 'DT_COMPLEX128', 'DT_HALF', 'DT_UINT32', 'DT_UINT64'),
+                'Treal': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT8', 'DT_INT16', 'DT_INT8', 'DT_INT64',
+                          'DT_BFLOAT16', 'DT_UINT16', 'DT_HALF', 'DT_UINT32', 'DT_UINT64')},
+               {'T': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_INT16', 'DT_INT8', 'DT_COMPLEX64', 'DT_INT64',
+                      'DT_COMPLEX128')},
+               (),
+               "  device='CPU'; T in [DT_COMPLEX128]\n"
+               "  device='CPU'; T in [DT_COMPLEX64]\n"
+               "  device='CPU'; T in [DT_INT8]\n"
+               "  device='CPU'; T in [DT_INT16]\n"
+               "  device='CPU'; T in [DT_INT32]\n"
+               "  device='CPU'; T in [DT_INT64]\n"
+               "  device='CPU'; T in [DT_DOUBLE]\n"
+               "  device='CPU'; T in [DT_FLOAT]\n"),
+ 'SparseAddGrad': ('signature=backprop_val_grad:T, a_indices:int64, b_indices:int64, sum_indices:int64 -> '
+                   'a_val_grad:T, b_val_grad:T; attr=T:type,allowed=[DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, '
+                   'DT_INT16, DT_INT8, DT_COMPLEX64, DT_INT64, DT_QINT8, DT_QUINT8, DT_QINT32, DT_BFLOAT16, '
+                   'DT_QINT16, DT_QUINT16, DT_UINT16, DT_COMPLEX128, DT_HALF, DT_UINT32, DT_UINT64]',
+                   ('T', '=DT_INT64', '=DT_INT64', '=DT_INT64'),
+                   {'T': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT8', 'DT_INT16', 'DT_INT8', 'DT_COMPLEX64',
+                          'DT_INT64', 'DT_QINT8', 'DT_QUINT8', 'DT_QINT32', 'DT_BFLOAT16', 'DT_QINT16', 'DT_QUINT16',
+                          'DT_UINT16', 'DT_COMPLEX128', 'DT_HALF', 'DT_UINT32', 'DT_UINT64')},
+                   {'T': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_INT16', 'DT_INT8', 'DT_COMPLEX64', 'DT_INT64',
+                          'DT_COMPLEX128')},
+                   (),
+                   "  device='CPU'; T in [DT_COMPLEX128]\n"
+                   "  device='CPU'; T in [DT_COMPLEX64]\n"
+                   "  device='CPU'; T in [DT_INT8]\n"
+                   "  device='CPU'; T in [DT_INT16]\n"
+                   "  device='CPU'; T in [DT_INT32]\n"
+                   "  device='CPU'; T in [DT_INT64]\n"
+                   "  device='CPU'; T in [DT_DOUBLE]\n"
+                   "  device='CPU'; T in [DT_FLOAT]\n"),
+ 'SparseConcat': ('signature=indices:N*int64, values:N*T, shapes:N*int64 -> output_indices:int64, output_values:T, '
+                  'output_shape:int64; attr=concat_dim:int; attr=N:int,min=2; attr=T:type',
+                  ('=DT_INT64*', 'T*', '=DT_INT64*'), {},
+                  {'T': ('DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT',
+                         'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_RESOURCE', 'DT_STRING',
+                         'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8', 'DT_VARIANT')},
+                  (), ''),
+ 'SparseCountSparseOutput': ('signature=indices:int64, values:T, dense_shape:int64, weights:output_type -> '
+                             'output_indices:int64, output_values:output_type, output_dense_shape:int64; '
+                             'attr=T:type,allowed=[DT_INT32, DT_INT64]; attr=minlength:int,default=-1,min=-1; '
+                             'attr=maxlength:int,default=-1,min=-1; attr=binary_output:bool; '
+                             'attr=output_type:type,allowed=[DT_INT32, DT_INT64, DT_FLOAT, DT_DOUBLE]',
+                             ('=DT_INT64', 'T', '=DT_INT64', 'output_type'),
+                             {'T': ('DT_INT32', 'DT_INT64'),
+                              'output_type': ('DT_INT32', 'DT_INT64', 'DT_FLOAT', 'DT_DOUBLE')},
+                             {'T': ('DT_INT32', 'DT_INT64'),
+                              'output_type': ('DT_INT32', 'DT_INT64', 'DT_FLOAT', 'DT_DOUBLE', 'DT_INT16', 'DT_INT8',
+                                              'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8')},
+                             (('minlength', '-1'), ('maxlength', '-1')), ''),
+ 'SparseCrossHashed': ('signature=indices:N*int64, values:sparse_types, shapes:N*int64, dense_inputs:dense_types, '
+                       'num_buckets:int64, strong_hash:bool, salt:int64 -> output_indices:int64, '
+                       'output_values:int64, output_shape:int64; attr=N:int,min=0; '
+                       'attr=sparse_types:list(type),min=0,allowed=[DT_INT64, DT_STRING]; '
+                       'attr=dense_types:list(type),min=0,allowed=[DT_INT64, DT_STRING]',
+                       ('=DT_INT64*', '', '=DT_INT64*', '', '=DT_INT64', '=DT_BOOL', '=DT_INT64'), {}, {}, (), ''),
+ 'SparseCrossV2': ('signature=indices:N*int64, values:sparse_types, shapes:N*int64, dense_inputs:dense_types, '
+                   'sep:string -> output_indices:int64, output_values:string, output_shape:int64; attr=N:int,min=0; '
+                   'attr=sparse_types:list(type),min=0,allowed=[DT_INT64, DT_STRING]; '
+                   'attr=dense_types:list(type),min=0,allowed=[DT_INT64, DT_STRING]',
+                   ('=DT_INT64*', '', '=DT_INT64*', '', '=DT_STRING'), {}, {}, (), ''),
+ 'SparseDenseCwiseAdd': ('signature=sp_indices:int64, sp_values:T, sp_shape:int64, dense:T -> output:T; '
+                         'attr=T:type,allowed=[DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, DT_INT8, '
+                         'DT_COMPLEX64, DT_INT64, DT_QINT8, DT_QUINT8, DT_QINT32, DT_BFLOAT16, DT_QINT16, '
+                         'DT_QUINT16, DT_UINT16, DT_COMPLEX128, DT_HALF, DT_UINT32, DT_UINT64]',
+                         ('=DT_INT64', 'T', '=DT_INT64', 'T'),
+                         {'T': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT8', 'DT_INT16', 'DT_INT8',
+                                'DT_COMPLEX64', 'DT_INT64', 'DT_QINT8', 'DT_QUINT8', 'DT_QINT32', 'DT_BFLOAT16',
+                                'DT_QINT16', 'DT_QUINT16', 'DT_UINT16', 'DT_COMPLEX128', 'DT_HALF', 'DT_UINT32',
+                                'DT_UINT64')},
+                         {'T': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT8', 'DT_INT16', 'DT_INT8', 'DT_INT64',
+                                'DT_BFLOAT16', 'DT_UINT16', 'DT_HALF', 'DT_UINT32', 'DT_UINT64')},
+                         (),
+                         "  device='CPU'; T in [DT_DOUBLE]\n"
+                         "  device='CPU'; T in [DT_FLOAT]\n"
+                         "  device='CPU'; T in [DT_BFLOAT16]\n"
+                         "  device='CPU'; T in [DT_HALF]\n"
+                         "  device='CPU'; T in [DT_INT32]\n"
+                         "  device='CPU'; T in [DT_INT8]\n"
+                         "  device='CPU'; T in [DT_UINT8]\n"
+                         "  device='CPU'; T in [DT_INT16]\n"
+                         "  device='CPU'; T in [DT_UINT16]\n"
+                         "  device='CPU'; T in [DT_UINT32]\n"
+                         "  device='CPU'; T in [DT_INT64]\n"
+                         "  device='CPU'; T in [DT_UINT64]\n"),
+ 'SparseDenseCwiseDiv': ('signature=sp_indices:int64, sp_values:T, sp_shape:int64, dense:T -> output:T; '
+                         'attr=T:type,allowed=[DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, DT_INT8, '
+                         'DT_COMPLEX64, DT_INT64, DT_QINT8, DT_QUINT8, DT_QINT32, DT_BFLOAT16, DT_QINT16, '
+                         'DT_QUINT16, DT_UINT16, DT_COMPLEX128, DT_HALF, DT_UINT32, DT_UINT64]',
+                         ('=DT_INT64', 'T', '=DT_INT64', 'T'),
+                         {'T': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT8', 'DT_INT16', 'DT_INT8',
+                                'DT_COMPLEX64', 'DT_INT64', 'DT_QINT8', 'DT_QUINT8', 'DT_QINT32', 'DT_BFLOAT16',
+                                'DT_QINT16', 'DT_QUINT16', 'DT_UINT16', 'DT_COMPLEX128', 'DT_HALF', 'DT_UINT32',
+                                'DT_UINT64')},
+                         {'T': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT8', 'DT_INT16', 'DT_INT8', 'DT_INT64',
+                                'DT_BFLOAT16', 'DT_UINT16', 'DT_HALF', 'DT_UINT32', 'DT_UINT64')},
+                         (),
+                         "  device='CPU'; T in [DT_DOUBLE]\n"
+                         "  device='CPU'; T in [DT_FLOAT]\n"
+                         "  device='CPU'; T in [DT_BFLOAT16]\n"
+                         "  device='CPU'; T in [DT_HALF]\n"
+                         "  device='CPU'; T in [DT_INT32]\n"
+                         "  device='CPU'; T in [DT_INT8]\n"
+                         "  device='CPU'; T in [DT_UINT8]\n"
+                         "  device='CPU'; T in [DT_INT16]\n"
+                         "  device='CPU'; T in [DT_UINT16]\n"
+                         "  device='CPU'; T in [DT_UINT32]\n"
+                         "  device='CPU'; T in [DT_INT64]\n"
+                         "  device='CPU'; T in [DT_UINT64]\n"),
+ 'SparseDenseCwiseMul': ('signature=sp_indices:int64, sp_values:T, sp_shape:int64, dense:T -> output:T; '
+                         'attr=T:type,allowed=[DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, DT_INT8, '
+                         'DT_COMPLEX64, DT_INT64, DT_QINT8, DT_QUINT8, DT_QINT32, DT_BFLOAT16, DT_QINT16, '
+                         'DT_QUINT16, DT_UINT16, DT_COMPLEX128, DT_HALF, DT_UINT32, DT_UINT64]',
+                         ('=DT_INT64', 'T', '=DT_INT64', 'T'),
+                         {'T': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT8', 'DT_INT16', 'DT_INT8',
+                                'DT_COMPLEX64', 'DT_INT64', 'DT_QINT8', 'DT_QUINT8', 'DT_QINT32', 'DT_BFLOAT16',
+                                'DT_QINT16', 'DT_QUINT16', 'DT_UINT16', 'DT_COMPLEX128', 'DT_HALF', 'DT_UINT32',
+                                'DT_UINT64')},
+                         {'T': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT8', 'DT_INT16', 'DT_INT8', 'DT_INT64',
+                                'DT_BFLOAT16', 'DT_UINT16', 'DT_HALF', 'DT_UINT32', 'DT_UINT64')},
+                         (),
+                         "  device='CPU'; T in [DT_DOUBLE]\n"
+                         "  device='CPU'; T in [DT_FLOAT]\n"
+                         "  device='CPU'; T in [DT_BFLOAT16]\n"
+                         "  device='CPU'; T in [DT_HALF]\n"
+                         "  device='CPU'; T in [DT_INT32]\n"
+                         "  device='CPU'; T in [DT_INT8]\n"
+                         "  device='CPU'; T in [DT_UINT8]\n"
+                         "  device='CPU'; T in [DT_INT16]\n"
+                         "  device='CPU'; T in [DT_UINT16]\n"
+                         "  device='CPU'; T in [DT_UINT32]\n"
+                         "  device='CPU'; T in [DT_INT64]\n"
+                         "  device='CPU'; T in [DT_UINT64]\n"),
+ 'SparseFillEmptyRows': ('signature=indices:int64, values:T, dense_shape:int64, default_value:T -> '
+                         'output_indices:int64, output_values:T, empty_row_indicator:bool, reverse_index_map:int64; '
+                         'attr=T:type',
+                         ('=DT_INT64', 'T', '=DT_INT64', 'T'), {},
+                         {'T': ('DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT',
+                                'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_RESOURCE', 'DT_STRING',
+                                'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8', 'DT_VARIANT')},
+                         (), ''),
+ 'SparseFillEmptyRowsGrad': ('signature=reverse_index_map:int64, grad_values:T -> d_values:T, d_default_value:T; '
+                             'attr=T:type',
+                             ('=DT_INT64', 'T'), {},
+                             {'T': ('DT_BFLOAT16', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT',
+                                    'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_UINT16',
+                                    'DT_UINT32', 'DT_UINT64', 'DT_UINT8')},
+                             (),
+                             "  device='CPU'; T in [DT_COMPLEX128]\n"
+                             "  device='CPU'; T in [DT_COMPLEX64]\n"
+                             "  device='CPU'; T in [DT_DOUBLE]\n"
+                             "  device='CPU'; T in [DT_FLOAT]\n"
+                             "  device='CPU'; T in [DT_BFLOAT16]\n"
+                             "  device='CPU'; T in [DT_HALF]\n"
+                             "  device='CPU'; T in [DT_INT32]\n"
+                             "  device='CPU'; T in [DT_INT8]\n"
+                             "  device='CPU'; T in [DT_UINT8]\n"
+                             "  device='CPU'; T in [DT_INT16]\n"
+                             "  device='CPU'; T in [DT_UINT16]\n"
+                             "  device='CPU'; T in [DT_UINT32]\n"
+                             "  device='CPU'; T in [DT_INT64]\n"
+                             "  device='CPU'; T in [DT_UINT64]\n"),
+ 'SparseReduceMax': ('signature=input_indices:int64, input_values:T, input_shape:int64, reduction_axes:int32 -> '
+                     'output:T; attr=keep_dims:bool,default=false; attr=T:type,allowed=[DT_FLOAT, DT_DOUBLE, '
+                     'DT_INT32, DT_UINT8, DT_INT16, DT_INT8, DT_INT64, DT_BFLOAT16, DT_UINT16, DT_HALF, DT_UINT32, '
+                     'DT_UINT64]',
+                     ('=DT_INT64', 'T', '=DT_INT64', '=DT_INT32'),
+                     {'T': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT8', 'DT_INT16', 'DT_INT8', 'DT_INT64',
+                            'DT_BFLOAT16', 'DT_UINT16', 'DT_HALF', 'DT_UINT32', 'DT_UINT64')},
+                     {'T': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT8', 'DT_INT16', 'DT_INT8', 'DT_INT64',
+                            'DT_BFLOAT16', 'DT_UINT16', 'DT_HALF', 'DT_UINT32', 'DT_UINT64')},
+                     (('keep_dims', 'false'),), ''),
+ 'SparseReduceMaxSparse': ('signature=input_indices:int64, input_values:T, input_shape:int64, reduction_axes:int32 '
+                           '-> output_indices:int64, output_values:T, output_shape:int64; '
+                           'attr=keep_dims:bool,default=false; attr=T:type,allowed=[DT_FLOAT, DT_DOUBLE, DT_INT32, '
+                           'DT_UINT8, DT_INT16, DT_INT8, DT_INT64, DT_BFLOAT16, DT_UINT16, DT_HALF, DT_UINT32, '
+                           'DT_UINT64]',
+                           ('=DT_INT64', 'T', '=DT_INT64', '=DT_INT32'),
+                           {'T': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT8', 'DT_INT16', 'DT_INT8', 'DT_INT64',
+                                  'DT_BFLOAT16', 'DT_UINT16', 'DT_HALF', 'DT_UINT32', 'DT_UINT64')},
+                           {'T': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT8', 'DT_INT16', 'DT_INT8', 'DT_INT64',
+                                  'DT_BFLOAT16', 'DT_UINT16', 'DT_HALF', 'DT_UINT32', 'DT_UINT64')},
+                           (('keep_dims', 'false'),), ''),
+ 'SparseReduceSum': ('signature=input_indices:int64, input_values:T, input_shape:int64, reduction_axes:int32 -> '
+                     'output:T; attr=keep_dims:bool,default=false; attr=T:type,allowed=[DT_FLOAT, DT_DOUBLE, '
+                     'DT_INT32, DT_UINT8, DT_INT16, DT_INT8, DT_COMPLEX64, DT_INT64, DT_QINT8, DT_QUINT8, DT_QINT32, '
+                     'DT_BFLOAT16, DT_QINT16, DT_QUINT16, DT_UINT16, DT_COMPLEX128, DT_HALF, DT_UINT32, DT_UINT64]',
+                     ('=DT_INT64', 'T', '=DT_INT64', '=DT_INT32'),
+                     {'T': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT8', 'DT_INT16', 'DT_INT8', 'DT_COMPLEX64',
+                            'DT_INT64', 'DT_QINT8', 'DT_QUINT8', 'DT_QINT32', 'DT_BFLOAT16', 'DT_QINT16',
+                            'DT_QUINT16', 'DT_UINT16', 'DT_COMPLEX128', 'DT_HALF', 'DT_UINT32', 'DT_UINT64')},
+                     {'T': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT8', 'DT_INT16', 'DT_INT8', 'DT_COMPLEX64',
+                            'DT_INT64', 'DT_BFLOAT16', 'DT_UINT16', 'DT_COMPLEX128', 'DT_HALF', 'DT_UINT32',
+                            'DT_UINT64')},
+                     (('keep_dims', 'false'),),
+                     "  device='CPU'; T in [DT_COMPLEX128]\n"
+                     "  device='CPU'; T in [DT_COMPLEX64]\n"
+                     "  device='CPU'; T in [DT_DOUBLE]\n"
+                     "  device='CPU'; T in [DT_FLOAT]\n"
+                     "  device='CPU'; T in [DT_BFLOAT16]\n"
+                     "  device='CPU'; T in [DT_HALF]\n"
+                     "  device='CPU'; T in [DT_INT32]\n"
+                     "  device='CPU'; T in [DT_INT8]\n"
+                     "  device='CPU'; T in [DT_UINT8]\n"
+                     "  device='CPU'; T in [DT_INT16]\n"
+                     "  device='CPU'; T in [DT_UINT16]\n"
+                     "  device='CPU'; T in [DT_UINT32]\n"
+                     "  device='CPU'; T in [DT_INT64]\n"
+                     "  device='CPU'; T in [DT_UINT64]\n"),
+ 'SparseReduceSumSparse': ('signature=input_indices:int64, input_values:T, input_shape:int64, reduction_axes:int32 '
+                           '-> output_indices:int64, output_values:T, output_shape:int64; '
+                           'attr=keep_dims:bool,default=false; attr=T:type,allowed=[DT_FLOAT, DT_DOUBLE, DT_INT32, '
+                           'DT_UINT8, DT_INT16, DT_INT8, DT_COMPLEX64, DT_INT64, DT_QINT8, DT_QUINT8, DT_QINT32, '
+                           'DT_BFLOAT16, DT_QINT16, DT_QUINT16, DT_UINT16, DT_COMPLEX128, DT_HALF, DT_UINT32, '
+                           'DT_UINT64]',
+                           ('=DT_INT64', 'T', '=DT_INT64', '=DT_INT32'),
+                           {'T': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT8', 'DT_INT16', 'DT_INT8',
+                                  'DT_COMPLEX64', 'DT_INT64', 'DT_QINT8', 'DT_QUINT8', 'DT_QINT32', 'DT_BFLOAT16',
+                                  'DT_QINT16', 'DT_QUINT16', 'DT_UINT16', 'DT_COMPLEX128', 'DT_HALF', 'DT_UINT32',
+                                  'DT_UINT64')},
+                           {'T': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT8', 'DT_INT16', 'DT_INT8',
+                                  'DT_COMPLEX64', 'DT_INT64', 'DT_BFLOAT16', 'DT_UINT16', 'DT_COMPLEX128', 'DT_HALF',
+                                  'DT_UINT32', 'DT_UINT64')},
+                           (('keep_dims', 'false'),),
+                           "  device='CPU'; T in [DT_COMPLEX128]\n"
+                           "  device='CPU'; T in [DT_COMPLEX64]\n"
+                           "  device='CPU'; T in [DT_DOUBLE]\n"
+                           "  device='CPU'; T in [DT_FLOAT]\n"
+                           "  device='CPU'; T in [DT_BFLOAT16]\n"
+                           "  device='CPU'; T in [DT_HALF]\n"
+                           "  device='CPU'; T in [DT_INT32]\n"
+                           "  device='CPU'; T in [DT_INT8]\n"
+                           "  device='CPU'; T in [DT_UINT8]\n"
+                           "  device='CPU'; T in [DT_INT16]\n"
+                           "  device='CPU'; T in [DT_UINT16]\n"
+                           "  device='CPU'; T in [DT_UINT32]\n"
+                           "  device='CPU'; T in [DT_INT64]\n"
+                           "  device='CPU'; T in [DT_UINT64]\n"),
+ 'SparseReorder': ('signature=input_indices:int64, input_values:T, input_shape:int64 -> output_indices:int64, '
+                   'output_values:T; attr=T:type',
+                   ('=DT_INT64', 'T', '=DT_INT64'), {},
+                   {'T': ('DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT',
+                          'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_RESOURCE', 'DT_STRING',
+                          'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8', 'DT_VARIANT')},
+                   (), ''),
+ 'SparseReshape': ('signature=input_indices:int64, input_shape:int64, new_shape:int64 -> output_indices:int64, '
+                   'output_shape:int64',
+                   ('=DT_INT64', '=DT_INT64', '=DT_INT64'), {}, {}, (), ''),
+ 'SparseSegmentMean': ('signature=data:T, indices:Tidx, segment_ids:Tsegmentids -> output:T; '
+                       'attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]; '
+                       'attr=Tidx:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]; '
+                       'attr=Tsegmentids:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]; '
+                       'attr=sparse_gradient:bool,default=false',
+                       ('T', 'Tidx', 'Tsegmentids'),
+                       {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE'),
+                        'Tidx': ('DT_INT32', 'DT_INT64'),
+                        'Tsegmentids': ('DT_INT32', 'DT_INT64')},
+                       {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE'),
+                        'Tidx': ('DT_INT32', 'DT_INT64'),
+                        'Tsegmentids': ('DT_INT32', 'DT_INT64')},
+                       (('Tidx', 'DT_INT32'), ('Tsegmentids', 'DT_INT32'), ('sparse_gradient', 'false')), ''),
+ 'SparseSegmentMeanWithNumSegments': ('signature=data:T, indices:Tidx, segment_ids:Tsegmentids, '
+                                      'num_segments:Tnumsegments -> output:T; attr=T:type,allowed=[DT_BFLOAT16, '
+                                      'DT_HALF, DT_FLOAT, DT_DOUBLE]; '
+                                      'attr=Tidx:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]; '
+                                      'attr=Tnumsegments:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]; '
+                                      'attr=Tsegmentids:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]; '
+                                      'attr=sparse_gradient:bool,default=false',
+                                      ('T', 'Tidx', 'Tsegmentids', 'Tnumsegments'),
+                                      {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE'),
+                                       'Tidx': ('DT_INT32', 'DT_INT64'),
+                                       'Tnumsegments': ('DT_INT32', 'DT_INT64'),
+                                       'Tsegmentids': ('DT_INT32', 'DT_INT64')},
+                                      {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE'),
+                                       'Tidx': ('DT_INT32', 'DT_INT64'),
+                                       'Tsegmentids': ('DT_INT32', 'DT_INT64')},
+                                      (('Tidx', 'DT_INT32'), ('Tnumsegments', 'DT_INT32'),
+                                       ('Tsegmentids', 'DT_INT32'), ('sparse_gradient', 'false')),
+                                      ''),
+ 'SparseSegmentSqrtN': ('signature=data:T, indices:Tidx, segment_ids:Tsegmentids -> output:T; '
+                        'attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]; '
+                        'attr=Tidx:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]; '
+                        'attr=Tsegmentids:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]; '
+                        'attr=sparse_gradient:bool,default=false',
+                        ('T', 'Tidx', 'Tsegmentids'),
+                        {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE'),
+                         'Tidx': ('DT_INT32', 'DT_INT64'),
+                         'Tsegmentids': ('DT_INT32', 'DT_INT64')},
+                        {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE'),
+                         'Tidx': ('DT_INT32', 'DT_INT64'),
+                         'Tsegmentids': ('DT_INT32', 'DT_INT64')},
+                        (('Tidx', 'DT_INT32'), ('Tsegmentids', 'DT_INT32'), ('sparse_gradient', 'false')), ''),
+ 'SparseSegmentSqrtNWithNumSegments': ('signature=data:T, indices:Tidx, segment_ids:Tsegmentids, '
+                                       'num_segments:Tnumsegments -> output:T; attr=T:type,allowed=[DT_BFLOAT16, '
+                                       'DT_HALF, DT_FLOAT, DT_DOUBLE]; '
+                                       'attr=Tidx:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]; '
+                                       'attr=Tnumsegments:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]; '
+                                       'attr=Tsegmentids:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]; '
+                                       'attr=sparse_gradient:bool,default=false',
+                                       ('T', 'Tidx', 'Tsegmentids', 'Tnumsegments'),
+                                       {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE'),
+                                        'Tidx': ('DT_INT32', 'DT_INT64'),
+                                        'Tnumsegments': ('DT_INT32', 'DT_INT64'),
+                                        'Tsegmentids': ('DT_INT32', 'DT_INT64')},
+                                       {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE'),
+                                        'Tidx': ('DT_INT32', 'DT_INT64'),
+                                        'Tsegmentids': ('DT_INT32', 'DT_INT64')},
+                                       (('Tidx', 'DT_INT32'), ('Tnumsegments', 'DT_INT32'),
+                                        ('Tsegmentids', 'DT_INT32'), ('sparse_gradient', 'false')),
+                                       ''),
+ 'SparseSegmentSum': ('signature=data:T, indices:Tidx, segment_ids:Tsegmentids -> output:T; '
+                      'attr=T:type,allowed=[DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, DT_INT8, DT_INT64, '
+                      'DT_BFLOAT16, DT_UINT16, DT_HALF, DT_UINT32, DT_UINT64]; '
+                      'attr=Tidx:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]; '
+                      'attr=Tsegmentids:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]; '
+                      'attr=sparse_gradient:bool,default=false',
+                      ('T', 'Tidx', 'Tsegmentids'),
+                      {'T': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT8', 'DT_INT16', 'DT_INT8', 'DT_INT64',
+                             'DT_BFLOAT16', 'DT_UINT16', 'DT_HALF', 'DT_UINT32', 'DT_UINT64'),
+                       'Tidx': ('DT_INT32', 'DT_INT64'),
+                       'Tsegmentids': ('DT_INT32', 'DT_INT64')},
+                      {'T': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT8', 'DT_INT16', 'DT_INT8', 'DT_INT64',
+                             'DT_BFLOAT16', 'DT_UINT16', 'DT_HALF', 'DT_UINT32', 'DT_UINT64'),
+                       'Tidx': ('DT_INT32', 'DT_INT64'),
+                       'Tsegmentids': ('DT_INT32', 'DT_INT64')},
+                      (('Tidx', 'DT_INT32'), ('Tsegmentids', 'DT_INT32'), ('sparse_gradient', 'false')), ''),
+ 'SparseSegmentSumWithNumSegments': ('signature=data:T, indices:Tidx, segment_ids:Tsegmentids, '
+                                     'num_segments:Tnumsegments -> output:T; attr=T:type,allowed=[DT_FLOAT, '
+                                     'DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, DT_INT8, DT_INT64, DT_BFLOAT16, '
+                                     'DT_UINT16, DT_HALF, DT_UINT32, DT_UINT64]; '
+                                     'attr=Tidx:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]; '
+                                     'attr=Tnumsegments:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]; '
+                                     'attr=Tsegmentids:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]; '
+                                     'attr=sparse_gradient:bool,default=false',
+                                     ('T', 'Tidx', 'Tsegmentids', 'Tnumsegments'),
+                                     {'T': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT8', 'DT_INT16', 'DT_INT8',
+                                            'DT_INT64', 'DT_BFLOAT16', 'DT_UINT16', 'DT_HALF', 'DT_UINT32',
+                                            'DT_UINT64'),
+                                      'Tidx': ('DT_INT32', 'DT_INT64'),
+                                      'Tnumsegments': ('DT_INT32', 'DT_INT64'),
+                                      'Tsegmentids': ('DT_INT32', 'DT_INT64')},
+                                     {'T': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT8', 'DT_INT16', 'DT_INT8',
+                                            'DT_INT64', 'DT_BFLOAT16', 'DT_UINT16', 'DT_HALF', 'DT_UINT32',
+                                            'DT_UINT64'),
+                                      'Tidx': ('DT_INT32', 'DT_INT64'),
+                                      'Tsegmentids': ('DT_INT32', 'DT_INT64')},
+                                     (('Tidx', 'DT_INT32'), ('Tnumsegments', 'DT_INT32'), ('Tsegmentids', 'DT_INT32'),
+                                      ('sparse_gradient', 'false')),
+                                     ''),
+ 'SparseSlice': ('signature=indices:int64, values:T, shape:int64, start:int64, size:int64 -> output_indices:int64, '
+                 'output_values:T, output_shape:int64; attr=T:type',
+                 ('=DT_INT64', 'T', '=DT_INT64', '=DT_INT64', '=DT_INT64'), {},
+                 {'T': ('DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT', 'DT_HALF',
+                        'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_RESOURCE', 'DT_STRING', 'DT_UINT16',
+                        'DT_UINT32', 'DT_UINT64', 'DT_UINT8', 'DT_VARIANT')},
+                 (), ''),
+ 'SparseSoftmax': ('signature=sp_indices:int64, sp_values:T, sp_shape:int64 -> output:T; '
+                   'attr=T:type,allowed=[DT_HALF, DT_FLOAT, DT_DOUBLE]',
+                   ('=DT_INT64', 'T', '=DT_INT64'), {'T': ('DT_HALF', 'DT_FLOAT', 'DT_DOUBLE')},
+                   {'T': ('DT_HALF', 'DT_FLOAT', 'DT_DOUBLE')}, (), ''),
  'SparseSoftmaxCrossEntropyWithLogits': ('signature=features:T, labels:Tlabels -> loss:T, backprop:T; '
                                          'attr=T:type,allowed=[DT_HALF, DT_BFLOAT16, DT_FLOAT, DT_DOUBLE]; '
                                          'attr=Tlabels:type,default=DT_INT64,allowed=[DT_INT32, DT_INT64]',
@@ -2527,6 +3949,114 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                                          {'T': ('DT_HALF', 'DT_BFLOAT16', 'DT_FLOAT', 'DT_DOUBLE'),
                                           'Tlabels': ('DT_INT32', 'DT_INT64')},
                                          (('Tlabels', 'DT_INT64'),), ''),
+ 'SparseSparseMaximum': ('signature=a_indices:int64, a_values:T, a_shape:int64, b_indices:int64, b_values:T, '
+                         'b_shape:int64 -> output_indices:int64, output_values:T; attr=T:type,allowed=[DT_FLOAT, '
+                         'DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, DT_INT8, DT_INT64, DT_BFLOAT16, DT_UINT16, '
+                         'DT_HALF, DT_UINT32, DT_UINT64]',
+                         ('=DT_INT64', 'T', '=DT_INT64', '=DT_INT64', 'T', '=DT_INT64'),
+                         {'T': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT8', 'DT_INT16', 'DT_INT8', 'DT_INT64',
+                                'DT_BFLOAT16', 'DT_UINT16', 'DT_HALF', 'DT_UINT32', 'DT_UINT64')},
+                         {'T': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT8', 'DT_INT16', 'DT_INT8', 'DT_INT64',
+                                'DT_BFLOAT16', 'DT_UINT16', 'DT_HALF', 'DT_UINT32', 'DT_UINT64')},
+                         (), ''),
+ 'SparseSparseMinimum': ('signature=a_indices:int64, a_values:T, a_shape:int64, b_indices:int64, b_values:T, '
+                         'b_shape:int64 -> output_indices:int64, output_values:T; attr=T:type,allowed=[DT_FLOAT, '
+                         'DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, DT_INT8, DT_COMPLEX64, DT_INT64, DT_QINT8, '
+                         'DT_QUINT8, DT_QINT32, DT_BFLOAT16, DT_QINT16, DT_QUINT16, DT_UINT16, DT_COMPLEX128, '
+                         'DT_HALF, DT_UINT32, DT_UINT64]',
+                         ('=DT_INT64', 'T', '=DT_INT64', '=DT_INT64', 'T', '=DT_INT64'),
+                         {'T': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT8', 'DT_INT16', 'DT_INT8',
+                                'DT_COMPLEX64', 'DT_INT64', 'DT_QINT8', 'DT_QUINT8', 'DT_QINT32', 'DT_BFLOAT16',
+                                'DT_QINT16', 'DT_QUINT16', 'DT_UINT16', 'DT_COMPLEX128', 'DT_HALF', 'DT_UINT32',
+                                'DT_UINT64')},
+                         {'T': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT8', 'DT_INT16', 'DT_INT8', 'DT_INT64',
+                                'DT_BFLOAT16', 'DT_UINT16', 'DT_HALF', 'DT_UINT32', 'DT_UINT64')},
+                         (),
+                         "  device='CPU'; T in [DT_DOUBLE]\n"
+                         "  device='CPU'; T in [DT_FLOAT]\n"
+                         "  device='CPU'; T in [DT_BFLOAT16]\n"
+                         "  device='CPU'; T in [DT_HALF]\n"
+                         "  device='CPU'; T in [DT_INT32]\n"
+                         "  device='CPU'; T in [DT_INT8]\n"
+                         "  device='CPU'; T in [DT_UINT8]\n"
+                         "  device='CPU'; T in [DT_INT16]\n"
+                         "  device='CPU'; T in [DT_UINT16]\n"
+                         "  device='CPU'; T in [DT_UINT32]\n"
+                         "  device='CPU'; T in [DT_INT64]\n"
+                         "  device='CPU'; T in [DT_UINT64]\n"),
+ 'SparseSplit': ('signature=split_dim:int64, indices:int64, values:T, shape:int64 -> output_indices:num_split*int64, '
+                 'output_values:num_split*T, output_shape:num_split*int64; attr=num_split:int,min=1; attr=T:type',
+                 ('=DT_INT64', '=DT_INT64', 'T', '=DT_INT64'), {},
+                 {'T': ('DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT', 'DT_HALF',
+                        'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_RESOURCE', 'DT_STRING', 'DT_UINT16',
+                        'DT_UINT32', 'DT_UINT64', 'DT_UINT8', 'DT_VARIANT')},
+                 (), ''),
+ 'SparseTensorDenseAdd': ('signature=a_indices:Tindices, a_values:T, a_shape:Tindices, b:T -> output:T; '
+                          'attr=T:type,allowed=[DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, DT_INT8, '
+                          'DT_COMPLEX64, DT_INT64, DT_QINT8, DT_QUINT8, DT_QINT32, DT_BFLOAT16, DT_QINT16, '
+                          'DT_QUINT16, DT_UINT16, DT_COMPLEX128, DT_HALF, DT_UINT32, DT_UINT64]; '
+                          'attr=Tindices:type,allowed=[DT_INT32, DT_INT64]',
+                          ('Tindices', 'T', 'Tindices', 'T'),
+                          {'T': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT8', 'DT_INT16', 'DT_INT8',
+                                 'DT_COMPLEX64', 'DT_INT64', 'DT_QINT8', 'DT_QUINT8', 'DT_QINT32', 'DT_BFLOAT16',
+                                 'DT_QINT16', 'DT_QUINT16', 'DT_UINT16', 'DT_COMPLEX128', 'DT_HALF', 'DT_UINT32',
+                                 'DT_UINT64'),
+                           'Tindices': ('DT_INT32', 'DT_INT64')},
+                          {'T': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT8', 'DT_INT16', 'DT_INT8',
+                                 'DT_COMPLEX64', 'DT_INT64', 'DT_BFLOAT16', 'DT_UINT16', 'DT_COMPLEX128', 'DT_HALF',
+                                 'DT_UINT32', 'DT_UINT64'),
+                           'Tindices': ('DT_INT32', 'DT_INT64')},
+                          (),
+                          "  device='CPU'; T in [DT_COMPLEX128]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_COMPLEX128]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_COMPLEX64]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_COMPLEX64]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_DOUBLE]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_DOUBLE]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_FLOAT]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_FLOAT]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_BFLOAT16]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_BFLOAT16]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_HALF]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_HALF]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_INT32]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_INT32]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_INT8]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_INT8]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_UINT8]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_UINT8]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_INT16]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_INT16]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_UINT16]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_UINT16]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_UINT32]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_UINT32]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_INT64]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_INT64]; Tindices in [DT_INT64]\n"
+                          "  device='CPU'; T in [DT_UINT64]; Tindices in [DT_INT32]\n"
+                          "  device='CPU'; T in [DT_UINT64]; Tindices in [DT_INT64]\n"),
+ 'SparseTensorDenseMatMul': ('signature=a_indices:Tindices, a_values:T, a_shape:int64, b:T -> product:T; '
+                             'attr=T:type; attr=Tindices:type,default=DT_INT64,allowed=[DT_INT32, DT_INT64]; '
+                             'attr=adjoint_a:bool,default=false; attr=adjoint_b:bool,default=false',
+                             ('Tindices', 'T', '=DT_INT64', 'T'), {'Tindices': ('DT_INT32', 'DT_INT64')},
+                             {'T': ('DT_BFLOAT16', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT',
+                                    'DT_HALF', 'DT_INT32'),
+                              'Tindices': ('DT_INT32', 'DT_INT64')},
+                             (('Tindices', 'DT_INT64'), ('adjoint_a', 'false'), ('adjoint_b', 'false')),
+                             "  device='CPU'; T in [DT_BFLOAT16]; Tindices in [DT_INT32]\n"
+                             "  device='CPU'; T in [DT_BFLOAT16]; Tindices in [DT_INT64]\n"
+                             "  device='CPU'; T in [DT_COMPLEX128]; Tindices in [DT_INT32]\n"
+                             "  device='CPU'; T in [DT_COMPLEX128]; Tindices in [DT_INT64]\n"
+                             "  device='CPU'; T in [DT_COMPLEX64]; Tindices in [DT_INT32]\n"
+                             "  device='CPU'; T in [DT_COMPLEX64]; Tindices in [DT_INT64]\n"
+                             "  device='CPU'; T in [DT_INT32]; Tindices in [DT_INT32]\n"
+                             "  device='CPU'; T in [DT_INT32]; Tindices in [DT_INT64]\n"
+                             "  device='CPU'; T in [DT_DOUBLE]; Tindices in [DT_INT32]\n"
+                             "  device='CPU'; T in [DT_DOUBLE]; Tindices in [DT_INT64]\n"
+                             "  device='CPU'; T in [DT_FLOAT]; Tindices in [DT_INT32]\n"
+                             "  device='CPU'; T in [DT_FLOAT]; Tindices in [DT_INT64]\n"
+                             "  device='CPU'; T in [DT_HALF]; Tindices in [DT_INT32]\n"
+                             "  device='CPU'; T in [DT_HALF]; Tindices in [DT_INT64]\n"),
  'SparseToDense': ('signature=sparse_indices:Tindices, output_shape:Tindices, sparse_values:T, default_value:T -> '
                    'dense:T; attr=validate_indices:bool,default=true; attr=T:type; '
                    'attr=Tindices:type,allowed=[DT_INT32, DT_INT64]',
@@ -2536,6 +4066,20 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                           'DT_QUINT16', 'DT_QUINT8', 'DT_STRING', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8'),
                     'Tindices': ('DT_INT32', 'DT_INT64')},
                    (('validate_indices', 'true'),), ''),
+ 'SparseToSparseSetOperation': ('signature=set1_indices:int64, set1_values:T, set1_shape:int64, set2_indices:int64, '
+                                'set2_values:T, set2_shape:int64 -> result_indices:int64, result_values:T, '
+                                'result_shape:int64; attr=set_operation:string; '
+                                'attr=validate_indices:bool,default=true; attr=T:type,allowed=[DT_INT8, DT_INT16, '
+                                'DT_INT32, DT_INT64, DT_UINT8, DT_UINT16, DT_STRING]',
+                                ('=DT_INT64', 'T', '=DT_INT64', '=DT_INT64', 'T', '=DT_INT64'),
+                                {'T': ('DT_INT8', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_UINT8', 'DT_UINT16',
+                                       'DT_STRING')},
+                                {'T': ('DT_INT8', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_UINT8', 'DT_UINT16',
+                                       'DT_STRING')},
+                                (('validate_indices', 'true'),), ''),
+ 'Spence': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]', ('T',),
+            {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE')}, {'T': ('DT_FLOAT', 'DT_DOUBLE')}, (),
+            "  device='CPU'; T in [DT_DOUBLE]\n  device='CPU'; T in [DT_FLOAT]\n"),
  'Split': ('signature=split_dim:int32, value:T -> output:num_split*T; attr=num_split:int,min=1; attr=T:type',
            ('=DT_INT32', 'T'), {},
            {'T': ('DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT',
@@ -2739,10 +4283,23 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                   ('=DT_STRING',), {}, {}, (('unit', '"BYTE"'),), ''),
  'StringLower': ('signature=input:string -> output:string; attr=encoding:string,default=""', ('=DT_STRING',), {}, {},
                  (('encoding', '""'),), ''),
+ 'StringNGrams': ('signature=data:string, data_splits:Tsplits -> ngrams:string, ngrams_splits:Tsplits; '
+                  'attr=separator:string; attr=ngram_widths:list(int),min=0; attr=left_pad:string; '
+                  'attr=right_pad:string; attr=pad_width:int; attr=preserve_short_sequences:bool; '
+                  'attr=Tsplits:type,default=DT_INT64,allowed=[DT_INT32, DT_INT64]',
+                  ('=DT_STRING', 'Tsplits'), {'Tsplits': ('DT_INT32', 'DT_INT64')},
+                  {'Tsplits': ('DT_INT32', 'DT_INT64')}, (('Tsplits', 'DT_INT64'),), ''),
  'StringSplitV2': ('signature=input:string, sep:string -> indices:int64, values:string, shape:int64; '
                    'attr=maxsplit:int,default=-1',
                    ('=DT_STRING', '=DT_STRING'), {}, {}, (('maxsplit', '-1'),), ''),
  'StringStrip': ('signature=input:string -> output:string', ('=DT_STRING',), {}, {}, (), ''),
+ 'StringToHashBucket': ('signature=string_tensor:string -> output:int64; attr=num_buckets:int,min=1', ('=DT_STRING',),
+                        {}, {}, (), ''),
+ 'StringToHashBucketFast': ('signature=input:string -> output:int64; attr=num_buckets:int,min=1', ('=DT_STRING',), {},
+                            {}, (), ''),
+ 'StringToHashBucketStrong': ('signature=input:string -> output:int64; attr=num_buckets:int,min=1; '
+                              'attr=key:list(int)',
+                              ('=DT_STRING',), {}, {}, (), ''),
  'StringToNumber': ('signature=string_tensor:string -> output:out_type; '
                     'attr=out_type:type,default=DT_FLOAT,allowed=[DT_FLOAT, DT_DOUBLE, DT_INT32, DT_INT64, '
                     'DT_UINT32, DT_UINT64]',
@@ -3031,6 +4588,7 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
           'attr=Tmultiples:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]',
           ('T', 'Tmultiples'), {'Tmultiples': ('DT_INT32', 'DT_INT64')}, {'Tmultiples': ('DT_INT32', 'DT_INT64')},
           (('Tmultiples', 'DT_INT32'),), ''),
+ 'Timestamp': ('signature= -> ts:double; is_stateful=true', (), {}, {}, (), ''),
  'TopKV2': ('signature=input:T, k:Tk -> values:T, indices:index_type; attr=sorted:bool,default=true; '
             'attr=T:type,allowed=[DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, DT_INT8, DT_INT64, DT_BFLOAT16, '
             'DT_UINT16, DT_HALF, DT_UINT32, DT_UINT64]; attr=Tk:type,default=DT_INT32,allowed=[DT_INT16, DT_INT32, '
@@ -3051,6 +4609,16 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                       'DT_FLOAT8_E4M3FN', 'DT_FLOAT8_E5M2', 'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8',
                       'DT_RESOURCE', 'DT_STRING', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8', 'DT_VARIANT')},
                (('Tperm', 'DT_INT32'),), ''),
+ 'TridiagonalMatMul': ('signature=superdiag:T, maindiag:T, subdiag:T, rhs:T -> output:T; '
+                       'attr=T:type,allowed=[DT_DOUBLE, DT_FLOAT, DT_COMPLEX64, DT_COMPLEX128]',
+                       ('T', 'T', 'T', 'T'), {'T': ('DT_DOUBLE', 'DT_FLOAT', 'DT_COMPLEX64', 'DT_COMPLEX128')},
+                       {'T': ('DT_DOUBLE', 'DT_FLOAT', 'DT_COMPLEX64', 'DT_COMPLEX128')}, (), ''),
+ 'TridiagonalSolve': ('signature=diagonals:T, rhs:T -> output:T; attr=partial_pivoting:bool,default=true; '
+                      'attr=perturb_singular:bool,default=false; attr=T:type,allowed=[DT_DOUBLE, DT_FLOAT, '
+                      'DT_COMPLEX64, DT_COMPLEX128]',
+                      ('T', 'T'), {'T': ('DT_DOUBLE', 'DT_FLOAT', 'DT_COMPLEX64', 'DT_COMPLEX128')},
+                      {'T': ('DT_DOUBLE', 'DT_FLOAT', 'DT_COMPLEX64', 'DT_COMPLEX128')},
+                      (('partial_pivoting', 'true'), ('perturb_singular', 'false')), ''),
  'TruncateDiv': ('signature=x:T, y:T -> z:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, '
                  'DT_UINT8, DT_INT8, DT_UINT16, DT_INT16, DT_INT32, DT_UINT32, DT_UINT64, DT_INT64, DT_COMPLEX64, '
                  'DT_COMPLEX128]',
@@ -3100,6 +4668,17 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                    (('errors', '"replace"'), ('replacement_char', '65533'), ('replace_control_characters', 'false'),
                     ('Tsplits', 'DT_INT64')),
                    ''),
+ 'UnicodeDecodeWithOffsets': ('signature=input:string -> row_splits:Tsplits, char_values:int32, '
+                              'char_to_byte_starts:int64; attr=input_encoding:string; '
+                              'attr=errors:string,default="replace",allowed=["strict", "replace", "ignore"]; '
+                              'attr=replacement_char:int,default=65533; '
+                              'attr=replace_control_characters:bool,default=false; '
+                              'attr=Tsplits:type,default=DT_INT64,allowed=[DT_INT32, DT_INT64]',
+                              ('=DT_STRING',), {'Tsplits': ('DT_INT32', 'DT_INT64')},
+                              {'Tsplits': ('DT_INT32', 'DT_INT64')},
+                              (('errors', '"replace"'), ('replacement_char', '65533'),
+                               ('replace_control_characters', 'false'), ('Tsplits', 'DT_INT64')),
+                              ''),
  'UnicodeEncode': ('signature=input_values:int32, input_splits:Tsplits -> output:string; '
                    'attr=errors:string,default="replace",allowed=["ignore", "replace", "strict"]; '
                    'attr=output_encoding:string,allowed=["UTF-8", "UTF-16-BE", "UTF-32-BE"]; '
@@ -3108,6 +4687,14 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                    ('=DT_INT32', 'Tsplits'), {'Tsplits': ('DT_INT32', 'DT_INT64')},
                    {'Tsplits': ('DT_INT32', 'DT_INT64')},
                    (('errors', '"replace"'), ('replacement_char', '65533'), ('Tsplits', 'DT_INT64')), ''),
+ 'UnicodeTranscode': ('signature=input:string -> output:string; attr=input_encoding:string; '
+                      'attr=output_encoding:string,allowed=["UTF-8", "UTF-16-BE", "UTF-32-BE"]; '
+                      'attr=errors:string,default="replace",allowed=["strict", "replace", "ignore"]; '
+                      'attr=replacement_char:int,default=65533; attr=replace_control_characters:bool,default=false',
+                      ('=DT_STRING',), {}, {},
+                      (('errors', '"replace"'), ('replacement_char', '65533'),
+                       ('replace_control_characters', 'false')),
+                      ''),
  'Unique': ('signature=x:T -> y:T, idx:out_idx; attr=T:type; attr=out_idx:type,default=DT_INT32,allowed=[DT_INT32, '
             'DT_INT64]',
             ('T',), {'out_idx': ('DT_INT32', 'DT_INT64')},
@@ -3215,6 +4802,17 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                    'DT_FLOAT8_E4M3FN', 'DT_FLOAT8_E5M2', 'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8',
                    'DT_RESOURCE', 'DT_STRING', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8', 'DT_VARIANT')},
             (('axis', '0'),), ''),
+ 'UnravelIndex': ('signature=indices:Tidx, dims:Tidx -> output:Tidx; '
+                  'attr=Tidx:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]',
+                  ('Tidx', 'Tidx'), {'Tidx': ('DT_INT32', 'DT_INT64')}, {'Tidx': ('DT_INT32', 'DT_INT64')},
+                  (('Tidx', 'DT_INT32'),), ''),
+ 'UnsortedSegmentJoin': ('signature=inputs:string, segment_ids:Tindices, num_segments:Tnumsegments -> output:string; '
+                         'attr=separator:string,default=""; attr=Tindices:type,allowed=[DT_INT32, DT_INT64]; '
+                         'attr=Tnumsegments:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]',
+                         ('=DT_STRING', 'Tindices', 'Tnumsegments'),
+                         {'Tindices': ('DT_INT32', 'DT_INT64'), 'Tnumsegments': ('DT_INT32', 'DT_INT64')},
+                         {'Tindices': ('DT_INT32', 'DT_INT64'), 'Tnumsegments': ('DT_INT32', 'DT_INT64')},
+                         (('separator', '""'), ('Tnumsegments', 'DT_INT32')), ''),
  'UnsortedSegmentMax': ('signature=data:T, segment_ids:Tindices, num_segments:Tnumsegments -> output:T; '
                         'attr=T:type,allowed=[DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, DT_INT8, DT_INT64, '
                         'DT_BFLOAT16, DT_UINT16, DT_HALF, DT_UINT32, DT_UINT64]; '
@@ -3435,6 +5033,8 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
            "  device='XLA_CPU_JIT'; T in [DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, DT_INT8, DT_COMPLEX64, "
            'DT_INT64, DT_BOOL, DT_QINT8, DT_QUINT8, DT_QINT32, DT_BFLOAT16, DT_UINT16, DT_COMPLEX128, DT_HALF, '
            'DT_UINT32, DT_UINT64]\n'),
+ 'WriteFile': ('signature=filename:string, contents:string -> ; is_stateful=true', ('=DT_STRING', '=DT_STRING'), {},
+               {}, (), ''),
  'Xdivy': ('signature=x:T, y:T -> z:T; attr=T:type,allowed=[DT_HALF, DT_BFLOAT16, DT_FLOAT, DT_DOUBLE, DT_COMPLEX64, '
            'DT_COMPLEX128]',
            ('T', 'T'), {'T': ('DT_HALF', 'DT_BFLOAT16', 'DT_FLOAT', 'DT_DOUBLE', 'DT_COMPLEX64', 'DT_COMPLEX128')},

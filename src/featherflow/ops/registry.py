@@ -229,6 +229,10 @@ def constant_like(value: Any, like: Tensor) -> Tensor:
     return t
 
 
+# op name -> installer of the gradient ``tf.RegisterGradient``/``tf.no_gradient`` declared for it (``gradient_registry``)
+PENDING_GRADIENTS: dict[str, Callable[[Op], None]] = {}
+
+
 def register(name: str, n_outputs: int = 1, differentiable: bool = True, *, dtypes: Any = None,
              inputs: tuple | None = None, host_only: bool = False) -> Callable[[Callable], Op]:
     """Declares an op: its TF name, forward, and contract, which the dispatcher enforces on every call.
@@ -249,6 +253,8 @@ def register(name: str, n_outputs: int = 1, differentiable: bool = True, *, dtyp
             raise ValueError(f"op {name} is registered twice")
         op = Op(name, forward, n_outputs, differentiable, dtypes, inputs, host_only)
         OPS[name] = op
+        if name in PENDING_GRADIENTS:  # a gradient ``tf.RegisterGradient`` declared before the op existed
+            PENDING_GRADIENTS.pop(name)(op)
         return op
 
     return wrap

@@ -37,11 +37,12 @@ from ...dtypes import uint32 as uint32
 from ...dtypes import uint64 as uint64
 from ...dtypes import variant as variant
 from ...ops.array.create import cast as cast
+from ...ops.array.utility import saturate_cast as saturate_cast
 from ...ops.math.api import complex as complex  # noqa: A004 - TF's name
 from . import experimental as experimental
 
 __all__ = [
     "DType", "QUANTIZED_DTYPES", "as_dtype", "bfloat16", "bool", "cast", "complex", "complex64", "complex128", "double",
     "experimental", "float16", "float32", "float64", "half", "int8", "int16", "int32", "int64", "qint8", "qint16",
-    "qint32", "quint8", "quint16", "resource", "string", "uint8", "uint16", "uint32", "uint64", "variant",
+    "qint32", "quint8", "quint16", "resource", "saturate_cast", "string", "uint8", "uint16", "uint32", "uint64", "variant",
 ]

@@ -19,6 +19,7 @@ from ... import dtypes as _dtypes
 from ...errors import InvalidArgumentError
 from ...shape import TensorShape
 from ...tensor import Tensor, convert_to_tensor, to_array, type_string
+from .. import dispatch as _dispatch
 from ..convert import shape_text, tensor
 from ..registry import OPS, register
 
@@ -222,6 +223,7 @@ def _(g: Tensor, ans: Tensor, x: Tensor) -> Any:
     return g
 
 
+@_dispatch.add_dispatch_support
 def identity(input: Any, name: str | None = None) -> Tensor:
     """Returns a tensor with the same value (reads a variable).
 
@@ -289,6 +291,7 @@ def rank_op(xp: Any, x: Any) -> Any:
     return xp.full((), x.ndim, dtype=np.int32)
 
 
+@_dispatch.add_dispatch_support
 def shape(input: Any, out_type: Any = None, name: str | None = None) -> Tensor:
     """The shape of a tensor as a 1-D int32 (or ``out_type``: int64) tensor.
 
@@ -303,6 +306,7 @@ def shape(input: Any, out_type: Any = None, name: str | None = None) -> Tensor:
     return shape_op(tensor(input), out_type=dt._np)
 
 
+@_dispatch.add_dispatch_support
 def size(input: Any, out_type: Any = None, name: str | None = None) -> Tensor:
     """The number of elements of a tensor, as an int32 (or ``out_type``) scalar.
 
@@ -313,6 +317,7 @@ def size(input: Any, out_type: Any = None, name: str | None = None) -> Tensor:
     return size_op(tensor(input), out_type=dt._np)
 
 
+@_dispatch.add_dispatch_support
 def rank(input: Any, name: str | None = None) -> Tensor:
     """The number of dimensions of a tensor, as an int32 scalar.
 
@@ -345,6 +350,7 @@ def _(g: Tensor, ans: Tensor, x: Tensor, axis: int) -> Any:
     return reshape_op(g, shape=x._value.shape)
 
 
+@_dispatch.add_dispatch_support
 def squeeze(input: Any, axis: Any = None, name: str | None = None) -> Tensor:
     """Removes dimensions of size 1 (all of them, or those in ``axis``).
 
@@ -375,6 +381,7 @@ def squeeze(input: Any, axis: Any = None, name: str | None = None) -> Tensor:
     return squeeze_op(x, axis=axes)
 
 
+@_dispatch.add_dispatch_support
 def expand_dims(input: Any, axis: Any, name: str | None = None) -> Tensor:
     """Inserts a dimension of size 1 at ``axis`` (in [-rank-1, rank]).
 
@@ -478,6 +485,7 @@ def _(g: Tensor, ans: Tensor, *xs: Tensor, axis: int) -> Any:
     return unstack_op(g, axis=axis)
 
 
+@_dispatch.add_dispatch_support
 def stack(values: Any, axis: int = 0, name: str = "stack") -> Tensor:
     """Stacks tensors of one shape along a new axis.
 
@@ -517,6 +525,7 @@ def _(gs: tuple, ans: tuple, x: Tensor, axis: int) -> Any:
     return stack_op(*[g if g is not None else zeros_like_op(a) for g, a in zip(gs, ans)], axis=axis)
 
 
+@_dispatch.add_dispatch_support
 def unstack(value: Any, num: int | None = None, axis: int = 0, name: str = "unstack") -> list[Tensor]:
     """Splits a tensor into a list along an axis.
 

@@ -17,6 +17,7 @@ from ... import dtypes as _dtypes
 from ...errors import InvalidArgumentError, UnimplementedError
 from ...shape import TensorShape
 from ...tensor import Tensor, convert_to_tensor, dtype_mismatch, type_string
+from .. import dispatch as _dispatch
 from ..convert import shape_text, tensor
 from ..registry import ANY, register
 from .core import broadcast_to_op, expand_dims_op, fill_op, host_tensor, int_values, op_error, reshape_op
@@ -24,6 +25,7 @@ from .core import broadcast_to_op, expand_dims_op, fill_op, host_tensor, int_val
 # --- cast, bitcast ---------------------------------------------------------------------------------
 
 
+@_dispatch.add_dispatch_support
 def cast(x: Any, dtype: Any, name: str | None = None) -> Tensor:
     """Casts to ``dtype`` (floats to ints truncate; complex to real keeps the real part).
 
@@ -92,6 +94,7 @@ def _dims(shape: Any, op: str = "Fill") -> tuple:
     return dims
 
 
+@_dispatch.add_dispatch_support
 def fill(dims: Any, value: Any, name: str | None = None, layout: Any = None) -> Tensor:
     """A tensor of shape ``dims`` filled with ``value`` (its gradient is the sum of the output's).
 
@@ -116,6 +119,7 @@ def _constant(shape: Any, dtype: Any, one: bool) -> Tensor:
     return fill_op(shape=_dims(shape), value=1 if one else 0, dtype=dt._np)
 
 
+@_dispatch.add_dispatch_support
 def zeros(shape: Any, dtype: Any = _dtypes.float32, name: str | None = None, layout: Any = None) -> Tensor:
     """A tensor of zeros (float32 by default; empty strings for tf.string).
 
@@ -125,6 +129,7 @@ def zeros(shape: Any, dtype: Any = _dtypes.float32, name: str | None = None, lay
     return _constant(shape, dtype, False)
 
 
+@_dispatch.add_dispatch_support
 def ones(shape: Any, dtype: Any = _dtypes.float32, name: str | None = None, layout: Any = None) -> Tensor:
     """A tensor of ones (float32 by default).
 
@@ -135,6 +140,7 @@ def ones(shape: Any, dtype: Any = _dtypes.float32, name: str | None = None, layo
     return _constant(shape, dtype, True)
 
 
+@_dispatch.add_dispatch_support
 def zeros_like(input: Any, dtype: Any = None, name: str | None = None, layout: Any = None) -> Tensor:
     """Zeros with the shape (and dtype, unless given) of ``input``.
 
@@ -151,6 +157,7 @@ def zeros_like(input: Any, dtype: Any = None, name: str | None = None, layout: A
     return zeros_like_op(x)
 
 
+@_dispatch.add_dispatch_support
 def ones_like(input: Any, dtype: Any = None, name: str | None = None, layout: Any = None) -> Tensor:
     """Ones with the shape (and dtype, unless given) of ``input``.
 

@@ -15,6 +15,7 @@ import numpy as np
 
 from ... import device as _device
 from ...tensor import Tensor
+from .. import dispatch as _dispatch
 from ..convert import shape_text, tensor
 from ..registry import ANY, register
 from .core import host_tensor, op_error, reshape_op, scalar_int
@@ -121,6 +122,7 @@ def _is_zero(axis: Any) -> bool:
         return False
 
 
+@_dispatch.add_dispatch_support
 def gather(params: Any, indices: Any, validate_indices: Any = None, axis: Any = None, batch_dims: int = 0,
            name: str | None = None) -> Tensor:
     """Gathers slices of ``params`` along ``axis`` at ``indices`` (the first ``batch_dims`` dimensions of both
@@ -253,6 +255,7 @@ def nd_bounds_error(op: str, idx: np.ndarray, limits: tuple, shape: tuple, suffi
                     + (", node name: GatherNd" if op == "GatherNd" else ""))
 
 
+@_dispatch.add_dispatch_support
 def gather_nd(params: Any, indices: Any, batch_dims: int = 0, name: str | None = None,
               bad_indices_policy: str = "") -> Tensor:
     """Gathers slices of ``params`` at the index tuples in the last dimension of ``indices``.
@@ -297,6 +300,7 @@ def _shape_str(dims: tuple) -> str:
     return "(" + ", ".join(str(d) for d in dims) + ("," if len(dims) == 1 else "") + ")"
 
 
+@_dispatch.add_dispatch_support
 def boolean_mask(tensor_: Any, mask: Any, name: str = "boolean_mask", axis: Any = None) -> Tensor:
     """The entries of ``tensor`` where ``mask`` (matching dimensions ``axis`` to ``axis + mask.ndim``) is true,
     with those dimensions flattened into one.

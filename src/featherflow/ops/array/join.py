@@ -16,6 +16,7 @@ from ... import dtypes as _dtypes
 from ...errors import InvalidArgumentError, UnimplementedError
 from ...shape import TensorShape
 from ...tensor import Tensor, convert_to_tensor
+from .. import dispatch as _dispatch
 from ..convert import shape_text, tensor
 from ..registry import ANY, OPS, register
 from .core import (
@@ -32,6 +33,7 @@ from .core import (
 )
 
 
+@_dispatch.add_dispatch_support
 def concat(values: Any, axis: Any, name: str = "concat") -> Tensor:
     """Joins tensors along an existing axis.
 
@@ -68,6 +70,7 @@ def concat(values: Any, axis: Any, name: str = "concat") -> Tensor:
     return concat_op(*xs, axis=a)
 
 
+@_dispatch.add_dispatch_support
 def split(value: Any, num_or_size_splits: Any, axis: Any = 0, num: int | None = None,
           name: str = "split") -> list[Tensor]:
     """Splits a tensor into ``num_or_size_splits`` equal parts, or into parts of the given sizes (one may be -1).
@@ -149,6 +152,7 @@ def _check_tile_type(x: Tensor, rank: int, out_size: int, copies: bool) -> None:
                        cls=UnimplementedError)
 
 
+@_dispatch.add_dispatch_support
 def tile(input: Any, multiples: Any, name: str | None = None) -> Tensor:
     """Repeats a tensor ``multiples[i]`` times along each dimension i.
 
@@ -289,6 +293,7 @@ def _(g: Tensor, ans: Tensor, x: Tensor, axis: tuple) -> Any:
     return reverse_op(g, axis=axis)
 
 
+@_dispatch.add_dispatch_support
 def reverse(tensor_: Any, axis: Any, name: str | None = None) -> Tensor:
     """Reverses the order of elements along each dimension in ``axis`` (a 1-D list).
 

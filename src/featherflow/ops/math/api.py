@@ -18,6 +18,7 @@ import numpy as np
 from ... import dtypes as _dtypes
 from ...errors import InvalidArgumentError
 from ...tensor import Tensor, convert_to_tensor
+from .. import dispatch as _dispatch
 from .._contract import check_inputs
 from ..array import selection as _selection
 from ..convert import COMPLEX, INTS, binary, incompatible_shapes, tensor
@@ -76,7 +77,10 @@ def _binary_fn(op: Op, doc: str, convert: Callable = matching) -> Callable[..., 
         if type(x) is Tensor and type(y) is Tensor and x._dtype is y._dtype:
             a, b = x, y
         else:
-            a, b = convert(x, y, op_name)
+            try:
+                a, b = convert(x, y, op_name)
+            except (TypeError, ValueError) as e:  # a RaggedTensor or SparseTensor operand: its override
+                return _dispatch.fallback(fn, (x, y), {}, e)
         try:
             return call_binary(op, a, b)
         except ValueError:
@@ -86,7 +90,7 @@ def _binary_fn(op: Op, doc: str, convert: Callable = matching) -> Callable[..., 
     fn.op = op  # for the operators' own fast path (ops/operators.py)
     fn.__doc__ = doc
     fn.__name__ = fn.__qualname__ = _snake(op.name)
-    return fn
+    return _dispatch.register_binary_elementwise_api(fn)
 
 
 add = _binary_fn(m.add_op, "x + y, elementwise with broadcasting (strings concatenate).\n\n"
@@ -141,21 +145,29 @@ def polygamma(a: Any, x: Any, name: str | None = None) -> Tensor:
 
 def _logical(op: Op, doc: str) -> Callable[..., Tensor]:
     def fn(x: Any, y: Any, name: str | None = None) -> Tensor:
-        return m.run_binary(op, _fixed_bool(x), _fixed_bool(y))
+        try:
+            a, b = _fixed_bool(x), _fixed_bool(y)
+        except (TypeError, ValueError) as e:  # a RaggedTensor or SparseTensor operand: its override
+            return _dispatch.fallback(fn, (x, y), {}, e)
+        return m.run_binary(op, a, b)
 
     fn.__doc__ = doc
-    return fn
+    return _dispatch.register_binary_elementwise_api(fn)
 
 
 logical_and = _logical(m.logical_and_op, "x AND y elementwise, for bools.")
 logical_or = _logical(m.logical_or_op, "x OR y elementwise, for bools.")
 
 
+@_dispatch.register_unary_elementwise_api
+@_dispatch.add_dispatch_support
 def logical_not(x: Any, name: str | None = None) -> Tensor:
     """NOT x elementwise, for bools."""
     return m.logical_not_op(_fixed_bool(x))
 
 
+@_dispatch.register_binary_elementwise_api
+@_dispatch.add_dispatch_support
 def logical_xor(x: Any, y: Any, name: str = "LogicalXor") -> Tensor:
     """x XOR y elementwise, for bools (TF composes it: (x OR y) AND NOT (x AND y)).
 
@@ -187,6 +199,8 @@ def _division(op: Op, where: str, x: Tensor, y: Tensor) -> Tensor:
     return m.run_binary(op, x, y)
 
 
+@_dispatch.register_binary_elementwise_api
+@_dispatch.add_dispatch_support
 def truediv(x: Any, y: Any, name: str | None = None) -> Tensor:
     """x / y; integers are divided as floats (8 and 16 bits as float32, 32 and 64 bits as float64).
 
@@ -198,6 +212,8 @@ def truediv(x: Any, y: Any, name: str | None = None) -> Tensor:
     return _division(m.div_op, "__truediv__", x, y)
 
 
+@_dispatch.register_binary_elementwise_api
+@_dispatch.add_dispatch_support
 def divide(x: Any, y: Any, name: str | None = None) -> Tensor:
     """x / y, as Python 3's ``/`` on tensors (see ``truediv``)."""
     if type(x) is not Tensor:
@@ -205,6 +221,8 @@ def divide(x: Any, y: Any, name: str | None = None) -> Tensor:
     return truediv(x, y)
 
 
+@_dispatch.register_binary_elementwise_api
+@_dispatch.add_dispatch_support
 def divide_no_nan(x: Any, y: Any, name: str | None = None) -> Tensor:
     """x / y, with 0 where y is 0; integers are divided as floats, as in ``truediv``.
 
@@ -258,11 +276,17 @@ def add_n(inputs: Any, name: str | None = None) -> Tensor:
 
 def _unary_fn(op: Op, doc: str) -> Callable[..., Tensor]:
     def fn(x: Any, name: str | None = None) -> Tensor:
-        return op(x if type(x) is Tensor else tensor(x))
+        if type(x) is Tensor:
+            return op(x)
+        try:
+            t = tensor(x)
+        except (TypeError, ValueError) as e:  # a RaggedTensor or SparseTensor: its override
+            return _dispatch.fallback(fn, (x,), {}, e)
+        return op(t)
 
     fn.__doc__ = doc
     fn.__name__ = fn.__qualname__ = _snake(op.name)
-    return fn
+    return _dispatch.register_unary_elementwise_api(fn)
 
 
 negative = _unary_fn(m.neg_op, "-x elementwise (wrapping around for the most negative integer).")
@@ -300,16 +324,22 @@ is_inf = _unary_fn(m.is_inf_op, "Whether x is +-inf, elementwise.")
 is_finite = _unary_fn(m.is_finite_op, "Whether x is finite, elementwise.")
 
 
+@_dispatch.register_unary_elementwise_api
+@_dispatch.add_dispatch_support
 def softplus(features: Any, name: str | None = None) -> Tensor:
     """log(exp(x) + 1) elementwise, without overflow."""
     return m.softplus_op(tensor(features))
 
 
+@_dispatch.register_unary_elementwise_api
+@_dispatch.add_dispatch_support
 def log_sigmoid(x: Any, name: str | None = None) -> Tensor:
     """log(sigmoid(x)) = -softplus(-x), elementwise."""
     return m.neg_op(m.softplus_op(m.neg_op(tensor(x))))
 
 
+@_dispatch.register_unary_elementwise_api
+@_dispatch.add_dispatch_support
 def round(x: Any, name: str | None = None) -> Tensor:  # noqa: A001 - TF's name
     """Nearest integer elementwise, halves to even (banker's rounding); integers are returned as they are.
 
@@ -322,6 +352,8 @@ def round(x: Any, name: str | None = None) -> Tensor:  # noqa: A001 - TF's name
     return m.round_op(t)
 
 
+@_dispatch.register_unary_elementwise_api
+@_dispatch.add_dispatch_support
 def abs(x: Any, name: str | None = None) -> Tensor:  # noqa: A001 - TF's name
     """|x| elementwise; complex inputs give their (real) magnitude.
 
@@ -334,6 +366,8 @@ def abs(x: Any, name: str | None = None) -> Tensor:  # noqa: A001 - TF's name
     return m.abs_op(t)
 
 
+@_dispatch.register_unary_elementwise_api
+@_dispatch.add_dispatch_support
 def sign(x: Any, name: str | None = None) -> Tensor:
     """-1, 0 or 1 elementwise (NaN for NaN); x / |x| for complex inputs."""
     t = tensor(x)
@@ -342,6 +376,8 @@ def sign(x: Any, name: str | None = None) -> Tensor:
     return m.sign_op(t)
 
 
+@_dispatch.register_unary_elementwise_api
+@_dispatch.add_dispatch_support
 def reciprocal_no_nan(x: Any, name: str | None = None) -> Tensor:
     """1 / x, with 0 where x is 0."""
     t = tensor(x)
@@ -354,6 +390,8 @@ def _is_numeric(t: Tensor) -> bool:
     return t._dtype._np is not None and t._dtype._kind in _NUMERIC_KINDS
 
 
+@_dispatch.register_unary_elementwise_api
+@_dispatch.add_dispatch_support
 def conj(x: Any, name: str | None = None) -> Tensor:
     """Complex conjugate; real inputs are returned as they are."""
     t = tensor(x)
@@ -364,6 +402,8 @@ def conj(x: Any, name: str | None = None) -> Tensor:
     raise TypeError(f"Expected numeric or variant tensor, got dtype {t._dtype!r}.")
 
 
+@_dispatch.register_unary_elementwise_api
+@_dispatch.add_dispatch_support
 def real(input: Any, name: str | None = None) -> Tensor:  # noqa: A002 - TF's name
     """The real part; real inputs are returned as they are."""
     t = tensor(input)
@@ -374,6 +414,8 @@ def real(input: Any, name: str | None = None) -> Tensor:  # noqa: A002 - TF's na
     raise TypeError(f"input must be a numeric tensor, but got tensor with dtype {t._dtype!r}")
 
 
+@_dispatch.register_unary_elementwise_api
+@_dispatch.add_dispatch_support
 def imag(input: Any, name: str | None = None) -> Tensor:  # noqa: A002
     """The imaginary part (zeros for real inputs)."""
     t = tensor(input)
@@ -384,6 +426,8 @@ def imag(input: Any, name: str | None = None) -> Tensor:  # noqa: A002
     return m.zeros_like_op(t)
 
 
+@_dispatch.register_unary_elementwise_api
+@_dispatch.add_dispatch_support
 def angle(input: Any, name: str | None = None) -> Tensor:  # noqa: A002
     """The complex argument; for real inputs pi where x < 0, else 0."""
     t = tensor(input)
@@ -408,6 +452,7 @@ def complex(real: Any, imag: Any, name: str | None = None) -> Tensor:  # noqa: A
 # --- where ------------------------------------------------------------------------------------------
 
 
+@_dispatch.add_dispatch_support
 def where(condition: Any, x: Any = None, y: Any = None, name: str | None = None) -> Tensor:
     """With x and y: ``x if condition else y`` elementwise, broadcasting. Alone: the indices of the true
     values, as an int64 [n, rank] tensor.

@@ -16,6 +16,7 @@ import numpy as np
 
 from ... import dtypes as _dtypes
 from ...tensor import Tensor, convert_to_tensor, kernel_error
+from .. import dispatch as _dispatch
 from ..array.core import broadcast_to_op, reshape_op
 from ..convert import COMPLEX, INTS, NUMERIC, REAL, shape_text, tensor
 from ..registry import OPS, constant_like
@@ -258,6 +259,7 @@ def _reduce(op: Any, input_tensor: Any, axis: Any, keepdims: Any) -> Tensor:
     return op(x, axis=axes, keepdims=bool(keepdims))
 
 
+@_dispatch.add_dispatch_support
 def reduce_sum(input_tensor: Any, axis: Any = None, keepdims: bool = False, name: str | None = None) -> Tensor:
     """Sum over ``axis`` (all axes when None), in the input's dtype.
 
@@ -267,6 +269,7 @@ def reduce_sum(input_tensor: Any, axis: Any = None, keepdims: bool = False, name
     return _reduce(sum_op, input_tensor, axis, keepdims)
 
 
+@_dispatch.add_dispatch_support
 def reduce_mean(input_tensor: Any, axis: Any = None, keepdims: bool = False, name: str | None = None) -> Tensor:
     """Mean over ``axis``; integer inputs give the mean truncated towards zero, as in TF.
 
@@ -276,26 +279,31 @@ def reduce_mean(input_tensor: Any, axis: Any = None, keepdims: bool = False, nam
     return _reduce(mean_op, input_tensor, axis, keepdims)
 
 
+@_dispatch.add_dispatch_support
 def reduce_max(input_tensor: Any, axis: Any = None, keepdims: bool = False, name: str | None = None) -> Tensor:
     """Maximum over ``axis`` (-inf or the smallest integer for an empty axis)."""
     return _reduce(max_op, input_tensor, axis, keepdims)
 
 
+@_dispatch.add_dispatch_support
 def reduce_min(input_tensor: Any, axis: Any = None, keepdims: bool = False, name: str | None = None) -> Tensor:
     """Minimum over ``axis`` (inf or the largest integer for an empty axis)."""
     return _reduce(min_op, input_tensor, axis, keepdims)
 
 
+@_dispatch.add_dispatch_support
 def reduce_prod(input_tensor: Any, axis: Any = None, keepdims: bool = False, name: str | None = None) -> Tensor:
     """Product over ``axis``."""
     return _reduce(prod_op, input_tensor, axis, keepdims)
 
 
+@_dispatch.add_dispatch_support
 def reduce_any(input_tensor: Any, axis: Any = None, keepdims: bool = False, name: str | None = None) -> Tensor:
     """Logical OR over ``axis``, for bools."""
     return _reduce(any_op, input_tensor, axis, keepdims)
 
 
+@_dispatch.add_dispatch_support
 def reduce_all(input_tensor: Any, axis: Any = None, keepdims: bool = False, name: str | None = None) -> Tensor:
     """Logical AND over ``axis``, for bools."""
     return _reduce(all_op, input_tensor, axis, keepdims)
@@ -307,6 +315,7 @@ def reduce_euclidean_norm(input_tensor: Any, axis: Any = None, keepdims: bool = 
     return _reduce(euclidean_norm_op, input_tensor, axis, keepdims)
 
 
+@_dispatch.add_dispatch_support
 def reduce_logsumexp(input_tensor: Any, axis: Any = None, keepdims: bool = False, name: str | None = None) -> Tensor:
     """log(sum(exp(x))) over ``axis``, computed without overflow (TF's composition, and its gradient).
 

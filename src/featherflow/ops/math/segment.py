@@ -17,6 +17,7 @@ from ...backends import to_numpy
 from ...device import _scope
 from ...errors import InvalidArgumentError
 from ...tensor import Tensor, kernel_error
+from .. import dispatch as _dispatch
 from ..array.core import fill_op, host_tensor, reshape_op
 from ..convert import NUMERIC, REAL, shape_text, tensor
 from ..registry import ANY, OPS, register
@@ -393,6 +394,7 @@ def bincount_op(xp: Any, arr: Any, weights: Any, size: int, binary_output: bool)
     return out if arr.ndim == 2 else out[0]
 
 
+@_dispatch.add_dispatch_support  # (a SparseTensor or RaggedTensor ``arr``: their packages register overrides)
 def bincount(arr: Any, weights: Any = None, minlength: Any = None, maxlength: Any = None,
              dtype: Any = _dtypes.int32, name: str | None = None, axis: Any = None,
              binary_output: bool = False) -> Tensor:

@@ -515,6 +515,9 @@ def conv2d_transpose(input: Any, filters: Any, output_shape: Any, strides: Any, 
     nhwc_sizes = (sizes[0], sizes[2], sizes[3], sizes[1]) if nchw else sizes
     pads = spatial_pads(op, padding, explicit, nhwc_sizes[1:3], fs[:2], s, d, nchw, op)
     g = to_nhwc(g) if nchw else g
+    if g._value.shape[3] != fs[3]:
+        raise kernel_error(op, "Conv2DCustomBackpropInput: filter and out_backprop must have the same out_depth", dt,
+                           name=None if isinstance(output_shape, (list, tuple)) else "")
     for dim in range(2):
         computed = _out_shape(nhwc_sizes, fs[:2], s, d, pads)[dim]
         if computed != g._value.shape[1 + dim]:

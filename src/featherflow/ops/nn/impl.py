@@ -212,9 +212,17 @@ def dropout(x: Any, rate: Any, noise_shape: Any = None, seed: Any = None, name: 
     >>> dropout([1.0, 2.0], 0.0).numpy()
     array([1., 2.], dtype=float32)
     """
+    from ..random import core as _random
+
+    return dropout_with(x, rate, noise_shape, lambda shape, dtype: _random.uniform(list(shape), dtype=dtype,
+                                                                                  seed=seed),
+                        lambda: _random._legacy.get_seed(seed))  # TF still draws an op seed at rate 0
+
+
+def dropout_with(x: Any, rate: Any, noise_shape: Any, sampler: Any, rate_zero_step: Any = None) -> Tensor:
+    """TF's _dropout: dropout with ``sampler(shape, dtype)`` drawing the Uniform[0, 1) values."""
     from ..convert import int_list
     from ..math.elementwise import select_op
-    from ..random import core as _random
 
     is_number = isinstance(rate, numbers.Real)
     if is_number and (rate < 0 or rate >= 1):
@@ -224,7 +232,8 @@ def dropout(x: Any, rate: Any, noise_shape: Any = None, seed: Any = None, name: 
     if not dt.is_floating:
         raise ValueError(f"`x.dtype` must be a floating point tensor as `x` will be scaled. Received: x_dtype={dt}")
     if is_number and rate == 0:
-        _random._legacy.get_seed(seed)  # TF still draws an op seed, which moves later ops' seeds
+        if rate_zero_step is not None:
+            rate_zero_step()  # which moves later ops' seeds
         return x
     if isinstance(rate, Tensor) or hasattr(rate, "__tf_tensor__"):
         r = tensor(rate)
@@ -245,7 +254,7 @@ def dropout(x: Any, rate: Any, noise_shape: Any = None, seed: Any = None, name: 
         dims = list(noise_shape) if isinstance(noise_shape, (list, tuple)) else int_list(noise_shape)
         same_rank = len(dims) == x._value.ndim
         shape = tuple(x._value.shape[i] if d is None and same_rank else int(d) for i, d in enumerate(dims))
-    keep = _random.uniform(list(shape), dtype=dt, seed=seed) >= (r if not is_number else _const(x, rate))
+    keep = sampler(shape, dt) >= (r if not is_number else _const(x, rate))
     try:
         np.broadcast_shapes(shape, x._value.shape)
     except ValueError:

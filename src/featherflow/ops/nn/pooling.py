@@ -165,7 +165,10 @@ def _generic(pool1: Any, pool2: Any, input: Any, ksize: Any, strides: Any, paddi
     if not 1 <= n <= 3:
         raise ValueError(f"`input.shape.rank` must be 3, 4 or 5. Received: input.shape={x.shape} of rank {n + 2}.")
     if n == 3:
-        raise NotImplementedError("3-D pooling is not implemented in featherflow")
+        from .pooling3d import avg_pool3d, max_pool3d
+
+        fn = max_pool3d if pool1 is max_pool1d else avg_pool3d
+        return fn(input, ksize, strides, padding, data_format or "NDHWC")
     fn = pool1 if n == 1 else pool2
     return fn(input, ksize, strides, padding, data_format or ("NWC" if n == 1 else "NHWC"))
 

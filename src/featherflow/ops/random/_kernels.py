@@ -26,6 +26,7 @@ import numpy as np
 
 from ...backends import array_module
 from . import _philox as ph
+from ._gamma_poisson import philox_gamma, philox_poisson
 
 if TYPE_CHECKING:
     import random
@@ -337,36 +338,6 @@ def philox_categorical(logits: Any, num_samples: int, key: int, counter: int, dt
 _libm_exp = np.frompyfunc(math.exp, 1, 1)  # CPython's math calls libm, as TF's CPU kernel
 
 
-def _numpy_rng(key: int, counter: int) -> np.random.Generator:
-    return np.random.default_rng([key & 0xFFFFFFFF, key >> 32, counter & _M64, counter >> 64])
-
-
-def approx_gamma(shape: Any, alpha: Any, key: int, counter: int, dtype: Any = np.float32) -> np.ndarray:
-    """Gamma(alpha, 1) samples of shape ``shape + alpha.shape``. Same distribution as TF, NOT TF's bits."""
-    dtype = ph.as_numpy_dtype(dtype)
-    dims, _ = ph.num_elements(shape)
-    alpha = np.asarray(alpha, dtype=np.float64)
-    values = _numpy_rng(key, counter).standard_gamma(np.broadcast_to(alpha, dims + alpha.shape))
-    return np.asarray(values).astype(dtype)
-
-
-def approx_poisson(shape: Any, lam: Any, key: int, counter: int, dtype: Any = np.float32) -> np.ndarray:
-    """Poisson(lam) samples of shape ``shape + lam.shape``. Same distribution as TF, NOT TF's bits."""
-    dims, _ = ph.num_elements(shape)
-    lam = np.asarray(lam, dtype=np.float64)
-    values = _numpy_rng(key, counter).poisson(np.broadcast_to(lam, dims + lam.shape))
-    return np.asarray(values).astype(ph.as_numpy_dtype(dtype))
-
-
-def approx_binomial(shape: Any, counts: Any, probs: Any, key: int, counter: int, dtype: Any = np.int32) -> np.ndarray:
-    """Binomial(counts, probs) samples of shape ``shape`` (counts and probs broadcast to it). NOT TF's bits."""
-    dims, _ = ph.num_elements(shape)
-    counts = np.broadcast_to(np.asarray(counts, dtype=np.float64), dims)
-    probs = np.broadcast_to(np.asarray(probs, dtype=np.float64), dims)
-    values = _numpy_rng(key, counter).binomial(counts.astype(np.int64), np.clip(probs, 0.0, 1.0))
-    return np.asarray(values).astype(ph.as_numpy_dtype(dtype))
-
-
 def stateless_shuffle(value: Any, seed: Any) -> np.ndarray:
     """``tf.random.experimental.stateless_shuffle``."""
     key, counter = ph.key_counter_from_seed(seed)
@@ -541,20 +512,20 @@ class LegacyRandomState:
         return philox_categorical(logits, num_samples, key, counter, dtype)
 
     def gamma(self, shape: Any, alpha: Any, beta: Any = None, dtype: Any = np.float32, seed: Any = None) -> np.ndarray:
-        """``tf.random.gamma``: right distribution and seed bookkeeping, not TF's bits."""
+        """``tf.random.gamma``: TF's bits."""
         dtype = ph.as_numpy_dtype(dtype)
         alpha = np.asarray(alpha).astype(dtype)
         beta = np.asarray(1 if beta is None else beta).astype(dtype)
         alpha = np.broadcast_to(alpha, np.broadcast_shapes(alpha.shape, beta.shape))
         dims, n = ph.num_elements(shape)
         key, counter = self._seeded(("RandomGamma", dtype.name), seed, n * max(alpha.size, 1))
-        rnd = approx_gamma(dims, alpha, key, counter, dtype)
+        rnd = philox_gamma(alpha, dims, key, counter, dtype)
         return np.maximum(np.finfo(dtype).tiny, (rnd / beta).astype(dtype))
 
     def poisson(self, shape: Any, lam: Any, dtype: Any = np.float32, seed: Any = None) -> np.ndarray:
-        """``tf.random.poisson``: right distribution and seed bookkeeping, not TF's bits."""
+        """``tf.random.poisson``: TF's bits."""
         lam = np.asarray(lam)
         dims, n = ph.num_elements(shape)
         dtype = ph.as_numpy_dtype(dtype)
         key, counter = self._seeded(("RandomPoissonV2", lam.dtype.name, dtype.name), seed, n * max(lam.size, 1))
-        return approx_poisson(dims, lam, key, counter, dtype)
+        return philox_poisson(lam, dims, key, counter, dtype)

@@ -34,6 +34,7 @@ from ..math.elementwise import mul_op
 from ..math.reduce import sum_op
 from ..math.special import random_gamma_grad_op
 from ..registry import Op, register
+from . import _gamma_poisson as gp
 from . import _kernels as rk
 from . import _philox as ph
 
@@ -163,19 +164,19 @@ def _multinomial_forward(xp: Any, logits: Any, num_samples: int, key: int, count
     return rk.philox_categorical(logits, num_samples, key, counter, dtype)  # on the logits' device
 
 
-# Gamma, Poisson and binomial samples come from NumPy's generator (the distribution of TF, not its bits), which
-# runs on the host only: declared host-only, so the dispatcher runs them on the CPU, their parameters copied
-# there, as TF places its CPU-only RandomGamma and RandomPoissonV2 kernels.
+# Gamma and Poisson samples are TF's bits (``_gamma_poisson``), but their rejection loops call libm, which only
+# the host reproduces: declared host-only, so the dispatcher runs them on the CPU, their parameters copied
+# there, as TF places its CPU-only RandomGamma and RandomPoissonV2 kernels. Binomial samples likewise.
 def _gamma_forward(xp: Any, alpha: Any, shape: tuple, key: int, counter: int) -> Any:
-    return rk.approx_gamma(shape, alpha, key, counter, alpha.dtype)
+    return gp.philox_gamma(alpha, shape, key, counter, alpha.dtype)
 
 
 def _poisson_forward(xp: Any, rate: Any, shape: tuple, key: int, counter: int, dtype: np.dtype) -> Any:
-    return rk.approx_poisson(shape, rate, key, counter, dtype)
+    return gp.philox_poisson(rate, shape, key, counter, dtype)
 
 
 def _binomial_forward(xp: Any, counts: Any, probs: Any, shape: tuple, key: int, counter: int, dtype: np.dtype) -> Any:
-    return rk.approx_binomial(shape, counts, probs, key, counter, dtype)
+    return gp.philox_binomial(counts, probs, shape, key, counter, dtype)
 
 
 random_shuffle_op = register("RandomShuffle", differentiable=False)(_shuffle_forward)
@@ -193,16 +194,21 @@ stateless_binomial_op = register("StatelessRandomBinomial", differentiable=False
 
 
 @random_gamma_op.gradient
+@stateless_gamma_op.gradient
 def _(g: Tensor, ans: Tensor, alpha: Tensor, shape: tuple, key: int, counter: int) -> Any:
-    # TF's _RandomGammaGrad: the implicit reparameterization gradient (alpha broadcasts against the trailing
-    # dimensions of the samples), summed over the sample dimensions
+    # TF's _RandomGammaGrad / _StatelessGammaGradAlpha: the implicit reparameterization gradient (alpha
+    # broadcasts against the trailing dimensions of the samples), summed over the leading sample dimensions
     grad = mul_op(g, random_gamma_grad_op(alpha, ans))
     return sum_op(grad, axis=tuple(range(len(shape))), keepdims=False) if shape else grad
 
 
-@stateless_gamma_op.gradient
-def _(g: Tensor, ans: Tensor, alpha: Tensor, shape: tuple, key: int, counter: int) -> Any:
-    return mul_op(g, random_gamma_grad_op(alpha, ans))  # alpha is broadcast to the samples' shape here
+def sample_dims(op_name: str, dims: tuple, param: Any, named: bool) -> tuple[int, ...]:
+    """The leading (per-parameter sample) dimensions of an output ``dims`` that ends with ``param``'s shape."""
+    pshape = param._value.shape if isinstance(param, Tensor) else param
+    lead = len(dims) - len(pshape)
+    if lead < 0 or tuple(dims[lead:]) != tuple(pshape):
+        raise op_error(op_name, "Shape passed in must end with broadcasted shape.", named)
+    return tuple(dims[:lead])
 
 
 # --- global seed and the legacy stateful ops ------------------------------------------------------------
@@ -369,7 +375,7 @@ def gamma(shape: Any, alpha: Any, beta: Any = None, dtype: Any = _dtypes.float32
           name: str | None = None) -> Tensor:
     """Gamma(alpha, beta) samples of shape ``shape + broadcast(alpha, beta).shape`` (``tf.random.gamma``).
 
-    The distribution and seeding follow TF; the values are NumPy's, not TF's bits.
+    TF's bits for a given global and op seed (its RandomGamma kernel, replayed).
 
     >>> gamma([4], [1.0, 2.0], seed=1).shape
     TensorShape([4, 2])
@@ -392,7 +398,7 @@ _POISSON_TYPES = (_dtypes.float16, _dtypes.float32, _dtypes.float64, _dtypes.int
 
 
 def poisson(shape: Any, lam: Any, dtype: Any = _dtypes.float32, seed: Any = None, name: str | None = None) -> Tensor:
-    """Poisson(lam) samples of shape ``shape + lam.shape`` (``tf.random.poisson``); NumPy's values, not TF's bits.
+    """Poisson(lam) samples of shape ``shape + lam.shape`` (``tf.random.poisson``), TF's bits.
 
     >>> poisson([3], [1.0, 5.0], seed=1).shape
     TensorShape([3, 2])

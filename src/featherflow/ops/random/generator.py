@@ -291,11 +291,15 @@ class Generator:
 
     def binomial(self, shape: Any, counts: Any, probs: Any, dtype: Any = _dtypes.int32,
                  name: str | None = None) -> Tensor:
-        """Binomial(counts, probs) samples of shape ``shape``; NumPy's values, not TF's bits."""
+        """Binomial(counts, probs) samples of shape ``shape`` (ending with their broadcast shape), TF's bits."""
         counts_t, probs_t = tensor(counts), tensor(probs)
         shape_t = _random.shape_tensor(shape, _dtypes.int64)
-        key, counter = self._prepare_key_counter(shape_t, "StatefulRandomBinomial")
         dims = _random.kernel_dims("StatefulRandomBinomial", shape_t, "S")
+        batch = _random.broadcast_pair("StatefulRandomBinomial", counts_t, probs_t)
+        lead = _random.sample_dims("StatefulRandomBinomial", dims, batch, named=True)
+        per_batch, n_batch = int(np.prod(lead, dtype=np.int64)), int(np.prod(batch, dtype=np.int64))
+        # the kernel's reservation (random_binomial_op.cc), in Philox blocks / 256
+        _, key, counter = self._read_and_skip(n_batch * 2 * 100 * (per_batch + 3) // 4)
         return _random.stateless_binomial_op(counts_t, probs_t, shape=dims, key=key, counter=counter,
                                              dtype=_dtypes.as_dtype(dtype)._np)
 

@@ -36,6 +36,7 @@ from .core import (
     int_bounds,
     kernel_dims,
     op_error,
+    sample_dims,
     shape_tensor,
     stateless_binomial_op,
     stateless_gamma_op,
@@ -268,7 +269,7 @@ def stateless_gamma(shape: Any, seed: Any, alpha: Any, beta: Any = None, dtype: 
                     name: str | None = None) -> Tensor:
     """Gamma samples of shape ``shape`` that depend only on ``seed`` (``tf.random.stateless_gamma``).
 
-    alpha and beta broadcast to the trailing dimensions of ``shape``. NumPy's values, not TF's bits.
+    ``shape`` must end with the shape of alpha broadcast with beta. TF's bits (its StatelessRandomGammaV3 kernel).
 
     >>> stateless_gamma([3, 2], seed=[1, 2], alpha=[1.0, 2.0]).shape
     TensorShape([3, 2])
@@ -280,14 +281,15 @@ def stateless_gamma(shape: Any, seed: Any, alpha: Any, beta: Any = None, dtype: 
     alpha_b = broadcast_to(alpha_t, broadcast_pair("BroadcastArgs", alpha_t, beta_t))
     key, counter = _stateless_seed_key_counter(seed, "StatelessRandomGetKeyCounter")
     dims = kernel_dims("StatelessRandomGammaV3", shape_t)
-    rnd = stateless_gamma_op(broadcast_to(alpha_b, dims), shape=(), key=key, counter=counter)
+    lead = sample_dims("StatelessRandomGammaV3", dims, alpha_b, named=True)
+    rnd = stateless_gamma_op(alpha_b, shape=lead, key=key, counter=counter)
     return maximum(np.finfo(dtype._np).tiny, realdiv(rnd, beta_t))
 
 
 def stateless_poisson(shape: Any, seed: Any, lam: Any, dtype: Any = _dtypes.int32, name: str | None = None) -> Tensor:
     """Poisson samples of shape ``shape`` that depend only on ``seed`` (``tf.random.stateless_poisson``).
 
-    lam broadcasts to the trailing dimensions of ``shape``. NumPy's values, not TF's bits.
+    ``shape`` must end with lam's shape. TF's bits (its StatelessRandomPoisson kernel).
 
     >>> stateless_poisson([3], seed=[1, 2], lam=4.0).dtype
     tf.int32
@@ -295,13 +297,14 @@ def stateless_poisson(shape: Any, seed: Any, lam: Any, dtype: Any = _dtypes.int3
     dtype = _dtypes.as_dtype(dtype)
     dims = kernel_dims("StatelessRandomPoisson", shape_tensor(shape))
     key, counter = _stateless_seed_key_counter(seed, "StatelessRandomPoisson")
-    lam_t = broadcast_to(tensor(lam), dims)
-    return stateless_poisson_op(lam_t, shape=(), key=key, counter=counter, dtype=dtype._np)
+    lam_t = tensor(lam)
+    lead = sample_dims("StatelessRandomPoisson", dims, lam_t, named=False)
+    return stateless_poisson_op(lam_t, shape=lead, key=key, counter=counter, dtype=dtype._np)
 
 
 def stateless_binomial(shape: Any, seed: Any, counts: Any, probs: Any, output_dtype: Any = _dtypes.int32,
                        name: str | None = None) -> Tensor:
-    """Binomial samples that depend only on ``seed`` (``tf.random.stateless_binomial``); not TF's bits.
+    """Binomial samples that depend only on ``seed`` (``tf.random.stateless_binomial``), TF's bits.
 
     >>> stateless_binomial([2], seed=[1, 2], counts=10, probs=0.5).dtype
     tf.int32
@@ -310,5 +313,7 @@ def stateless_binomial(shape: Any, seed: Any, counts: Any, probs: Any, output_dt
     probs_t = convert_to_tensor(probs, dtype_hint=_dtypes.float32)
     counts_t = convert_to_tensor(counts, dtype_hint=probs_t._dtype)
     key, counter = _stateless_seed_key_counter(seed, "StatelessRandomBinomial")
+    batch = broadcast_pair("StatelessRandomBinomial", counts_t, probs_t)
+    sample_dims("StatelessRandomBinomial", dims, batch, named=False)
     return stateless_binomial_op(counts_t, probs_t, shape=dims, key=key, counter=counter,
                                  dtype=_dtypes.as_dtype(output_dtype)._np)

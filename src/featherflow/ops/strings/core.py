@@ -23,6 +23,7 @@ from ... import dtypes as _dtypes
 from ...device import CPU, _scope
 from ...errors import InvalidArgumentError, OutOfRangeError
 from ...tensor import Tensor, _make_typed_host, convert_to_tensor, kernel_error
+from .. import dispatch as _dispatch
 from ..convert import axis_list, tensor
 from ..ragged import RaggedTensor
 from ..registry import OPS, register
@@ -111,6 +112,8 @@ def string_length_op(xp: Any, x: Any, unit: str) -> Any:
 
 
 @on_host
+@_dispatch.register_unary_elementwise_api
+@_dispatch.add_dispatch_support
 def length(input: Any, unit: str = "BYTE", name: str | None = None) -> Tensor:  # noqa: A002 - TF's name
     """The length of each string, in bytes or UTF-8 characters (``tf.strings.length``).
 
@@ -143,6 +146,8 @@ def _case(op: Any, input: Any, encoding: str) -> Tensor:  # noqa: A002
 
 
 @on_host
+@_dispatch.register_unary_elementwise_api
+@_dispatch.add_dispatch_support
 def upper(input: Any, encoding: str = "", name: str | None = None) -> Tensor:  # noqa: A002
     """Upper-cases ASCII letters, or all letters with ``encoding="utf-8"`` (``tf.strings.upper``).
 
@@ -153,6 +158,8 @@ def upper(input: Any, encoding: str = "", name: str | None = None) -> Tensor:  #
 
 
 @on_host
+@_dispatch.register_unary_elementwise_api
+@_dispatch.add_dispatch_support
 def lower(input: Any, encoding: str = "", name: str | None = None) -> Tensor:  # noqa: A002
     """Lower-cases ASCII letters, or all letters with ``encoding="utf-8"`` (``tf.strings.lower``).
 
@@ -168,6 +175,8 @@ def string_strip_op(xp: Any, x: Any) -> Any:
 
 
 @on_host
+@_dispatch.register_unary_elementwise_api
+@_dispatch.add_dispatch_support
 def strip(input: Any, name: str | None = None) -> Tensor:  # noqa: A002
     """Strips leading and trailing ASCII whitespace (``tf.strings.strip``).
 
@@ -265,6 +274,7 @@ def string_join_op(xp: Any, *inputs: Any, separator: bytes) -> Any:
 
 
 @on_host
+@_dispatch.add_dispatch_support
 def join(inputs: Any, separator: str = "", name: str | None = None) -> Tensor:
     """Joins the strings of ``inputs`` element-wise; scalars broadcast (``tf.strings.join``).
 
@@ -286,6 +296,14 @@ def join(inputs: Any, separator: str = "", name: str | None = None) -> Tensor:
                                                    "[Op:StringJoin] name: ")
     sep = separator.encode("utf-8") if isinstance(separator, str) else separator
     return string_join_op(*tensors, separator=sep)
+
+
+@_dispatch.dispatch_for_api(join, {"inputs": list[RaggedTensor]})
+def _ragged_join(inputs: Any, separator: str = "", name: str | None = None) -> Any:
+    """``join`` of ragged tensors of one partition (TF's ragged dispatch): the flat values joined."""
+    from ..ragged import map_flat_values
+
+    return map_flat_values(lambda *flat: join(list(flat), separator=separator), *inputs)
 
 
 @register("ReduceJoin", differentiable=False, host_only=True)
@@ -371,6 +389,8 @@ def string_to_number_op(xp: Any, x: Any, out_type: Any) -> Any:
 
 
 @on_host
+@_dispatch.register_unary_elementwise_api
+@_dispatch.add_dispatch_support
 def to_number(input: Any, out_type: Any = _dtypes.float32, name: str | None = None) -> Tensor:  # noqa: A002
     """Parses each string as a number of ``out_type`` (``tf.strings.to_number``).
 
@@ -412,6 +432,8 @@ def as_string_op(xp: Any, x: Any, fmt: str | None, complex_parts: bool) -> Any:
 
 
 @on_host
+@_dispatch.register_unary_elementwise_api
+@_dispatch.add_dispatch_support
 def as_string(input: Any, precision: int = -1, scientific: bool = False, shortest: bool = False,  # noqa: A002
               width: int = -1, fill: str = "", name: str | None = None) -> Tensor:
     """Formats each element as a string, as C's printf would (``tf.strings.as_string``).
@@ -508,6 +530,8 @@ def substr_op(xp: Any, x: Any, pos: Any, length: Any, unit: str) -> Any:
 
 
 @on_host
+@_dispatch.register_unary_elementwise_api
+@_dispatch.add_dispatch_support
 def substr(input: Any, pos: Any, len: Any, unit: str = "BYTE", name: str | None = None) -> Tensor:  # noqa: A002
     """The substrings starting at ``pos`` (negative: from the end) of length ``len`` (``tf.strings.substr``).
 

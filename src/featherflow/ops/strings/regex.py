@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from ...tensor import Tensor, kernel_error
+from .. import dispatch as _dispatch
 from ..registry import register
 from .core import map_strings, on_host, string_tensor
 
@@ -130,6 +131,8 @@ def regex_replace_op(xp: Any, x: Any, pattern: Any, rewrite: Any, replace_global
 
 
 @on_host
+@_dispatch.register_unary_elementwise_api
+@_dispatch.add_dispatch_support
 def regex_replace(input: Any, pattern: Any, rewrite: Any, replace_global: bool = True,  # noqa: A002
                   name: str | None = None) -> Tensor:
     """Replaces matches of the RE2 ``pattern`` with ``rewrite`` (``\\1`` refers to a group)
@@ -161,6 +164,8 @@ def regex_full_match_op(xp: Any, x: Any, pattern: Any) -> Any:
 
 
 @on_host
+@_dispatch.register_unary_elementwise_api
+@_dispatch.add_dispatch_support
 def regex_full_match(input: Any, pattern: Any, name: str | None = None) -> Tensor:  # noqa: A002
     """Whether each whole string matches the RE2 ``pattern`` (``tf.strings.regex_full_match``).
 
