@@ -21,7 +21,7 @@ from ..convert import tensor
 from ..registry import register
 from .api import matching
 from .elementwise import F32_64, _c, add_op, exp_op, kernel, log1p_op, log_op, mul_op, neg_op, sub_op
-from .special import _f64, digamma, lgamma, lgamma_op
+from .special import _f64, digamma, igammac_fraction_da, lgamma, lgamma_op
 
 _MACHEP = 1.11022302462515654042e-16
 _MAXLOG = 7.09782712893383996843e2
@@ -129,34 +129,7 @@ def _der_series(xp: Any, a: Any, x: Any) -> Any:
 
 def _der_fraction(xp: Any, a: Any, x: Any) -> Any:
     """d P(a, x) / d a for x > max(1, a): minus Q's continued fraction differentiated in a."""
-    y, z, c = 1.0 - a, x + 2.0 - a, xp.zeros_like(a)
-    pkm2, qkm2, pkm1, qkm1 = xp.ones_like(a), x, x + 1.0, (x + 2.0 - a) * x
-    ans = pkm1 / qkm1
-    dpkm2, dqkm2, dpkm1, dqkm1 = xp.zeros_like(a), xp.zeros_like(a), xp.zeros_like(a), -x
-    dans = (dpkm1 - ans * dqkm1) / qkm1
-    active = xp.ones(a.shape, bool)
-    for _ in range(2000):
-        c, y, z = c + 1.0, y + 1.0, z + 2.0
-        yc = y * c
-        pk, qk = pkm1 * z - pkm2 * yc, qkm1 * z - qkm2 * yc
-        dpk = dpkm1 * z - pkm1 - dpkm2 * yc + pkm2 * c
-        dqk = dqkm1 * z - qkm1 - dqkm2 * yc + qkm2 * c
-        step = active & (qk != 0)
-        safe_qk = xp.where(step, qk, 1.0)
-        ans_new = pk / safe_qk
-        dans_new = (dpk - ans_new * dqk) / safe_qk
-        done = step & (xp.abs(dans_new - dans) <= _MACHEP)
-        ans, dans = xp.where(step, ans_new, ans), xp.where(step, dans_new, dans)
-        active &= ~done
-        pkm2, pkm1 = xp.where(active, pkm1, pkm2), xp.where(active, pk, pkm1)
-        qkm2, qkm1 = xp.where(active, qkm1, qkm2), xp.where(active, qk, qkm1)
-        dpkm2, dpkm1 = xp.where(active, dpkm1, dpkm2), xp.where(active, dpk, dpkm1)
-        dqkm2, dqkm1 = xp.where(active, dqkm1, dqkm2), xp.where(active, dqk, dqkm1)
-        scale = xp.where(active & (xp.abs(pk) > _BIG), _BIGINV, 1.0)
-        pkm2, pkm1, qkm2, qkm1 = pkm2 * scale, pkm1 * scale, qkm2 * scale, qkm1 * scale
-        dpkm2, dpkm1, dqkm2, dqkm1 = dpkm2 * scale, dpkm1 * scale, dqkm2 * scale, dqkm1 * scale
-        if _done(xp, active):
-            break
+    ans, dans = igammac_fraction_da(xp, a, x, 2000, _done)
     logax = a * xp.log(x) - x - lgamma(xp, a)
     dlogax_da = xp.log(x) - digamma(xp, a)
     return -xp.exp(logax) * (dans + ans * dlogax_da)

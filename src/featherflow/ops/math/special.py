@@ -10,7 +10,7 @@ TF's are within an ulp.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -291,15 +291,21 @@ def _sample_der_series(xp: Any, a: Any, x: Any) -> Any:
     return -(dans_da + ans * (xp.log(x) - digamma(xp, a + 1))) * x / a
 
 
-def _sample_der_fraction(xp: Any, a: Any, x: Any) -> Any:
-    """For x > max(1, a): forward-mode derivative in a of igammac's continued fraction."""
+def _all_converged(xp: Any, active: Any) -> bool:
+    return not active.any()
+
+
+def igammac_fraction_da(xp: Any, a: Any, x: Any, iterations: int,
+                        converged: Callable[[Any, Any], bool] = _all_converged) -> tuple[Any, Any]:
+    """For x > max(1, a): igammac's continued fraction (Cephes' igamc) and its forward-mode derivative in a.
+    ``converged(xp, active)`` ends the loop early (IgammaGradA asks it of host arrays only)."""
     y, z, c = 1 - a, x + 2 - a, xp.zeros_like(a)
     pkm2, qkm2, pkm1, qkm1 = xp.ones_like(a), x, x + 1, (x + 2 - a) * x
     ans = pkm1 / qkm1
     dpkm2, dqkm2, dpkm1, dqkm1 = xp.zeros_like(a), xp.zeros_like(a), xp.zeros_like(a), -x
     dans = (dpkm1 - ans * dqkm1) / qkm1
     active = xp.ones(a.shape, bool)
-    for _ in range(500):
+    for _ in range(iterations):
         c, y, z = c + 1, y + 1, z + 2
         yc = y * c
         pk, qk = pkm1 * z - pkm2 * yc, qkm1 * z - qkm2 * yc
@@ -319,8 +325,14 @@ def _sample_der_fraction(xp: Any, a: Any, x: Any) -> Any:
         scale = xp.where(active & (xp.abs(pk) > _BIG), _BIGINV, 1.0)
         pkm2, pkm1, qkm2, qkm1 = pkm2 * scale, pkm1 * scale, qkm2 * scale, qkm1 * scale
         dpkm2, dpkm1, dqkm2, dqkm1 = dpkm2 * scale, dpkm1 * scale, dqkm2 * scale, dqkm1 * scale
-        if not active.any():
+        if converged(xp, active):
             break
+    return ans, dans
+
+
+def _sample_der_fraction(xp: Any, a: Any, x: Any) -> Any:
+    """For x > max(1, a): forward-mode derivative in a of igammac's continued fraction."""
+    ans, dans = igammac_fraction_da(xp, a, x, 500)
     return (dans + ans * (xp.log(x) - digamma(xp, a))) * x
 
 
