@@ -21,6 +21,7 @@ from .dtypes import string as _string
 from .ops.array.create import cast
 from .ops.convert import tensor
 from .ops.lookup.dense import DenseBuckets
+from .ops.lookup.initializers import KeyValueDtypes
 from .ops.lookup.kernels import (
     NodeText,
     TableResource,
@@ -60,22 +61,8 @@ def _check_key_dtype(keys: Any, key_dtype: Any) -> None:
         raise TypeError(f"Dtype of argument `keys` must be {key_dtype}, received: {keys.dtype}")
 
 
-class LookupInterface(Trackable):
+class LookupInterface(KeyValueDtypes, Trackable):
     """The base of the lookup tables: key and value dtypes, ``lookup`` (also as ``table[keys]``), ``size``."""
-
-    def __init__(self, key_dtype: Any, value_dtype: Any) -> None:
-        self._key_dtype = _as_dtype(key_dtype)
-        self._value_dtype = _as_dtype(value_dtype)
-
-    @property
-    def key_dtype(self) -> Any:
-        """The dtype of the table's keys."""
-        return self._key_dtype
-
-    @property
-    def value_dtype(self) -> Any:
-        """The dtype of the table's values."""
-        return self._value_dtype
 
     @property
     def name(self) -> Any:

@@ -8,12 +8,10 @@ The guides' ``feature_tensors`` come from ``tf.io.parse_example``; here the same
 
 from __future__ import annotations
 
-import contextlib
-import io
-
 import pytest
 
 import featherflow as ff
+from tests._cells import run_cells
 
 SETUP = '''
 def print_dictionary_dataset(dataset):
@@ -163,18 +161,7 @@ for e in ds.ragged_batch(2): print(e)
 
 
 def _run(module: object) -> list[str]:
-    namespace = {"tf": module}
-    exec(SETUP, namespace)  # noqa: S102 - the guide's helpers
-    outputs = []
-    for cell in CELLS:
-        buffer = io.StringIO()
-        with contextlib.redirect_stdout(buffer):
-            try:
-                exec(cell, namespace)  # noqa: S102 - the guide's code, as the notebook runs it
-            except Exception as e:  # noqa: BLE001 - a cell's error is part of what it shows
-                print(f"{type(e).__name__}: {e}")
-        outputs.append(buffer.getvalue())
-    return outputs
+    return run_cells(module, CELLS, SETUP)
 
 
 @pytest.fixture(scope="module")

@@ -3,13 +3,12 @@ padding values, element specs, and TF's errors (composites refused, incompatible
 
 from __future__ import annotations
 
-import contextlib
-import io
 import re
 
 import pytest
 
 import featherflow as ff
+from tests._cells import run_cells
 
 SETUP = """
 d = tf.data.Dataset.range(5).map(lambda x: tf.fill([x], x))
@@ -47,21 +46,13 @@ for e in ds.padded_batch(2, padded_shapes={"a": [3], "b": []}, padding_values={"
 ]
 
 
+def _message(e: BaseException) -> str:
+    # TF prefixes kernel errors with the name of the function that ran them; the message follows
+    return re.sub(r" name: $", "", re.sub(r"^{{function_node [^}]*}} ", "", str(e)))
+
+
 def _run(module: object) -> list[str]:
-    namespace = {"tf": module}
-    exec(SETUP, namespace)  # noqa: S102
-    outputs = []
-    for cell in CELLS:
-        buffer = io.StringIO()
-        with contextlib.redirect_stdout(buffer):
-            try:
-                exec(cell, namespace)  # noqa: S102 - the case, as a user writes it
-            except Exception as e:  # noqa: BLE001 - an error is part of what a case shows
-                # TF prefixes kernel errors with the name of the function that ran them; the message follows
-                message = re.sub(r" name: $", "", re.sub(r"^{{function_node [^}]*}} ", "", str(e)))
-                print(f"{type(e).__name__}: {message}")
-        outputs.append(buffer.getvalue())
-    return outputs
+    return run_cells(module, CELLS, SETUP, message=_message)
 
 
 @pytest.fixture(scope="module")

@@ -4,12 +4,10 @@ TensorFlow and under featherflow and compared."""
 
 from __future__ import annotations
 
-import contextlib
-import io
-
 import pytest
 
 import featherflow as ff
+from tests._cells import run_cells
 
 SETUP = """
 rt = tf.ragged.constant([[1, 2], [3], [4, 5, 6]])
@@ -50,18 +48,7 @@ print(f"tf.fill(rt_shape, 'x') = {tf.fill(rt_shape, 'x')}")
 
 
 def _run(module: object) -> list[str]:
-    namespace = {"tf": module}
-    exec(SETUP, namespace)  # noqa: S102
-    outputs = []
-    for cell in CELLS:
-        buffer = io.StringIO()
-        with contextlib.redirect_stdout(buffer):
-            try:
-                exec(cell, namespace)  # noqa: S102 - the case, as a user writes it
-            except Exception as e:  # noqa: BLE001 - an error is part of what a case shows
-                print(f"{type(e).__name__}: {e}")
-        outputs.append(buffer.getvalue())
-    return outputs
+    return run_cells(module, CELLS, SETUP)
 
 
 @pytest.fixture(scope="module")

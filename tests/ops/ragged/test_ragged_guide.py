@@ -7,13 +7,12 @@ come from ``tf.random.truncated_normal``), and `import math` is done once here.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import math
 
 import pytest
 
 import featherflow as ff
+from tests._cells import run_cells
 
 CELLS = [
     """
@@ -286,17 +285,7 @@ KNOWN_DIFFERENT: dict[int, str] = {}
 
 
 def _run(module: object) -> list[str]:
-    namespace = {"tf": module, "math": math}
-    outputs = []
-    for cell in CELLS:
-        buffer = io.StringIO()
-        with contextlib.redirect_stdout(buffer):
-            try:
-                exec(cell, namespace)  # noqa: S102 - the guide's code, as the notebook runs it
-            except Exception as e:  # noqa: BLE001 - a cell's error is part of what it shows
-                print(f"{type(e).__name__}: {e}")
-        outputs.append(buffer.getvalue())
-    return outputs
+    return run_cells(module, CELLS, namespace={"math": math})
 
 
 @pytest.fixture(scope="module")

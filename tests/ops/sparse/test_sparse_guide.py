@@ -7,10 +7,8 @@ the ``tf.data`` cells (datasets of SparseTensors: not in featherflow's ``tf.data
 
 from __future__ import annotations
 
-import contextlib
-import io
-
 import featherflow as ff
+from tests._cells import run_cells
 
 CELLS = [
     """
@@ -114,17 +112,7 @@ print(c)
 
 
 def _run(lib) -> list[str]:
-    scope = {"tf": lib}
-    printed = []
-    for cell in CELLS:
-        out = io.StringIO()
-        with contextlib.redirect_stdout(out):
-            try:
-                exec(cell, scope)
-            except Exception as e:  # noqa: BLE001 - the error is the output compared
-                print(f"{type(e).__name__}: {e}")
-        printed.append(out.getvalue())
-    return printed
+    return run_cells(lib, CELLS)
 
 
 def test_guide_cells_print_what_tensorflow_prints(tf_oracle) -> None:

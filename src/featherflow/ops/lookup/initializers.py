@@ -33,8 +33,8 @@ def check_table_dtypes(table: Any, key_dtype: Any, value_dtype: Any) -> None:
         raise TypeError(f"Invalid value dtype for table, expected {table.value_dtype} but got {value_dtype}.")
 
 
-class TableInitializerBase:
-    """The base of table initializers: the key and value dtypes, and ``initialize(table)``."""
+class KeyValueDtypes:
+    """The key and value dtypes that tables and their initializers declare."""
 
     def __init__(self, key_dtype: Any, value_dtype: Any) -> None:
         self._key_dtype = _as_dtype(key_dtype)
@@ -49,6 +49,10 @@ class TableInitializerBase:
     def value_dtype(self) -> Any:
         """The dtype of the values."""
         return self._value_dtype
+
+
+class TableInitializerBase(KeyValueDtypes):
+    """The base of table initializers: the key and value dtypes, and ``initialize(table)``."""
 
     def initialize(self, table: Any) -> None:
         """Fills ``table`` (a ``tf.lookup`` table) with this initializer's entries."""
