@@ -40,6 +40,7 @@ PLACEMENT = {
     "sparse_updates": "values",
     "naming": "values",
     "tensor_spec": "values",
+    "variable_creator": "values",
     "_tape_hooks": "values",
     "_op_table": "values",
     # ops: every op, its public wrapper and its gradient rule
@@ -68,6 +69,7 @@ PLACEMENT = {
     "config": "surface",
     "_config_experimental": "surface",
     "debugging": "surface",
+    "_debugging_experimental": "surface",
     "experimental.": "surface",
     "io.": "surface",
     "image": "surface",

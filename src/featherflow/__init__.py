@@ -30,6 +30,7 @@ from .autodiff.custom_gradient import recompute_grad as recompute_grad
 from .autodiff.pass_through import grad_pass_through as grad_pass_through
 from .autodiff.tape import GradientTape as GradientTape
 from .autodiff.tape import UnconnectedGradients as UnconnectedGradients
+from .data.iterator import OptionalSpec as OptionalSpec
 from .device import DeviceSpec as DeviceSpec
 from .device import device_scope as device
 from .dtypes import DType as DType
@@ -61,6 +62,7 @@ from .dtypes import uint64 as uint64
 from .dtypes import variant as variant
 from .function import function as function
 from .indexed_slices import IndexedSlices as IndexedSlices
+from .indexed_slices import IndexedSlicesSpec as IndexedSlicesSpec
 from .module import Module as Module
 from .naming import get_current_name_scope as get_current_name_scope
 from .naming import name_scope as name_scope
@@ -126,6 +128,7 @@ from .ops.array.utility import saturate_cast as saturate_cast
 from .ops.array.utility import shape_n as shape_n
 from .ops.array.utility import timestamp as timestamp
 from .ops.array.utility import unravel_index as unravel_index
+from .ops.array.volume_patches import extract_volume_patches as extract_volume_patches
 from .ops.control_flow.cond import case as case
 from .ops.control_flow.cond import cond as cond
 from .ops.control_flow.cond import switch_case as switch_case
@@ -229,6 +232,7 @@ from .ops.nn.space import space_to_batch as space_to_batch
 from .ops.nn.space import space_to_batch as space_to_batch_nd
 from .ops.ragged import RaggedTensor as RaggedTensor
 from .ops.ragged import RaggedTensorSpec as RaggedTensorSpec
+from .ops.random.index_shuffle import random_index_shuffle as random_index_shuffle
 from .ops.script_ops import numpy_function as numpy_function
 from .ops.script_ops import py_function as py_function
 from .ops.sparse import SparseTensor as SparseTensor
@@ -246,7 +250,9 @@ from .tensor import is_symbolic_tensor as is_symbolic_tensor
 from .tensor import is_tensor as is_tensor
 from .tensor import register_tensor_conversion_function as register_tensor_conversion_function
 from .tensor_spec import TensorSpec as TensorSpec
+from .tensor_spec import TypeSpec as TypeSpec
 from .variable import Variable as Variable
+from .variable_creator import variable_creator_scope as variable_creator_scope
 from .variable_policy import VariableAggregationV2 as VariableAggregation
 from .variable_policy import VariableSynchronization as VariableSynchronization
 

@@ -1,5 +1,6 @@
 """``tf.debugging`` (re-exports)."""
 
+from . import _debugging_experimental as experimental  # noqa: F401 - TF's name
 from .device import get_log_device_placement as get_log_device_placement
 from .device import set_log_device_placement as set_log_device_placement
 from .ops.debugging.checks import Assert as Assert
@@ -25,4 +26,9 @@ from .ops.debugging.checks import assert_shapes as assert_shapes
 from .ops.debugging.checks import assert_type as assert_type
 from .ops.debugging.checks import check_numerics as check_numerics
 from .ops.debugging.checks import is_numeric_tensor as is_numeric_tensor
+from .ops.debugging.debug_modes import disable_traceback_filtering as disable_traceback_filtering
+from .ops.debugging.debug_modes import enable_traceback_filtering as enable_traceback_filtering
+from .ops.debugging.debug_modes import is_traceback_filtering_enabled as is_traceback_filtering_enabled
 from .ops.debugging.float_dtype import assert_same_float_dtype as assert_same_float_dtype
+from .ops.debugging.numerics_mode import disable_check_numerics as disable_check_numerics
+from .ops.debugging.numerics_mode import enable_check_numerics as enable_check_numerics

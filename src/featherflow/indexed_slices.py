@@ -18,8 +18,9 @@ import numpy as np
 
 from . import dtypes as _dtypes
 from ._op_table import OPS  # filled by ops.registry when ops load (ops sit above this layer)
-from .shape import TensorShape
+from .shape import TensorShape, as_shape
 from .tensor import Tensor, convert_to_tensor
+from .tensor_spec import TypeSpec
 
 
 class IndexedSlices:
@@ -77,6 +78,18 @@ class IndexedSlices:
     def consumers(self) -> list:
         return []
 
+    @property
+    def _type_spec(self) -> IndexedSlicesSpec:
+        """TF's spec of this value: dense shape merged from values' trailing dims and ``dense_shape``."""
+        values, indices = self._values, self._indices
+        indices_shape = TensorShape(indices.shape).merge_with(TensorShape(values.shape)[:1])
+        dense = TensorShape([None]).concatenate(TensorShape(values.shape)[1:])
+        dense_shape_dtype = None
+        if self._dense_shape is not None:
+            dense_shape_dtype = self._dense_shape.dtype
+            dense = dense.merge_with(self.shape)
+        return IndexedSlicesSpec(dense, values.dtype, indices.dtype, dense_shape_dtype, indices_shape)
+
     def __neg__(self) -> IndexedSlices:
         return IndexedSlices(-self._values, self._indices, self._dense_shape)
 
@@ -96,3 +109,56 @@ class IndexedSlices:
         indices = convert_to_tensor(self._indices)
         rows = int(np.asarray(convert_to_tensor(self._dense_shape)._numpy()).reshape(-1)[0])
         return OPS["UnsortedSegmentSum"](values, indices, num_segments=rows)  # differentiable, on values' device
+
+
+def _key(shape: TensorShape) -> Any:
+    return None if shape.rank is None else tuple(shape.as_list())
+
+
+class IndexedSlicesSpec(TypeSpec):
+    """Describes an ``IndexedSlices`` (``tf.IndexedSlicesSpec``): dense shape, dtypes of its parts, indices shape."""
+
+    __slots__ = ("_shape", "_dtype", "_indices_dtype", "_dense_shape_dtype", "_indices_shape")
+
+    def __init__(self, shape: Any = None, dtype: Any = _dtypes.float32, indices_dtype: Any = _dtypes.int64,
+                 dense_shape_dtype: Any = None, indices_shape: Any = None) -> None:
+        self._shape = as_shape(shape)
+        self._dtype = _dtypes.as_dtype(dtype)
+        self._indices_dtype = _dtypes.as_dtype(indices_dtype)
+        self._dense_shape_dtype = None if dense_shape_dtype is None else _dtypes.as_dtype(dense_shape_dtype)
+        self._indices_shape = as_shape(indices_shape).with_rank(1)
+
+    @property
+    def value_type(self) -> type:
+        """The class of the values this spec describes: ``tf.IndexedSlices``."""
+        return IndexedSlices
+
+    def _serialize(self) -> tuple:
+        return (self._shape, self._dtype, self._indices_dtype, self._dense_shape_dtype, self._indices_shape)
+
+    def is_compatible_with(self, spec_or_value: Any) -> bool:
+        """Whether a spec or an ``IndexedSlices`` has these dtypes and compatible shapes."""
+        other = spec_or_value
+        if isinstance(other, IndexedSlices):
+            other = other._type_spec
+        if type(other) is not type(self):
+            return False
+        return (self._dtype is other._dtype and self._indices_dtype is other._indices_dtype
+                and self._dense_shape_dtype is other._dense_shape_dtype
+                and self._shape.is_compatible_with(other._shape)
+                and self._indices_shape.is_compatible_with(other._indices_shape))
+
+    def __eq__(self, other: Any) -> bool:
+        return type(other) is type(self) and self._key() == other._key()
+
+    def __ne__(self, other: Any) -> bool:
+        return not self == other
+
+    def _key(self) -> tuple:
+        return (_key(self._shape), self._dtype, self._indices_dtype, self._dense_shape_dtype, _key(self._indices_shape))
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return "IndexedSlicesSpec(" + ", ".join(repr(p) for p in self._serialize()) + ")"

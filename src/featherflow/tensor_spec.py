@@ -13,7 +13,23 @@ from . import dtypes as _dtypes
 from .shape import TensorShape, as_shape
 
 
-class TensorSpec:
+class TypeSpec:
+    """The base of the specs of TF values (``tf.TypeSpec``): abstract, as TF's, so it is never built itself.
+
+    TF's subclasses also implement its private component protocol (``_to_components``...), which featherflow's
+    specs, with no graphs to rebuild values in, do not.
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> TypeSpec:
+        if cls is TypeSpec:
+            raise TypeError("Can't instantiate abstract class TypeSpec with abstract methods _component_specs, "
+                            "_from_components, _serialize, _to_components, value_type")
+        return object.__new__(cls)
+
+
+class TensorSpec(TypeSpec):
     """Describes a tensor: a (possibly partial) shape, a dtype and an optional name."""
 
     __slots__ = ("_shape", "_dtype", "_name")
@@ -42,6 +58,13 @@ class TensorSpec:
     @property
     def name(self) -> str | None:
         return self._name
+
+    @property
+    def value_type(self) -> type:
+        """The class of the values this spec describes: ``tf.Tensor``."""
+        from .tensor import Tensor
+
+        return Tensor
 
     def is_compatible_with(self, spec_or_tensor: Any) -> bool:
         """Whether a tensor or spec has this dtype and a compatible shape."""

@@ -28,6 +28,7 @@ from .errors import OutOfRangeError
 from .naming import current_prefix
 from .shape import TensorShape, as_shape
 from .tensor import Tensor, _make_typed, convert_to_tensor, numpy_text
+from .variable_creator import VariableMeta, _root
 from .variable_policy import VariableAggregation, VariableSynchronization, _validated
 from .variable_sparse import SparseAccess, _value_array
 
@@ -83,7 +84,7 @@ def _inplace(statement: str, instead: str, expression: str) -> str:
             f"`out = {expression}` if you need to get a new output Tensor.")
 
 
-class Variable(SparseAccess):
+class Variable(SparseAccess, metaclass=VariableMeta):
     """A mutable tensor-like value with a name (``tf.Variable``)."""
 
     __slots__ = ("_array", "_dtype", "_device", "_shape", "_name", "_trainable", "_constraint",
@@ -431,6 +432,9 @@ class Variable(SparseAccess):
 
     def set_shape(self, shape: Any) -> None:
         self._shape = self._shape.merge_with(shape)
+
+
+_root.append(Variable)  # the class whose construction creator scopes route
 
 
 def _arithmetic_update(op_name: str, subtract: bool, doc: str) -> Callable:

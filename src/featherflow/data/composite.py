@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import nest
 from ..shape import TensorShape
 from ..tensor import Tensor, _make_typed_host
 from ..tensor_spec import TensorSpec
@@ -40,10 +41,29 @@ def _sparse_types() -> tuple:
 
 
 def spec_of(value: Any) -> Any:
-    """The element spec of one value: a TensorSpec, or the composite's own spec."""
-    if is_composite(value):
+    """The element spec of one value: a TensorSpec, or the composite's (or nested dataset's) own spec."""
+    if is_composite(value) or getattr(type(value), "_is_dataset", False):
         return value._type_spec
     return TensorSpec(value.shape, value.dtype)
+
+
+def structure_spec(element: Any) -> Any:
+    """The element spec of a nested structure of values."""
+    return nest.map_structure(spec_of, element)
+
+
+def structure_tensors(value: Any) -> Any:
+    """tf.data's view of structure: tuples, namedtuples and dicts nest; lists are values (one tensor)."""
+    if isinstance(value, dict):
+        return type(value)((k, structure_tensors(v)) for k, v in value.items())
+    if isinstance(value, tuple):
+        items = [structure_tensors(v) for v in value]
+        return type(value)(*items) if hasattr(type(value), "_fields") else tuple(items)
+    if is_composite(value) or getattr(type(value), "_is_dataset", False):  # Ragged/Sparse/Dataset: one value each
+        return value
+    from ..ops.convert import tensor
+
+    return tensor(value)
 
 
 def nrows(value: Any) -> int:

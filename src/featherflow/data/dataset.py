@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 import itertools
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -15,6 +17,7 @@ import numpy as np
 
 from .. import dtypes as _dtypes
 from .. import nest
+from ..shape import TensorShape
 from ..tensor import Tensor, _make_typed_host
 from ..tensor_spec import TensorSpec
 from . import composite as _composite
@@ -24,14 +27,7 @@ INFINITE_CARDINALITY = -1
 UNKNOWN_CARDINALITY = -2
 
 
-def _to_tensor(x: Any) -> Tensor:
-    from ..ops.convert import tensor
-
-    return tensor(x)
-
-
-def _spec_of(element: Any) -> Any:
-    return nest.map_structure(_composite.spec_of, element)
+_spec_of = _composite.structure_spec
 
 
 def _call(fn: Callable, element: Any) -> Any:
@@ -41,22 +37,15 @@ def _call(fn: Callable, element: Any) -> Any:
     return fn(element)
 
 
-def _structure_tensors(value: Any) -> Any:
-    """tf.data's view of structure: tuples, namedtuples and dicts nest; lists are values (one tensor)."""
-    if isinstance(value, dict):
-        return type(value)((k, _structure_tensors(v)) for k, v in value.items())
-    if isinstance(value, tuple):
-        items = [_structure_tensors(v) for v in value]
-        return type(value)(*items) if hasattr(type(value), "_fields") else tuple(items)
-    if _composite.is_composite(value):  # RaggedTensor, SparseTensor: one value each
-        return value
-    return _to_tensor(value)
+_structure_tensors = _composite.structure_tensors
 
 
 class Dataset:
     """A sequence of elements (nested structures of Tensors) that can be iterated many times."""
 
     _kind = "Dataset"
+    _options_attr: Any = None  # the merged tf.data.Options of this pipeline; None = all defaults
+    _is_dataset = True  # lets composite.py treat a dataset as one element value (datasets of datasets)
 
     def __init__(self, make_iter: Callable[[], Iterator[Any]], spec: Any, cardinality: int) -> None:
         self._make_iter = make_iter
@@ -122,7 +111,9 @@ class Dataset:
         if any(c == UNKNOWN_CARDINALITY for c in cards):
             card = UNKNOWN_CARDINALITY
         spec = nest.pack_sequence_as(structure, [d.element_spec for d in flat])
-        return _named(make, spec, card, "_ZipDataset")
+        out = _named(make, spec, card, "_ZipDataset")
+        out._options_attr = _merged_options(flat)
+        return out
 
     # --- transformations ------------------------------------------------------------------------
 
@@ -363,15 +354,47 @@ class Dataset:
     def apply(self, transformation_func: Callable) -> Dataset:
         return transformation_func(self)
 
+    # --- options ---------------------------------------------------------------------------------
+
+    def with_options(self, options: Any, name: str | None = None) -> Dataset:
+        """This dataset with ``options`` merged into its options (later non-default values win)."""
+        from .options import Options
+
+        if not isinstance(options, Options):  # TF fails converting it to a proto
+            raise AttributeError(f"'{type(options).__name__}' object has no attribute '_to_proto'")
+        out = copy.copy(self)
+        out._kind = "_OptionsDataset"
+        out._options_attr = self.options().merge(options)
+        return out
+
+    def options(self) -> Any:
+        """The options of this dataset (a frozen copy: mutating it raises ValueError)."""
+        from .options import Options
+
+        options = Options() if self._options_attr is None else self._options_attr._copy()
+        options._set_mutable(False)
+        return options
+
     # --- iteration and metadata ------------------------------------------------------------------
 
-    def __iter__(self) -> Iterator[Any]:
-        return self._make_iter()
+    def __iter__(self) -> Any:
+        from .iterator import OwnedIterator
 
-    def as_numpy_iterator(self) -> Iterator[Any]:
-        """Iterates over elements as NumPy values."""
-        for element in self:
-            yield nest.map_structure(_composite.to_numpy, element)
+        return OwnedIterator(self)
+
+    def as_numpy_iterator(self) -> Any:
+        """Iterates over elements as NumPy values (a ``tf.data.NumpyIterator``)."""
+        from .iterator import NumpyIterator
+
+        for spec in nest.flatten(self.element_spec):
+            if isinstance(spec, DatasetSpec):
+                raise TypeError("`tf.data.Dataset.as_numpy_iterator()` is not supported for datasets that produce "
+                                f"values of type {spec.value_type}")
+        return NumpyIterator(self)
+
+    @property
+    def _type_spec(self) -> DatasetSpec:
+        return DatasetSpec(self.element_spec)
 
     @property
     def element_spec(self) -> Any:
@@ -392,6 +415,61 @@ class Dataset:
 
     def __repr__(self) -> str:
         return f"<{self._kind} element_spec={self.element_spec}>"
+
+
+class DatasetSpec:
+    """The TypeSpec of a ``tf.data.Dataset``: its element spec and the shape of the dataset value (a scalar)."""
+
+    def __init__(self, element_spec: Any, dataset_shape: Any = ()) -> None:
+        self._element_spec = element_spec
+        self._dataset_shape = TensorShape(dataset_shape)
+
+    @staticmethod
+    def from_value(value: Any) -> DatasetSpec:
+        """The spec of the dataset ``value``."""
+        return DatasetSpec(value.element_spec)
+
+    @property
+    def element_spec(self) -> Any:
+        return self._element_spec
+
+    @property
+    def value_type(self) -> type:
+        return Dataset
+
+    def __eq__(self, other: Any) -> bool:
+        return (type(other) is type(self) and self._element_spec == other._element_spec
+                and self._dataset_shape == other._dataset_shape)
+
+    def __hash__(self) -> int:
+        return hash((type(self), repr(self._element_spec)))
+
+    def __repr__(self) -> str:
+        return f"DatasetSpec({self._element_spec!r}, {self._dataset_shape!r})"
+
+
+def _merged_options(datasets: Any) -> Any:
+    """The options a transformation inherits: its input datasets' options merged in order."""
+    found = [d._options_attr for d in datasets if isinstance(d, Dataset) and d._options_attr is not None]
+    if len(found) < 2:
+        return found[0] if found else None
+    from .options import merge_options
+
+    return merge_options(*found)
+
+
+def _inherits_options(method: Callable) -> Callable:
+    """Wraps a transformation so its result carries the options of ``self`` and any dataset arguments."""
+
+    @functools.wraps(method)
+    def wrapper(self: Dataset, *args: Any, **kwargs: Any) -> Any:
+        out = method(self, *args, **kwargs)
+        if isinstance(out, Dataset) and out is not self:
+            inputs = [self, *args, *kwargs.values(), out]
+            out._options_attr = _merged_options(inputs)
+        return out
+
+    return wrapper
 
 
 def _named(make: Callable, spec: Any, card: int, kind: str) -> Dataset:
@@ -441,3 +519,10 @@ def _shuffle_rng(seed: int | None, reshuffle: bool) -> Callable[[], Callable[[in
 
 def cardinality(dataset: Dataset) -> Tensor:
     return dataset.cardinality()
+
+
+# Every public method that returns a new dataset passes the pipeline's options on, as TF's transformations do.
+for _name, _member in list(vars(Dataset).items()):
+    if not _name.startswith("_") and _name not in ("with_options", "options") and callable(_member) \
+            and not isinstance(_member, staticmethod):
+        setattr(Dataset, _name, _inherits_options(_member))

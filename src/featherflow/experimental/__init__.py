@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from ..data.iterator import Optional as Optional
 from ..ops.dispatch import dispatch_for_api as dispatch_for_api
 from ..ops.dispatch import dispatch_for_binary_elementwise_apis as dispatch_for_binary_elementwise_apis
 from ..ops.dispatch import dispatch_for_unary_elementwise_apis as dispatch_for_unary_elementwise_apis

@@ -1241,6 +1241,16 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                       'attr=output_type:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]',
                       ('=DT_STRING',), {'output_type': ('DT_INT32', 'DT_INT64')},
                       {'output_type': ('DT_INT32', 'DT_INT64')}, (('output_type', 'DT_INT32'),), ''),
+ 'ExtractVolumePatches': ('signature=input:T -> patches:T; attr=ksizes:list(int),min=5; '
+                          'attr=strides:list(int),min=5; attr=T:type,allowed=[DT_FLOAT, DT_DOUBLE, DT_INT32, '
+                          'DT_UINT8, DT_INT16, DT_INT8, DT_INT64, DT_BFLOAT16, DT_UINT16, DT_HALF, DT_UINT32, '
+                          'DT_UINT64]; attr=padding:string,allowed=["SAME", "VALID"]',
+                          ('T',),
+                          {'T': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT8', 'DT_INT16', 'DT_INT8', 'DT_INT64',
+                                 'DT_BFLOAT16', 'DT_UINT16', 'DT_HALF', 'DT_UINT32', 'DT_UINT64')},
+                          {'T': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT8', 'DT_INT16', 'DT_INT8', 'DT_INT64',
+                                 'DT_BFLOAT16', 'DT_UINT16', 'DT_HALF', 'DT_UINT32', 'DT_UINT64')},
+                          (), ''),
  'FFT': ('signature=input:Tcomplex -> output:Tcomplex; '
          'attr=Tcomplex:type,default=DT_COMPLEX64,allowed=[DT_COMPLEX64, DT_COMPLEX128]',
          ('Tcomplex',), {'Tcomplex': ('DT_COMPLEX64', 'DT_COMPLEX128')}, {}, (('Tcomplex', 'DT_COMPLEX64'),), ''),
@@ -2493,6 +2503,13 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                  {'T': ('DT_HALF', 'DT_FLOAT', 'DT_DOUBLE', 'DT_BFLOAT16')}, (('seed', '0'), ('seed2', '0')), ''),
  'RandomGammaGrad': ('signature=alpha:T, sample:T -> output:T; attr=T:type,allowed=[DT_FLOAT, DT_DOUBLE]', ('T', 'T'),
                      {'T': ('DT_FLOAT', 'DT_DOUBLE')}, {'T': ('DT_FLOAT', 'DT_DOUBLE')}, (), ''),
+ 'RandomIndexShuffle': ('signature=index:dtype, seed:Tseed, max_index:dtype -> output:dtype; '
+                        'attr=rounds:int,default=4; attr=dtype:type,allowed=[DT_INT32, DT_UINT32, DT_INT64, '
+                        'DT_UINT64]; attr=Tseed:type,allowed=[DT_INT32, DT_UINT32, DT_INT64, DT_UINT64]',
+                        ('dtype', 'Tseed', 'dtype'),
+                        {'dtype': ('DT_INT32', 'DT_UINT32', 'DT_INT64', 'DT_UINT64'),
+                         'Tseed': ('DT_INT32', 'DT_UINT32', 'DT_INT64', 'DT_UINT64')},
+                        {'dtype': ('DT_INT32', 'DT_UINT32', 'DT_INT64', 'DT_UINT64')}, (('rounds', '4'),), ''),
  'RandomPoissonV2': ('signature=shape:S, rate:R -> output:dtype; attr=seed:int,default=0; attr=seed2:int,default=0; '
                      'attr=S:type,allowed=[DT_INT32, DT_INT64]; attr=R:type,default=DT_DOUBLE,allowed=[DT_HALF, '
                      'DT_FLOAT, DT_DOUBLE, DT_INT32, DT_INT64]; attr=dtype:type,default=DT_INT64,allowed=[DT_HALF, '

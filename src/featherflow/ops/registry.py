@@ -229,6 +229,10 @@ def constant_like(value: Any, like: Tensor) -> Tensor:
     return t
 
 
+# called with each op registered from now on: a mode that wraps forwards (``enable_check_numerics``) wraps the
+# ops of modules loaded while it is on
+ON_REGISTER: list[Callable[[Op], None]] = []
+
 # op name -> installer of the gradient ``tf.RegisterGradient``/``tf.no_gradient`` declared for it (``gradient_registry``)
 PENDING_GRADIENTS: dict[str, Callable[[Op], None]] = {}
 
@@ -255,6 +259,8 @@ def register(name: str, n_outputs: int = 1, differentiable: bool = True, *, dtyp
         OPS[name] = op
         if name in PENDING_GRADIENTS:  # a gradient ``tf.RegisterGradient`` declared before the op existed
             PENDING_GRADIENTS.pop(name)(op)
+        for hook in ON_REGISTER:
+            hook(op)
         return op
 
     return wrap

@@ -20,6 +20,7 @@ from ... import dtypes as _dtypes
 from ...errors import InvalidArgumentError, OutOfRangeError
 from ...shape import TensorShape, as_shape
 from ...tensor import Tensor, constant, convert_to_tensor
+from ...tensor_spec import TypeSpec
 from ..array.core import stack, unstack
 from ..array.create import zeros
 from ..array.join import concat
@@ -217,7 +218,7 @@ class TensorArray:
         del self._tensor_array[:]
 
 
-class TensorArraySpec:
+class TensorArraySpec(TypeSpec):
     """The type of a TensorArray: element shape, dtype, dynamic_size and infer_shape (``tf.TensorArraySpec``)."""
 
     __slots__ = ("_element_shape", "_dtype", "_dynamic_size", "_infer_shape")

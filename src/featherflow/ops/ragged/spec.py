@@ -7,10 +7,11 @@ from typing import Any
 
 from ... import dtypes as _dtypes
 from ...shape import TensorShape
+from ...tensor_spec import TypeSpec
 from .tensor import _IMPL, RaggedTensor
 
 
-class RaggedTensorSpec:
+class RaggedTensorSpec(TypeSpec):
     """The type of a RaggedTensor (``tf.RaggedTensorSpec``).
 
     >>> RaggedTensorSpec([2, None], tf.int32)

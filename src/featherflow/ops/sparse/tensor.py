@@ -15,6 +15,7 @@ import numpy as np
 from ... import dtypes as _dtypes
 from ...shape import TensorShape
 from ...tensor import Tensor, convert_to_tensor, kernel_error
+from ...tensor_spec import TypeSpec
 from ..array.core import host_tensor
 from ..convert import tensor
 from . import kernels as k
@@ -122,7 +123,7 @@ class SparseTensor:
                 f"dense_shape={self._dense_shape!s})")
 
 
-class SparseTensorSpec:
+class SparseTensorSpec(TypeSpec):
     """The type of a SparseTensor: its dense shape (maybe partly unknown) and dtype."""
 
     __slots__ = ("_shape", "_dtype")
