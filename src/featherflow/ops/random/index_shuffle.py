@@ -124,3 +124,17 @@ def random_index_shuffle(index: Any, seed: Any, max_index: Any, rounds: int = 4,
     """The position of ``index`` in a pseudorandom permutation of [0, max_index] chosen by ``seed`` (3 values)."""
     idx = tensor(index)
     return random_index_shuffle_op(idx, tensor(seed), tensor(max_index, idx.dtype), rounds=int(rounds))
+
+
+def index_shuffle(index: Any, seed: Any, max_index: Any) -> Tensor:
+    """``tf.random.experimental.index_shuffle``: as ``random_index_shuffle`` with a stateless seed of 2 values
+    (shape [2] or [n, 2]), which TF pads in front with the constant 498247692 to the op's 3.
+
+    >>> index_shuffle(tensor([0, 1, 2, 3]), [5, 9], 3).numpy().tolist()
+    [2, 0, 1, 3]
+    """
+    from ..array.join import pad
+
+    key = tensor(seed)
+    return random_index_shuffle(index, pad(key, [[1, 0]] + [[0, 0]] * (key.shape.rank - 1),
+                                           constant_values=498247692), max_index)
