@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench clean bytecode
+.PHONY: demo test lint bench clean bytecode gpu-wheels gpu-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,17 @@ $(VENV)/.bench-installed: pyproject.toml $(VENV)/.test-installed
 # medians, each library measured in the same run (PyTorch and TensorFlow from the bench extra)
 bench: $(VENV)/.bench-installed bytecode
 	$(BIN)/python benchmarks/run.py
+
+# wheels the GPU machine (python3 3.12, no network) lacks, fetched here into .whl/ (ignored) for tools/gpu_check.sh,
+# which installs them there when .whl is carried along
+gpu-wheels:
+	$(PYTHON) -m pip download --no-deps --only-binary=:all: --python-version 3.12 --implementation cp \
+		--platform manylinux_2_28_x86_64 --platform manylinux_2_17_x86_64 --platform manylinux2014_x86_64 \
+		-d .whl google-crc32c==1.9.0
+
+# the suite with the real GPU as the device fixture's GPU:0, then the GPU benchmarks; logs in $$OUT (on a GPU machine)
+gpu-check:
+	bash tools/gpu_check.sh
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info

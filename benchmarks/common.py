@@ -135,7 +135,7 @@ def table(title: str, rows: list[tuple[str, dict[str, float | None]]], baseline:
             if lib not in libs:
                 libs.append(lib)
     others = [lib for lib in libs if lib != baseline]
-    head = "| case | " + " | ".join(libs) + " | " + " | ".join(f"{o} / {baseline}" for o in others) + " |"
+    head = "| " + " | ".join(["case", *libs, *(f"{o} / {baseline}" for o in others)]) + " |"  # no empty cells
     sep = "|---" * (1 + len(libs) + len(others)) + "|"
     if notes is not None:
         head += " target |"
@@ -148,7 +148,7 @@ def table(title: str, rows: list[tuple[str, dict[str, float | None]]], baseline:
         for o in others:
             t = times.get(o)
             ratios.append(f"{t / base:.2f}x" if t and base else "-")
-        line = f"| {case} | " + " | ".join(cells) + " | " + " | ".join(ratios) + " |"
+        line = "| " + " | ".join([case, *cells, *ratios]) + " |"
         if notes is not None:
             line += f" {notes.get(case, '')} |"
         lines.append(line)

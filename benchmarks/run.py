@@ -1,4 +1,4 @@
-"""Runs every benchmarks/bench_*.py and prints their tables (medians; ratios measured in the same run)."""
+"""Runs every benchmarks/bench_*.py, then gpu.py, and prints their tables (medians; ratios measured in the same run)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ sys.path.insert(0, str(HERE))
 
 
 def main(names: list[str]) -> None:
-    for path in sorted(HERE.glob("bench_*.py")):
+    for path in [*sorted(HERE.glob("bench_*.py")), HERE / "gpu.py"]:  # gpu: one line saying why where no GPU
         if names and path.stem not in names and path.stem.removeprefix("bench_") not in names:
             continue
         spec = importlib.util.spec_from_file_location(path.stem, path)

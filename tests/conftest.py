@@ -9,6 +9,8 @@ import os
 import pytest
 from hypothesis import settings
 
+from . import _gpu_mode
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 # The same examples every run (CI included): a failure found once is found again, and a pass is not luck.
@@ -21,6 +23,20 @@ def tf_oracle():
     return pytest.importorskip("tensorflow")
 
 
+@pytest.fixture
+def same_seed_state() -> None:
+    """featherflow's and TF's seeded kernels start afresh under one global seed, for tests comparing seeded random
+    ops: a test before, in this worker, may have set a global seed or run those kernels on one side only (each
+    call of a seeded kernel moves its stream on)."""
+    import sys
+
+    import featherflow as ff
+
+    for m in (ff, sys.modules.get("tensorflow")):
+        if m is not None:
+            m.random.set_seed(20261202)
+
+
 # --- devices: the CPU and a simulated GPU ------------------------------------------------------------
 # Tests that take the ``device`` fixture run twice: on the CPU, and on a machine with two simulated GPUs
 # (featherflow.backends.simulated), where TF's placement puts new tensors and variables on GPU:0. The GPUs
@@ -28,15 +44,20 @@ def tf_oracle():
 # ``pytestmark = pytest.mark.usefixtures("device")`` runs a whole module on both.
 
 
+# FEATHERFLOW_TEST_GPU=real (tools/gpu_check.sh on a GPU machine) runs the GPU half on the machine's real GPU instead
+# (tests/_gpu_mode.py).
+def pytest_configure(config):
+    _gpu_mode.install(config)
+
+
 @pytest.fixture(params=["CPU", "GPU"])
 def device(request):
     from featherflow.backends import simulated
-    from featherflow.device import _simulating
 
     if request.param == "CPU":
         yield "CPU"
         return
-    with _simulating(2):
+    with _gpu_mode.gpu_machine():
         simulated.reset_transfers()
         yield "GPU"
 
@@ -46,6 +67,9 @@ def assert_no_transfers():
     """Fails if the block copies between the host and a simulated GPU (in either direction)."""
     from featherflow.backends import simulated
 
+    if not _gpu_mode.counting():  # a real GPU: CuPy counts no copies (the block's other checks still run)
+        yield
+        return
     before = simulated.transfers()
     yield
     after = simulated.transfers()

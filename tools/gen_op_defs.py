@@ -112,6 +112,11 @@ def entry(name: str) -> tuple:
     # an allowed dtype (for an attr without a list: any dtype featherflow has) that no CPU kernel takes: TF's
     # NotFoundError, which lists the kernels
     no_kernel = any(set(allowed[a] if a in allowed else FEATHERFLOW_TYPES) - set(ts) for a, ts in cpu_t.items())
+    # a CPU kernel registered for some values of an int or bool attr only (ApproxTopK's reduction_dimension):
+    # the other values find no kernel, TF's NotFoundError, which lists the kernels
+    no_kernel = no_kernel or any(c.allowed_values.list.i or c.allowed_values.list.b
+                                 for k in kernels.get_registered_kernels_for_op(name).kernel
+                                 if k.device_type == "CPU" for c in k.constraint)
     return summary(od), inputs, allowed, cpu_t, defaults, listing(name) if no_kernel else ""
 
 

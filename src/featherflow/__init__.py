@@ -6,6 +6,7 @@
 array([2., 3.], dtype=float32)
 """
 
+from . import autodiff as autodiff
 from . import bitwise as bitwise
 from . import config as config
 from . import data as data
@@ -28,6 +29,9 @@ from .autodiff._log import get_logger as get_logger
 from .autodiff.custom_gradient import custom_gradient as custom_gradient
 from .autodiff.custom_gradient import recompute_grad as recompute_grad
 from .autodiff.pass_through import grad_pass_through as grad_pass_through
+from .autodiff.symbolic import AggregationMethod as AggregationMethod
+from .autodiff.symbolic import gradients as gradients
+from .autodiff.symbolic import hessians as hessians
 from .autodiff.tape import GradientTape as GradientTape
 from .autodiff.tape import UnconnectedGradients as UnconnectedGradients
 from .data.iterator import OptionalSpec as OptionalSpec
@@ -61,6 +65,7 @@ from .dtypes import uint32 as uint32
 from .dtypes import uint64 as uint64
 from .dtypes import variant as variant
 from .function import function as function
+from .function import inside_function as inside_function
 from .indexed_slices import IndexedSlices as IndexedSlices
 from .indexed_slices import IndexedSlicesSpec as IndexedSlicesSpec
 from .module import Module as Module
@@ -230,8 +235,12 @@ from .ops.math.reduce import reduce_sum as reduce_sum
 from .ops.nn.space import batch_to_space as batch_to_space
 from .ops.nn.space import space_to_batch as space_to_batch
 from .ops.nn.space import space_to_batch as space_to_batch_nd
+from .ops.nn.space_batch_op import required_space_to_batch_paddings as required_space_to_batch_paddings
+from .ops.none_tensor import NoneTensorSpec as NoneTensorSpec
 from .ops.ragged import RaggedTensor as RaggedTensor
 from .ops.ragged import RaggedTensorSpec as RaggedTensorSpec
+from .ops.ragged.fill_empty_rows import ragged_fill_empty_rows as ragged_fill_empty_rows
+from .ops.ragged.fill_empty_rows import ragged_fill_empty_rows_grad as ragged_fill_empty_rows_grad
 from .ops.random.index_shuffle import random_index_shuffle as random_index_shuffle
 from .ops.script_ops import numpy_function as numpy_function
 from .ops.script_ops import py_function as py_function
@@ -274,6 +283,10 @@ _LAZY = {
     "rfftnd": (".ops.signal.fft", "rfftnd"),
     "make_ndarray": (".ops.tensor_util", "make_ndarray"),
     "make_tensor_proto": (".ops.tensor_util", "make_tensor_proto"),
+    "approx_top_k": (".ops.nn.approx_top_k", "approx_top_k"),
+    "conv": (".ops.nn.conv_generic", "conv"),
+    "conv2d_backprop_filter_v2": (".ops.nn.conv_generic", "conv2d_backprop_filter_v2"),
+    "conv2d_backprop_input_v2": (".ops.nn.conv_generic", "conv2d_backprop_input_v2"),
 }
 
 

@@ -217,7 +217,8 @@ def _simulating(count: int, default: bool = True) -> Iterator[list[Device]]:
     """For tests: ``count`` simulated GPUs inside the block, and, with ``default``, TF's placement on a GPU
     machine there (new tensors and variables on GPU:0); the GPUs and default device before it come back after."""
     global _gpus
-    saved = (_gpus, _default, _scope.device, _scope.spec)
+    device = _scope.device  # first: decides the default device if nothing has yet
+    saved = (_gpus, _default, device, _scope.spec)
     _gpus = _simulated_gpus(count)
     _scope.spec = None  # outside any tf.device scope, whatever a test before left open
     _set_default(_gpus[0] if count and default else CPU)
@@ -238,6 +239,19 @@ def physical_devices(device_type: str | None = None) -> list[Device]:
     return devices
 
 
+# The logical devices ops are placed on, when tf.config (device_config) made them differ from the physical ones:
+# hidden devices, several logical CPUs, several logical GPUs on one card. None: one per physical device.
+_logical: list[Device] | None = None
+
+
+def logical_devices(device_type: str | None = None) -> list[Device]:
+    """The devices ops can be placed on (TF's logical devices), in TF's order and numbering."""
+    devices = _logical if _logical is not None else [CPU, *gpus()]
+    if device_type is not None:
+        devices = [d for d in devices if d.device_type == device_type]
+    return devices
+
+
 # --- the scope stack and flags --------------------------------------------------------------------
 
 
@@ -250,17 +264,44 @@ class _Flags:
     started = False  # set when the first tensor or variable is made (TF: the eager context is initialized)
 
 
-# Where ops run outside any tf.device scope. TF's default is GPU:0 when there is a GPU; featherflow's stays the
-# CPU for real GPUs unless a scope asks for one (probing CuPy costs seconds at import), and is GPU:0 with
-# simulated GPUs, which are known at import.
-_default: Device = CPU
+# Where ops run outside any tf.device scope: TF's default, GPU:0 when there is a GPU, else the CPU. None until
+# the runtime starts (the first read of the current device: the first tensor, variable, op or tf.device scope),
+# when ``_decide_default`` probes for GPUs once: without CuPy installed that is a path lookup and the CPU,
+# so ``import featherflow`` never pays for CuPy's import or the CUDA driver's start.
+_default: Device | None = None
+
+
+def _decide_default() -> Device:
+    """The default device, decided on first use: GPU:0 if there is a GPU (CuPy's, or a simulated one), else the
+    CPU, as TF places new tensors and variables."""
+    global _default
+    if _default is None:
+        found = logical_devices("GPU")
+        _default = found[0] if found else CPU
+    return _default
+
+
+class _UndecidedDevice:
+    """``_Scope.device`` until the runtime starts: a non-data descriptor, so the first read in a thread decides the
+    default device and stores it in the thread's own attributes, which every later read finds first. The
+    dispatcher's read of ``_scope.device`` stays one attribute load."""
+
+    def __get__(self, scope: Any, owner: Any = None) -> Any:
+        if scope is None:
+            return self
+        dev = scope.device = _decide_default()  # outside any scope: a tf.device scope reads this first
+        dev._make_current()
+        return dev
 
 
 class _Scope(threading.local):
+    device = _UndecidedDevice()  # where ops run now (an instance attribute once the default is decided)
+
     def __init__(self) -> None:
-        self.device: Device = _default  # where ops run now
         self.spec: DeviceSpec | None = None  # the merged tf.device spec in force (None: no scope)
-        _default._make_current()
+        if _default is not None:  # a thread started after the runtime: placed as the rest of the process
+            self.device = _default
+            _default._make_current()
 
 
 _scope = _Scope()
@@ -276,7 +317,7 @@ def _set_default(dev: Device) -> None:
 
 
 def default_device() -> Device:
-    found = gpus()
+    found = logical_devices("GPU")
     return found[0] if found else CPU
 
 
@@ -321,12 +362,12 @@ def resolve(spec: DeviceSpec) -> Device:
         return default_device()
     kind = spec.device_type.upper()
     index = spec.device_index or 0
-    candidates = physical_devices(kind)
+    candidates = logical_devices(kind)
     for d in candidates:
         if d.index == index:
             return d
     if not _Flags.soft_placement:
-        every = physical_devices()
+        every = logical_devices()
         types = ", ".join(dict.fromkeys(d.device_type for d in reversed(every)))
         names = ", ".join(d.name for d in every)
         raise _errors.InvalidArgumentError(
@@ -365,7 +406,7 @@ class device_scope:
             raise ValueError(f"Expecting a string device name. Got {type(name)}({name})")
         s = _scope
         if name is None:  # tf.device(None) clears the scope: TF's default placement
-            spec, device = None, _default
+            spec, device = None, _decide_default()
         else:
             new = DeviceSpec.from_string(name)  # malformed names fail here, as in TF
             spec = (s.spec if s.spec is not None else _CONTEXT_DEVICE).make_merged_spec(new)
@@ -420,7 +461,7 @@ def log_placement(op_name: str, dev: Device) -> None:
 
 
 def iter_devices() -> Iterator[Device]:
-    return iter(physical_devices())
+    return iter(logical_devices())
 
 
 # --- tf.config ----------------------------------------------------------------------------------
@@ -450,16 +491,8 @@ class LogicalDevice(PhysicalDevice):
         return f"LogicalDevice(name={self[0]!r}, device_type={self[1]!r})"
 
 
-def list_physical_devices(device_type: str | None = None) -> list[PhysicalDevice]:
-    """The machine's devices: the CPU, and GPUs CuPy can use."""
-    return [PhysicalDevice(f"/physical_device:{d.device_type}:{d.index}", d.device_type)
-            for d in physical_devices(device_type)]
-
-
-def list_logical_devices(device_type: str | None = None) -> list[LogicalDevice]:
-    """The devices ops can be placed on."""
-    _Flags.started = True  # as TF's, which initializes its context here
-    return [LogicalDevice(f"/device:{d.device_type}:{d.index}", d.device_type) for d in physical_devices(device_type)]
+# list_physical_devices, list_logical_devices, visible devices, logical device configurations and memory:
+# device_config, which builds ``_logical``.
 
 
 def set_soft_device_placement(enabled: bool) -> None:
@@ -483,25 +516,3 @@ def get_log_device_placement() -> bool:
     return _Flags.log_placement_requested
 
 
-def get_visible_devices(device_type: str | None = None) -> list[PhysicalDevice]:
-    return list_physical_devices(device_type)
-
-
-def set_visible_devices(devices: Any, device_type: str | None = None) -> None:
-    """Accepted for compatibility; every device stays visible."""
-
-
-def set_memory_growth(device: Any, enable: bool) -> None:
-    """Accepted for GPUs (CuPy allocates on demand); TF's error for other devices."""
-    if getattr(device, "device_type", None) != "GPU":
-        raise ValueError("Cannot set memory growth on non-GPU and non-Pluggable devices")
-
-
-def get_memory_growth(device: Any) -> bool:
-    if getattr(device, "device_type", None) != "GPU":
-        raise KeyError(device)  # TF looks the device up in its table of GPUs
-    return True
-
-
-if _simulated_count():  # simulated GPUs are known at import: TF's placement on a GPU machine from the start
-    _set_default(gpus()[0])

@@ -38,6 +38,12 @@ def run_functions_eagerly(run_eagerly: bool) -> None:
     _RUN_EAGERLY[0] = bool(run_eagerly)
 
 
+def inside_function() -> bool:
+    """Whether code runs while a graph function is built: never in featherflow, whose tf.function bodies run
+    eagerly (``tf.executing_eagerly()`` is True inside them), so graph-only branches are not taken."""
+    return False
+
+
 def functions_run_eagerly() -> bool:
     """The ``run_functions_eagerly`` setting (``tf.config.functions_run_eagerly``)."""
     return _RUN_EAGERLY[0]

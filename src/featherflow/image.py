@@ -1,5 +1,6 @@
 """``tf.image`` (re-exports)."""
 
+from .ops.image.box_proposals import generate_bounding_box_proposals as generate_bounding_box_proposals
 from .ops.image.boxes import combined_non_max_suppression as combined_non_max_suppression
 from .ops.image.boxes import crop_and_resize as crop_and_resize
 from .ops.image.boxes import draw_bounding_boxes as draw_bounding_boxes
@@ -44,6 +45,10 @@ from .ops.image.color import stateless_random_hue as stateless_random_hue
 from .ops.image.color import stateless_random_saturation as stateless_random_saturation
 from .ops.image.color import yiq_to_rgb as yiq_to_rgb
 from .ops.image.color import yuv_to_rgb as yuv_to_rgb
+from .ops.image.distorted_box import sample_distorted_bounding_box as sample_distorted_bounding_box
+from .ops.image.distorted_box import (
+    stateless_sample_distorted_bounding_box as stateless_sample_distorted_bounding_box,
+)
 from .ops.image.metrics import image_gradients as image_gradients
 from .ops.image.metrics import psnr as psnr
 from .ops.image.metrics import sobel_edges as sobel_edges

@@ -33,6 +33,7 @@ from .ops.linalg.diag import trace as trace
 from .ops.linalg.eig import cross as cross
 from .ops.linalg.eig import eig as eig
 from .ops.linalg.eig import eigvals as eigvals
+from .ops.linalg.eigh_tridiagonal import eigh_tridiagonal as eigh_tridiagonal
 from .ops.linalg.lu import lu as lu
 from .ops.linalg.lu import lu_matrix_inverse as lu_matrix_inverse
 from .ops.linalg.lu import lu_reconstruct as lu_reconstruct
@@ -46,3 +47,31 @@ from .ops.linalg.tridiagonal import banded_triangular_solve as banded_triangular
 from .ops.linalg.tridiagonal import tridiagonal_matmul as tridiagonal_matmul
 from .ops.linalg.tridiagonal import tridiagonal_solve as tridiagonal_solve
 from .ops.math.clip import l2_normalize as l2_normalize
+
+# The LinearOperator family and tf.linalg.experimental load on first use: ``import featherflow`` does not pay for
+# two dozen classes most programs never touch (their package registers tf.linalg.matmul & co. for operators as
+# it loads, which is before any operator exists).
+_LINEAR_OPERATORS = (
+    "LinearOperator", "LinearOperatorAdjoint", "LinearOperatorBlockDiag", "LinearOperatorBlockLowerTriangular",
+    "LinearOperatorCirculant", "LinearOperatorCirculant2D", "LinearOperatorCirculant3D", "LinearOperatorComposition",
+    "LinearOperatorDiag", "LinearOperatorFullMatrix", "LinearOperatorHouseholder", "LinearOperatorIdentity",
+    "LinearOperatorInversion", "LinearOperatorKronecker", "LinearOperatorLowRankUpdate",
+    "LinearOperatorLowerTriangular", "LinearOperatorPermutation", "LinearOperatorScaledIdentity",
+    "LinearOperatorToeplitz", "LinearOperatorTridiag", "LinearOperatorZeros",
+)
+
+
+def __getattr__(name: str) -> object:
+    if name in _LINEAR_OPERATORS:
+        from . import linalg_operator
+
+        return getattr(linalg_operator, name)
+    if name == "experimental":
+        from . import _linalg_experimental
+
+        return _linalg_experimental
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LINEAR_OPERATORS) | {"experimental"})

@@ -55,6 +55,7 @@ from .ops.math.segment import unsorted_segment_min as unsorted_segment_min
 from .ops.math.segment import unsorted_segment_prod as unsorted_segment_prod
 from .ops.math.segment import unsorted_segment_sqrt_n as unsorted_segment_sqrt_n
 from .ops.math.segment import unsorted_segment_sum as unsorted_segment_sum
+from .ops.math.sobol import sobol_sample as sobol_sample
 from .ops.nn.core import log_softmax as log_softmax
 from .ops.nn.core import softmax as softmax
 from .ops.nn.core import softsign as softsign

@@ -1,6 +1,7 @@
 """``tf.nn`` (re-exports)."""
 
 from . import _nn_experimental as experimental  # noqa: F401 - TF's name
+from ._lazy import lazy as _lazy
 from .ops.array.selection import in_top_k as in_top_k
 from .ops.array.selection import top_k as top_k
 from .ops.math.api import sigmoid as sigmoid
@@ -45,6 +46,7 @@ from .ops.nn.ctc import ctc_unique_labels as ctc_unique_labels
 from .ops.nn.ctc_beam import ctc_beam_search_decoder as ctc_beam_search_decoder
 from .ops.nn.embedding_sparse import embedding_lookup_sparse as embedding_lookup_sparse
 from .ops.nn.embedding_sparse import safe_embedding_lookup_sparse as safe_embedding_lookup_sparse
+from .ops.nn.impl import batch_norm_with_global_normalization as batch_norm_with_global_normalization
 from .ops.nn.impl import batch_normalization as batch_normalization
 from .ops.nn.impl import dropout as dropout
 from .ops.nn.impl import embedding_lookup as embedding_lookup
@@ -75,3 +77,17 @@ from .ops.nn.space import depth_to_space as depth_to_space
 from .ops.nn.space import space_to_batch as space_to_batch
 from .ops.nn.space import space_to_depth as space_to_depth
 from .ops.nn.space_batch_op import with_space_to_batch as with_space_to_batch
+
+# Loaded on first access (PEP 562): ``import featherflow`` does not pay for them.
+_LAZY = {
+    "all_candidate_sampler": (".ops.random.candidate_sampling", "all_candidate_sampler"),
+    "compute_accidental_hits": (".ops.random.candidate_sampling", "compute_accidental_hits"),
+    "fixed_unigram_candidate_sampler": (".ops.random.candidate_sampling", "fixed_unigram_candidate_sampler"),
+    "fractional_avg_pool": (".ops.nn.fractional_pool", "fractional_avg_pool"),
+    "fractional_max_pool": (".ops.nn.fractional_pool", "fractional_max_pool"),
+    "isotonic_regression": (".ops.nn.isotonic", "isotonic_regression"),
+    "learned_unigram_candidate_sampler": (".ops.random.candidate_sampling", "learned_unigram_candidate_sampler"),
+    "nce_loss": (".ops.nn.sampled_losses", "nce_loss"),
+    "sampled_softmax_loss": (".ops.nn.sampled_losses", "sampled_softmax_loss"),
+}
+__getattr__, __dir__ = _lazy(__name__, globals(), _LAZY)

@@ -5,6 +5,7 @@ from .ops.ragged import RaggedTensorSpec as RaggedTensorSpec
 from .ops.ragged import boolean_mask as boolean_mask
 from .ops.ragged import constant as constant
 from .ops.ragged import cross as cross
+from .ops.ragged import cross_hashed as cross_hashed
 from .ops.ragged import map_flat_values as map_flat_values
 from .ops.ragged import ragged_range as range  # noqa: A004, F401 - TF's name
 from .ops.ragged import row_splits_to_segment_ids as row_splits_to_segment_ids

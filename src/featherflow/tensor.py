@@ -16,6 +16,7 @@ import numpy as np
 
 from . import device as _device
 from . import dtypes as _dtypes
+from .backends import on_device
 from .dtypes import DType
 from .errors import InvalidArgumentError
 from .python_values import MIXED, simple_list_array, type_string
@@ -105,6 +106,8 @@ class Tensor:
     def numpy(self) -> Any:
         """A copy of the value as a NumPy array (a NumPy scalar when 0-d)."""
         value = self._numpy()
+        if self._device.xp is not np:  # the device->host copy is already a fresh array
+            return value
         return value.copy() if isinstance(value, np.ndarray) else value
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
@@ -118,6 +121,20 @@ class Tensor:
         view = value.view()  # read-only, as TF's: the tensor stays immutable
         view.flags.writeable = False
         return view
+
+    def __dlpack__(self, *, stream: Any = None, max_version: Any = None, dl_device: Any = None,
+                   copy: Any = None) -> Any:
+        """A DLPack capsule sharing this tensor's memory (the array API's protocol: ``np.from_dlpack(t)``)."""
+        dlpack = _DLPACK[0] if _DLPACK else _load_dlpack()
+        dev = self._device
+        if dev.xp is np:
+            return dlpack.export(self._value, self._dtype.name, True, stream, max_version, dl_device, copy)
+        with dev.activate():
+            return dlpack.export(self._value, self._dtype.name, False, stream, max_version, dl_device, copy)
+
+    def __dlpack_device__(self) -> tuple:
+        """(DLPack device type, index): (1, 0) on the CPU, the device array's own on a GPU ((2, card) for CUDA)."""
+        return (1, 0) if self._device.xp is np else self._value.__dlpack_device__()
 
     def __len__(self) -> int:
         if self._value.ndim == 0:
@@ -172,7 +189,7 @@ class Tensor:
         return _make_typed(_device.CPU.put(self._value), self._dtype, _device.CPU)
 
     def gpu(self, gpu_index: int = 0) -> Tensor:
-        gpus = _device.gpus()
+        gpus = _device.logical_devices("GPU")  # TF's GPU:i: the logical devices (visible, split), not the cards
         if gpu_index >= len(gpus):
             raise RuntimeError(f"GPU:{gpu_index} unknown device.")
         dev = gpus[gpu_index]
@@ -187,6 +204,16 @@ class Tensor:
     def __format__(self, format_spec: str) -> str:
         # As TF: the NumPy value's formatting (f"{t}" is "[1 2]", f"{t:.2f}" works on scalars)
         return format(self._numpy(), format_spec)
+
+
+_DLPACK: list = []  # backends.dlpack once loaded: an import statement per exchange would cost a microsecond
+
+
+def _load_dlpack() -> Any:
+    from .backends import dlpack  # loads ctypes: only when DLPack is used
+
+    _DLPACK.append(dlpack)
+    return dlpack
 
 
 class Reference:
@@ -422,8 +449,8 @@ def _make_typed_host(array: np.ndarray, dtype: DType | None = None) -> Tensor:
     scope = _device._scope
     dev = scope.device
     if dev.xp is not np:
-        if array.dtype.kind == "O":  # strings live in host memory, as TF's: no device kernel takes them
-            dev = _device.CPU
+        if not on_device(array.dtype):  # strings (as TF's), float8, int4...: in host memory, where
+            dev = _device.CPU  # their kernels are (a GPU array cannot hold them: see backends.DEVICE_DTYPES)
         else:
             array = dev.put(array)
     flags = _device._Flags

@@ -23,6 +23,7 @@ from . import _op_table, _tape_hooks
 from . import device as _device
 from . import dtypes as _dtypes
 from . import sparse_updates as _sparse
+from .backends import on_device
 from .device import _Flags
 from .errors import OutOfRangeError
 from .naming import current_prefix
@@ -123,8 +124,8 @@ class Variable(SparseAccess, metaclass=VariableMeta):
         t = initial_value if kind is Tensor and dtype is None else convert_to_tensor(
             initial_value, dtype=dtype, name="initial_value")
         array = t._value
-        if t._device is not dev and t._dtype is _dtypes.string:
-            dev = _device.CPU  # strings live in host memory, as TF's: no device kernel takes them
+        if t._device is not dev and not on_device(array.dtype):
+            dev = _device.CPU  # strings (as TF's), float8, int4...: host memory only (see backends.DEVICE_DTYPES)
         if t._device is not dev:
             array = dev.put(array)
         elif shared:  # a Tensor or another Variable: the new variable gets its own copy

@@ -429,8 +429,10 @@ def test_gradients_and_jacobians_stay_on_the_device(device):
     """On a simulated GPU (card 1 too) the tape makes no host copy, and every gradient is on the sources' device."""
     import featherflow as ff
 
+    from .._gpu_mode import cards
+
     want = [t.numpy() for t in _tape_program(ff, "CPU:0")]
-    for where in (["CPU:0"] if device == "CPU" else ["GPU:0", "GPU:1"]):
+    for where in (["CPU:0"] if device == "CPU" else [f"GPU:{i}" for i in range(min(cards(), 2))]):
         got = _tape_program(ff, where)
         for ours, theirs in zip(got, want):
             assert ours.device.endswith(where)

@@ -9,13 +9,13 @@ import pickle
 import numpy as np
 import pytest
 
-from featherflow.backends import simulated
+from featherflow.backends import simulated, simulated_cuda
 from featherflow.backends.simulated import SimArray, xp
 
 
 @pytest.fixture(autouse=True)
 def two_cards():
-    saved = simulated._cards
+    saved = simulated_cuda._cards
     simulated.configure(2)
     simulated.reset_transfers()
     yield

@@ -20,10 +20,9 @@ from featherflow.checkpoint.bundle import (
     BundleReader,
     datatype_to_numpy,
     numpy_to_datatype,
-    read_checkpoint_state,
     write_bundle,
-    write_checkpoint_state,
 )
+from featherflow.checkpoint.state_file import read_checkpoint_state, write_checkpoint_state
 
 SRC = os.path.join(os.path.dirname(__file__), "..", "..", "src")
 DATA = ".data-00000-of-00001"

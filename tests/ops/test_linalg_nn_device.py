@@ -20,8 +20,8 @@ import numpy as np
 import pytest
 
 import featherflow as ff
-from featherflow.backends.simulated import SimArray
 
+from .._gpu_mode import gpu_array_type
 from ..conftest import assert_no_transfers
 from ._device_support import Recorder as _Recorder
 from ._device_support import check, run
@@ -215,7 +215,7 @@ def test_second_order_gradients_stay_on_the_device(device: str) -> None:
     if device == "GPU":
         with assert_no_transfers():
             ours = program()
-        assert all(type(g._value) is SimArray for g in ours)
+        assert all(type(g._value) is gpu_array_type() for g in ours)
     else:
         ours = program()
     with ff.device("CPU:0"):
@@ -230,12 +230,13 @@ def test_every_op_of_these_modules_has_a_device_case() -> None:
     from featherflow.ops.linalg import composite as linalg_composite
     from featherflow.ops.linalg import core as linalg
     from featherflow.ops.linalg import decomp as linalg_decomp
+    from featherflow.ops.linalg import einsum as linalg_einsum
     from featherflow.ops.nn import conv
     from featherflow.ops.nn import core as nn
     from featherflow.ops.nn import impl as nn_impl
     from featherflow.ops.registry import OPS
 
-    modules = {m.__name__ for m in (conv, linalg, linalg_composite, linalg_decomp, nn, nn_impl)}
+    modules = {m.__name__ for m in (conv, linalg, linalg_composite, linalg_decomp, linalg_einsum, nn, nn_impl)}
     ours = sorted(n for n, op in OPS.items() if op.forward.__module__ in modules)
     assert len(ours) > 40
     reached: set = set()

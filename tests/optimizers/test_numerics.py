@@ -159,9 +159,9 @@ def test_a_step_runs_on_the_variables_device_without_host_transfers(device, name
         # decide on a host count of the steps, which the optimizer keeps without reading the device
         for _ in range(8 if "gradient_accumulation_steps" in kwargs or "ema_overwrite_frequency" in kwargs else 2):
             opt.apply_gradients([(gw, w), (gb, b)])
-    from featherflow.backends.simulated import SimArray
+    from .._gpu_mode import gpu_array_type
 
-    array_type = np.ndarray if device == "CPU" else SimArray
+    array_type = np.ndarray if device == "CPU" else gpu_array_type()  # SimArray, or CuPy's on a real GPU
     assert all(type(v._array) is array_type and v.device == w.device for v in opt.variables)
     if name in ("SGD", "Adam", "RMSprop", "Adagrad") and not kwargs.get("use_ema"):
         opt2 = getattr(ff.keras.optimizers, name)(**kwargs)

@@ -23,6 +23,7 @@ np.float32(1.0)
 from __future__ import annotations
 
 import functools
+import sys
 from typing import Any, Callable
 
 from .. import _tape_hooks
@@ -131,7 +132,7 @@ class _StopAll:
     """Stops every tape of this thread from recording (TF's ``record.stop_recording``); variable watchers
     still watch."""
 
-    __slots__ = ("_saved",)
+    __slots__ = ("_saved", "_forwardprop")
 
     def __enter__(self) -> None:
         tapes = _tape._state.tapes
@@ -139,8 +140,14 @@ class _StopAll:
         tapes.clear()
         for _ in self._saved:
             _tape._stop()
+        # and the accumulators, as TF's stop stops both (none exist unless their module was loaded)
+        self._forwardprop = sys.modules.get("featherflow.autodiff.forwardprop")
+        if self._forwardprop is not None:
+            self._forwardprop.pause()
 
     def __exit__(self, *exc: Any) -> None:
+        if self._forwardprop is not None:
+            self._forwardprop.resume()
         tapes = _tape._state.tapes
         tapes[:0] = self._saved
         for _ in self._saved:

@@ -8,6 +8,20 @@ import numpy
 
 _cupy: ModuleType | None | bool = False  # False: not probed yet; None: unavailable
 
+# The dtypes a GPU array can hold: CuPy 14's, bfloat16 included (through ml_dtypes, which featherflow loads only
+# when such a dtype is first used, so it is recognised by kind and name, not listed here). A set of dtype objects,
+# not names: ``dtype.name`` is computed on each read (microseconds), a set lookup of the dtype is tens of ns.
+# Tensors of any other dtype (strings, float8, float4, int4, int2) live in host memory, as strings do in TF, and an
+# op given one runs on the CPU; the simulated GPU refuses them as CuPy does (``ValueError: Unsupported dtype``).
+DEVICE_DTYPES = frozenset(numpy.dtype(name) for name in (
+    "bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "float16", "float32",
+    "float64", "complex64", "complex128"))
+
+
+def on_device(dtype: numpy.dtype) -> bool:
+    """Whether arrays of ``dtype`` can live on a GPU (a NumPy dtype, as a backend array's ``.dtype``)."""
+    return dtype in DEVICE_DTYPES or (dtype.kind == "V" and dtype.name == "bfloat16")
+
 
 def cupy_or_none() -> ModuleType | None:
     """CuPy if it imports and sees at least one GPU, else None. Probed once, on first use."""

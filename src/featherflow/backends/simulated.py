@@ -17,69 +17,45 @@ TypeError: Implicit conversion to a NumPy array is not allowed. Please use `.get
 
 from __future__ import annotations
 
-import threading
 import types
 from collections.abc import Iterator
 from typing import Any, Callable
 
 import numpy as np
 
+from . import on_device
+from . import simulated_memory as _memory
+from .simulated_cuda import (  # the cards, the current card and the counters: their own module
+    _counts,
+    _CudaDevice,
+    _launches,
+    _local,
+    _peer_error,
+    cuda,
+)
+
+# re-exported: featherflow.device and the tests drive the cards through this module
+from .simulated_cuda import _Runtime as _Runtime
+from .simulated_cuda import configure as configure
+from .simulated_cuda import current_card as current_card
+from .simulated_cuda import launches as launches
+from .simulated_cuda import peer_copies as peer_copies
+from .simulated_cuda import reset_transfers as reset_transfers
+from .simulated_cuda import transfers as transfers
+
 _IMPLICIT = ("Implicit conversion to a NumPy array is not allowed. Please use `.get()` to construct a NumPy array "
              "explicitly.")
 _SCALARS = (int, float, complex, bool, np.generic)
 
-# --- cards, the current card, and the transfer counters --------------------------------------------
 
-_cards = 0  # how many simulated cards exist (set by featherflow.device when it probes the GPUs)
-_counts = [0, 0, 0]  # host->device, device->host, device->device copies
-_launches: dict[int, int] = {}  # kernels run per card: how a test sees which card was current
-
-
-class _Local(threading.local):
-    card = 0  # as CUDA: each thread starts with card 0 current
-
-
-_local = _Local()
-
-
-def configure(cards: int) -> None:
-    """Sets how many simulated cards exist (featherflow.device does this when it probes the GPUs)."""
-    global _cards
-    _cards = int(cards)
-
-
-def transfers() -> tuple[int, int]:
-    """(host->device, device->host) copies counted since the last ``reset_transfers()``."""
-    return _counts[0], _counts[1]
-
-
-def peer_copies() -> int:
-    """Device->device copies (between two simulated cards) since the last ``reset_transfers()``."""
-    return _counts[2]
-
-
-def reset_transfers() -> None:
-    _counts[0] = _counts[1] = _counts[2] = 0
-    _launches.clear()
-
-
-def launches() -> dict[int, int]:
-    """Kernels (calls that compute on a card) per card since the last ``reset_transfers()``."""
-    return dict(_launches)
-
-
-def current_card() -> int:
-    return _local.card
-
-
-def _peer_error(resides: int, card: int) -> ValueError:
-    return ValueError(f"The device where the array resides ({resides}) is different from the current device "
-                      f"({card}). Peer access is unavailable between these devices.")
+def _check_dtype(dtype: np.dtype) -> None:
+    # CuPy has no object arrays (strings never reach a card), nor float8, float4, int4 or int2 ones
+    if not on_device(dtype):
+        raise ValueError(f"Unsupported dtype {dtype}")
 
 
 def _to_device(host: np.ndarray) -> SimArray:
-    if host.dtype.kind == "O":  # CuPy has no object arrays: strings never reach a card
-        raise ValueError(f"Unsupported dtype {host.dtype}")
+    _check_dtype(host.dtype)
     _counts[0] += 1
     return SimArray(host, _local.card)
 
@@ -241,13 +217,15 @@ class _Pointer:
 class SimArray:
     """An array on a simulated card: a NumPy buffer that only the simulated namespace computes on."""
 
-    __slots__ = ("_a", "_card", "_base")
+    __slots__ = ("_a", "_card", "_base", "_mem")
     __hash__ = None  # type: ignore[assignment]
 
     def __init__(self, array: np.ndarray, card: int, base: SimArray | None = None) -> None:
         self._a = array
         self._card = card
         self._base = base  # the SimArray whose memory this one views (CuPy's ``base``), None for an owner
+        # an owner's buffer comes from the current allocator, as every cupy.ndarray's does (simulated_memory)
+        self._mem = _memory.alloc(array.nbytes) if base is None else None
 
     @property
     def base(self) -> SimArray | None:
@@ -368,6 +346,7 @@ class SimArray:
         if _local.card != self._card:
             raise _peer_error(self._card, _local.card)
         kwargs = {} if casting is None else {"casting": casting}
+        _check_dtype(np.dtype(dtype))
         r = self._a.astype(dtype, order=order, copy=copy, **kwargs)
         return self if r is self._a else SimArray(r, self._card)
 
@@ -498,56 +477,6 @@ for _name, _uf in (("neg", np.negative), ("pos", np.positive), ("abs", np.absolu
 # --- the namespace (cupy) -------------------------------------------------------------------------
 
 
-class _CudaDevice:
-    """``cupy.cuda.Device(i)``: ``with`` makes card i current for the block (per thread), as CUDA's."""
-
-    __slots__ = ("id", "_saved")
-
-    def __init__(self, device: int | None = None) -> None:
-        if device is None:
-            device = _local.card
-        if not 0 <= device < _cards:
-            raise RuntimeError("cudaErrorInvalidDevice: invalid device ordinal")
-        self.id = int(device)
-        self._saved: list[int] = []
-
-    def use(self) -> None:
-        _local.card = self.id
-
-    def __enter__(self) -> _CudaDevice:
-        self._saved.append(_local.card)
-        _local.card = self.id
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        _local.card = self._saved.pop()
-
-    def synchronize(self) -> None:
-        """Kernels of the simulation finish when they return."""
-
-    def __eq__(self, other: Any) -> bool:
-        return isinstance(other, _CudaDevice) and other.id == self.id
-
-    def __hash__(self) -> int:
-        return self.id
-
-    def __repr__(self) -> str:
-        return f"<CUDA Device {self.id}>"
-
-
-class _Runtime:
-    @staticmethod
-    def getDeviceCount() -> int:  # noqa: N802 (CuPy's name)
-        return _cards
-
-    @staticmethod
-    def getDevice() -> int:  # noqa: N802
-        return _local.card
-
-
-cuda = types.SimpleNamespace(Device=_CudaDevice, runtime=_Runtime, get_device_id=lambda: _local.card)
-
-
 def _singular(fn: Callable, shape_of: Callable) -> Callable:
     """CuPy's linalg does not raise LinAlgError: a singular input gives NaNs (cupyx.errstate's default)."""
 
@@ -633,9 +562,14 @@ def _sub(name: str, overrides: dict | None = None) -> _Namespace:
 xp = _Namespace("featherflow.backends.simulated.xp", np, {
     "ndarray": SimArray, "asarray": asarray, "asanyarray": asarray, "ascontiguousarray": asarray, "array": array,
     "asnumpy": asnumpy, "get_array_module": get_array_module, "cuda": cuda,
+    "get_default_memory_pool": _memory.get_default_memory_pool,
     "linalg": _sub("linalg", {
         "inv": _singular(np.linalg.inv, lambda a: a.shape),
         "cholesky": _singular(np.linalg.cholesky, lambda a, **k: a.shape),
         "solve": _singular(np.linalg.solve, _solve_shape)}),
     "fft": _sub("fft"), "random": _sub("random"),
 })
+
+from .simulated_dlpack import install as _install_dlpack  # noqa: E402 (DLPack, as CuPy speaks it: its own module)
+
+_install_dlpack(SimArray, xp, _counts)

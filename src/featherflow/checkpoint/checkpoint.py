@@ -416,6 +416,6 @@ class Checkpoint(AutoTrackable):
 
 
 def _update_checkpoint_state(file_path: str) -> None:
-    from .bundle import write_checkpoint_state
+    from .state_file import write_checkpoint_state
 
     write_checkpoint_state(os.path.dirname(file_path), file_path, [file_path])

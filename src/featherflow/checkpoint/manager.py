@@ -33,7 +33,7 @@ def get_checkpoint_state(checkpoint_dir: str | os.PathLike, latest_filename: str
 
     A file that doesn't parse is ignored with a warning, as in TF.
     """
-    from .bundle import read_checkpoint_state  # protobuf and the bundle code load on first use
+    from .state_file import read_checkpoint_state  # protobuf and the bundle code load on first use
 
     return read_checkpoint_state(os.fspath(checkpoint_dir), latest_filename or "checkpoint")
 
@@ -164,7 +164,7 @@ class CheckpointManager:
             remove_checkpoint(filename)
 
     def _record_state(self) -> None:
-        from .bundle import write_checkpoint_state
+        from .state_file import write_checkpoint_state
 
         filenames, timestamps = zip(*self._maybe_delete.items())
         write_checkpoint_state(self._directory, self.latest_checkpoint, filenames, timestamps,

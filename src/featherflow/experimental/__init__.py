@@ -1,4 +1,4 @@
-"""``tf.experimental`` (re-exports): ``numpy``, loaded on first access."""
+"""``tf.experimental`` (re-exports): ``numpy`` and ``dlpack``, loaded on first access."""
 
 from typing import Any
 
@@ -10,13 +10,13 @@ from ..ops.ragged.dynamic_shape import DynamicRaggedShape as DynamicRaggedShape
 
 
 def __getattr__(name: str) -> Any:
-    # tnp is imported on first use, so ``import featherflow`` does not pay for its modules
-    if name == "numpy":
+    # tnp and dlpack (ctypes) are imported on first use, so ``import featherflow`` does not pay for their modules
+    if name in ("numpy", "dlpack"):
         import importlib
 
-        return importlib.import_module(".numpy", __name__)
+        return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return ["numpy"]
+    return ["dlpack", "numpy"]

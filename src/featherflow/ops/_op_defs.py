@@ -79,6 +79,10 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
          'attr=Tidx:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]',
          ('=DT_BOOL', 'Tidx'), {'Tidx': ('DT_INT32', 'DT_INT64')}, {'Tidx': ('DT_INT32', 'DT_INT64')},
          (('keep_dims', 'false'), ('Tidx', 'DT_INT32')), ''),
+ 'AllCandidateSampler': ('signature=true_classes:int64 -> sampled_candidates:int64, true_expected_count:float, '
+                         'sampled_expected_count:float; attr=num_true:int,min=1; attr=num_sampled:int,min=1; '
+                         'attr=unique:bool; attr=seed:int,default=0; attr=seed2:int,default=0; is_stateful=true',
+                         ('=DT_INT64',), {}, {}, (('seed', '0'), ('seed2', '0')), ''),
  'Angle': ('signature=input:T -> output:Tout; attr=T:type,default=DT_COMPLEX64,allowed=[DT_COMPLEX64, '
            'DT_COMPLEX128]; attr=Tout:type,default=DT_FLOAT,allowed=[DT_FLOAT, DT_DOUBLE]',
            ('T',), {'T': ('DT_COMPLEX64', 'DT_COMPLEX128'), 'Tout': ('DT_FLOAT', 'DT_DOUBLE')},
@@ -88,6 +92,28 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
          'attr=Tidx:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]',
          ('=DT_BOOL', 'Tidx'), {'Tidx': ('DT_INT32', 'DT_INT64')}, {'Tidx': ('DT_INT32', 'DT_INT64')},
          (('keep_dims', 'false'), ('Tidx', 'DT_INT32')), ''),
+ 'ApproxTopK': ('signature=input:T -> values:T, indices:int32; attr=k:int,min=0; '
+                'attr=reduction_dimension:int,default=-1; attr=recall_target:float,default=0.95; '
+                'attr=is_max_k:bool,default=true; attr=reduction_input_size_override:int,default=-1; '
+                'attr=aggregate_to_topk:bool,default=true; attr=T:type,allowed=[DT_HALF, DT_BFLOAT16, DT_FLOAT]',
+                ('T',), {'T': ('DT_HALF', 'DT_BFLOAT16', 'DT_FLOAT')},
+                {'T': ('DT_HALF', 'DT_BFLOAT16', 'DT_FLOAT', 'DT_DOUBLE', 'DT_INT16', 'DT_INT32', 'DT_INT64',
+                       'DT_INT8', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8')},
+                (('reduction_dimension', '-1'), ('recall_target', '0.95'), ('is_max_k', 'true'),
+                 ('reduction_input_size_override', '-1'), ('aggregate_to_topk', 'true')),
+                "  device='XLA_CPU_JIT'; T in [DT_FLOAT, DT_BFLOAT16, DT_HALF]\n"
+                "  device='CPU'; T in [DT_DOUBLE]; reduction_dimension in [-1]; is_max_k in [true]\n"
+                "  device='CPU'; T in [DT_FLOAT]; reduction_dimension in [-1]; is_max_k in [true]\n"
+                "  device='CPU'; T in [DT_BFLOAT16]; reduction_dimension in [-1]; is_max_k in [true]\n"
+                "  device='CPU'; T in [DT_HALF]; reduction_dimension in [-1]; is_max_k in [true]\n"
+                "  device='CPU'; T in [DT_INT32]; reduction_dimension in [-1]; is_max_k in [true]\n"
+                "  device='CPU'; T in [DT_INT8]; reduction_dimension in [-1]; is_max_k in [true]\n"
+                "  device='CPU'; T in [DT_UINT8]; reduction_dimension in [-1]; is_max_k in [true]\n"
+                "  device='CPU'; T in [DT_INT16]; reduction_dimension in [-1]; is_max_k in [true]\n"
+                "  device='CPU'; T in [DT_UINT16]; reduction_dimension in [-1]; is_max_k in [true]\n"
+                "  device='CPU'; T in [DT_UINT32]; reduction_dimension in [-1]; is_max_k in [true]\n"
+                "  device='CPU'; T in [DT_INT64]; reduction_dimension in [-1]; is_max_k in [true]\n"
+                "  device='CPU'; T in [DT_UINT64]; reduction_dimension in [-1]; is_max_k in [true]\n"),
  'ArgMax': ('signature=input:T, dimension:Tidx -> output:output_type; attr=T:type,allowed=[DT_FLOAT, DT_DOUBLE, '
             'DT_INT32, DT_UINT8, DT_INT16, DT_INT8, DT_INT64, DT_BFLOAT16, DT_UINT16, DT_HALF, DT_UINT32, DT_UINT64, '
             'DT_QINT8, DT_QUINT8, DT_QINT32, DT_QINT16, DT_QUINT16, DT_BOOL]; '
@@ -640,6 +666,9 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                 'attr=Tout:type,default=DT_FLOAT,allowed=[DT_FLOAT, DT_DOUBLE]',
                 ('T',), {'T': ('DT_COMPLEX64', 'DT_COMPLEX128'), 'Tout': ('DT_FLOAT', 'DT_DOUBLE')},
                 {'T': ('DT_COMPLEX64', 'DT_COMPLEX128')}, (('T', 'DT_COMPLEX64'), ('Tout', 'DT_FLOAT')), ''),
+ 'ComputeAccidentalHits': ('signature=true_classes:int64, sampled_candidates:int64 -> indices:int32, ids:int64, '
+                           'weights:float; attr=num_true:int; attr=seed:int,default=0; attr=seed2:int,default=0',
+                           ('=DT_INT64', '=DT_INT64'), {}, {}, (('seed', '0'), ('seed2', '0')), ''),
  'ConcatV2': ('signature=values:N*T, axis:Tidx -> output:T; attr=N:int,min=2; attr=T:type; '
               'attr=Tidx:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]',
               ('T*', 'Tidx'), {'Tidx': ('DT_INT32', 'DT_INT64')},
@@ -660,6 +689,16 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                                'DT_INT8', 'DT_RESOURCE', 'DT_STRING', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64',
                                'DT_UINT8', 'DT_VARIANT')},
                         (('Tperm', 'DT_INT32'),), ''),
+ 'Conv': ('signature=input:T, filter:T -> output:T; attr=T:type,allowed=[DT_HALF, DT_BFLOAT16, DT_FLOAT, DT_DOUBLE, '
+          'DT_INT32]; attr=strides:list(int); attr=padding:string,allowed=["SAME", "VALID", "EXPLICIT"]; '
+          'attr=explicit_paddings:list(int),default=[]; '
+          'attr=data_format:string,default="CHANNELS_LAST",allowed=["CHANNELS_FIRST", "CHANNELS_LAST"]; '
+          'attr=dilations:list(int),default=[]; attr=batch_dims:int,default=1; attr=groups:int,default=1',
+          ('T', 'T'), {'T': ('DT_HALF', 'DT_BFLOAT16', 'DT_FLOAT', 'DT_DOUBLE', 'DT_INT32')},
+          {'T': ('DT_HALF', 'DT_BFLOAT16', 'DT_FLOAT', 'DT_DOUBLE', 'DT_INT32')},
+          (('explicit_paddings', '[]'), ('data_format', '"CHANNELS_LAST"'), ('dilations', '[]'), ('batch_dims', '1'),
+           ('groups', '1')),
+          ''),
  'Conv2D': ('signature=input:T, filter:T -> output:T; attr=T:type,allowed=[DT_HALF, DT_BFLOAT16, DT_FLOAT, '
             'DT_DOUBLE, DT_INT32]; attr=strides:list(int); attr=use_cudnn_on_gpu:bool,default=true; '
             'attr=padding:string,allowed=["SAME", "VALID", "EXPLICIT"]; attr=explicit_paddings:list(int),default=[]; '
@@ -681,6 +720,16 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                           (('use_cudnn_on_gpu', 'true'), ('explicit_paddings', '[]'), ('data_format', '"NHWC"'),
                            ('dilations', '[1, 1, 1, 1]')),
                           ''),
+ 'Conv2DBackpropFilterV2': ('signature=input:T, filter:T, out_backprop:T -> output:T; attr=T:type,allowed=[DT_HALF, '
+                            'DT_BFLOAT16, DT_FLOAT, DT_DOUBLE]; attr=strides:list(int); '
+                            'attr=use_cudnn_on_gpu:bool,default=true; attr=padding:string,allowed=["SAME", "VALID", '
+                            '"EXPLICIT"]; attr=explicit_paddings:list(int),default=[]; '
+                            'attr=data_format:string,default="NHWC",allowed=["NHWC", "NCHW"]; '
+                            'attr=dilations:list(int),default=[1, 1, 1, 1]',
+                            ('T', 'T', 'T'), {'T': ('DT_HALF', 'DT_BFLOAT16', 'DT_FLOAT', 'DT_DOUBLE')}, {},
+                            (('use_cudnn_on_gpu', 'true'), ('explicit_paddings', '[]'), ('data_format', '"NHWC"'),
+                             ('dilations', '[1, 1, 1, 1]')),
+                            ''),
  'Conv2DBackpropInput': ('signature=input_sizes:int32, filter:T, out_backprop:T -> output:T; '
                          'attr=T:type,allowed=[DT_HALF, DT_BFLOAT16, DT_FLOAT, DT_DOUBLE, DT_INT32]; '
                          'attr=strides:list(int); attr=use_cudnn_on_gpu:bool,default=true; '
@@ -694,6 +743,17 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                          (('use_cudnn_on_gpu', 'true'), ('explicit_paddings', '[]'), ('data_format', '"NHWC"'),
                           ('dilations', '[1, 1, 1, 1]')),
                          ''),
+ 'Conv2DBackpropInputV2': ('signature=input:T, filter:T, out_backprop:T -> output:T; attr=T:type,allowed=[DT_HALF, '
+                           'DT_BFLOAT16, DT_FLOAT, DT_DOUBLE, DT_INT32]; attr=strides:list(int); '
+                           'attr=use_cudnn_on_gpu:bool,default=true; attr=padding:string,allowed=["SAME", "VALID", '
+                           '"EXPLICIT"]; attr=explicit_paddings:list(int),default=[]; '
+                           'attr=data_format:string,default="NHWC",allowed=["NHWC", "NCHW"]; '
+                           'attr=dilations:list(int),default=[1, 1, 1, 1]',
+                           ('T', 'T', 'T'), {'T': ('DT_HALF', 'DT_BFLOAT16', 'DT_FLOAT', 'DT_DOUBLE', 'DT_INT32')},
+                           {},
+                           (('use_cudnn_on_gpu', 'true'), ('explicit_paddings', '[]'), ('data_format', '"NHWC"'),
+                            ('dilations', '[1, 1, 1, 1]')),
+                           ''),
  'Conv3D': ('signature=input:T, filter:T -> output:T; attr=T:type,allowed=[DT_HALF, DT_BFLOAT16, DT_FLOAT, '
             'DT_DOUBLE]; attr=strides:list(int),min=5; attr=padding:string,allowed=["SAME", "VALID"]; '
             'attr=data_format:string,default="NDHWC",allowed=["NDHWC", "NCDHW"]; '
@@ -1275,6 +1335,18 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
           (('index_type', 'DT_INT32'),), ''),
  'Fingerprint': ('signature=data:T, method:string -> fingerprint:uint8; attr=T:type', ('T', '=DT_STRING'), {}, {}, (),
                  ''),
+ 'FixedUnigramCandidateSampler': ('signature=true_classes:int64 -> sampled_candidates:int64, '
+                                  'true_expected_count:float, sampled_expected_count:float; attr=num_true:int,min=1; '
+                                  'attr=num_sampled:int,min=1; attr=unique:bool; attr=range_max:int,min=1; '
+                                  'attr=vocab_file:string,default=""; attr=distortion:float,default=1; '
+                                  'attr=num_reserved_ids:int,default=0; attr=num_shards:int,default=1,min=1; '
+                                  'attr=shard:int,default=0,min=0; attr=unigrams:list(float),default=[]; '
+                                  'attr=seed:int,default=0; attr=seed2:int,default=0; is_stateful=true',
+                                  ('=DT_INT64',), {}, {},
+                                  (('vocab_file', '""'), ('distortion', '1'), ('num_reserved_ids', '0'),
+                                   ('num_shards', '1'), ('shard', '0'), ('unigrams', '[]'), ('seed', '0'),
+                                   ('seed2', '0')),
+                                  ''),
  'Floor': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]', ('T',),
            {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE')},
            {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE')}, (), ''),
@@ -1309,6 +1381,40 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
               {'T': ('DT_INT8', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_UINT8', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64',
                      'DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE')},
               (), ''),
+ 'FractionalAvgPool': ('signature=value:T -> output:T, row_pooling_sequence:int64, col_pooling_sequence:int64; '
+                       'attr=pooling_ratio:list(float),min=4; attr=pseudo_random:bool,default=false; '
+                       'attr=overlapping:bool,default=false; attr=deterministic:bool,default=false; '
+                       'attr=seed:int,default=0; attr=seed2:int,default=0; attr=T:type,allowed=[DT_FLOAT, DT_DOUBLE, '
+                       'DT_INT32, DT_INT64]',
+                       ('T',), {'T': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_INT64')},
+                       {'T': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_INT64')},
+                       (('pseudo_random', 'false'), ('overlapping', 'false'), ('deterministic', 'false'),
+                        ('seed', '0'), ('seed2', '0')),
+                       ''),
+ 'FractionalAvgPoolGrad': ('signature=orig_input_tensor_shape:int64, out_backprop:T, row_pooling_sequence:int64, '
+                           'col_pooling_sequence:int64 -> output:T; attr=overlapping:bool,default=false; '
+                           'attr=T:type,allowed=[DT_FLOAT, DT_DOUBLE, DT_INT32, DT_INT64]',
+                           ('=DT_INT64', 'T', '=DT_INT64', '=DT_INT64'),
+                           {'T': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_INT64')},
+                           {'T': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_INT64')}, (('overlapping', 'false'),),
+                           ''),
+ 'FractionalMaxPool': ('signature=value:T -> output:T, row_pooling_sequence:int64, col_pooling_sequence:int64; '
+                       'attr=pooling_ratio:list(float),min=4; attr=pseudo_random:bool,default=false; '
+                       'attr=overlapping:bool,default=false; attr=deterministic:bool,default=false; '
+                       'attr=seed:int,default=0; attr=seed2:int,default=0; attr=T:type,allowed=[DT_FLOAT, DT_DOUBLE, '
+                       'DT_INT32, DT_INT64]',
+                       ('T',), {'T': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_INT64')},
+                       {'T': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_INT64')},
+                       (('pseudo_random', 'false'), ('overlapping', 'false'), ('deterministic', 'false'),
+                        ('seed', '0'), ('seed2', '0')),
+                       ''),
+ 'FractionalMaxPoolGrad': ('signature=orig_input:T, orig_output:T, out_backprop:T, row_pooling_sequence:int64, '
+                           'col_pooling_sequence:int64 -> output:T; attr=overlapping:bool,default=false; '
+                           'attr=T:type,allowed=[DT_FLOAT, DT_DOUBLE, DT_INT32, DT_INT64]',
+                           ('T', 'T', 'T', '=DT_INT64', '=DT_INT64'),
+                           {'T': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_INT64')},
+                           {'T': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_INT64')}, (('overlapping', 'false'),),
+                           ''),
  'FresnelCos': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]', ('T',),
                 {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE')}, {'T': ('DT_FLOAT', 'DT_DOUBLE')}, (),
                 "  device='CPU'; T in [DT_DOUBLE]\n  device='CPU'; T in [DT_FLOAT]\n"),
@@ -1335,6 +1441,12 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                            'DT_STRING', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8', 'DT_VARIANT'),
                'Tindices': ('DT_INT16', 'DT_INT32', 'DT_INT64')},
               (('batch_dims', '0'),), ''),
+ 'GenerateBoundingBoxProposals': ('signature=scores:float, bbox_deltas:float, image_info:float, anchors:float, '
+                                  'nms_threshold:float, pre_nms_topn:int32, min_size:float -> rois:float, '
+                                  'roi_probabilities:float; attr=post_nms_topn:int,default=300',
+                                  ('=DT_FLOAT', '=DT_FLOAT', '=DT_FLOAT', '=DT_FLOAT', '=DT_FLOAT', '=DT_INT32',
+                                   '=DT_FLOAT'),
+                                  {}, {}, (('post_nms_topn', '300'),), ''),
  'Greater': ('signature=x:T, y:T -> z:bool; attr=T:type,allowed=[DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, '
              'DT_INT8, DT_INT64, DT_BFLOAT16, DT_UINT16, DT_HALF, DT_UINT32, DT_UINT64]',
              ('T', 'T'),
@@ -1469,6 +1581,26 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
  'IsNan': ('signature=x:T -> y:bool; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]', ('T',),
            {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE')},
            {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE')}, (), ''),
+ 'IsotonicRegression': ('signature=input:T -> output:output_dtype, segments:int32; attr=T:type,allowed=[DT_FLOAT, '
+                        'DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, DT_INT8, DT_INT64, DT_BFLOAT16, DT_UINT16, '
+                        'DT_HALF, DT_UINT32, DT_UINT64]; attr=output_dtype:type,default=DT_FLOAT,allowed=[DT_HALF, '
+                        'DT_BFLOAT16, DT_FLOAT, DT_DOUBLE]',
+                        ('T',),
+                        {'T': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_UINT8', 'DT_INT16', 'DT_INT8', 'DT_INT64',
+                               'DT_BFLOAT16', 'DT_UINT16', 'DT_HALF', 'DT_UINT32', 'DT_UINT64'),
+                         'output_dtype': ('DT_HALF', 'DT_BFLOAT16', 'DT_FLOAT', 'DT_DOUBLE')},
+                        {'T': ('DT_FLOAT', 'DT_DOUBLE', 'DT_INT32', 'DT_INT16', 'DT_INT8', 'DT_INT64', 'DT_BFLOAT16',
+                               'DT_HALF'),
+                         'output_dtype': ('DT_HALF', 'DT_BFLOAT16', 'DT_FLOAT', 'DT_DOUBLE')},
+                        (('output_dtype', 'DT_FLOAT'),),
+                        "  device='CPU'; T in [DT_INT32]; output_dtype in [DT_DOUBLE]\n"
+                        "  device='CPU'; T in [DT_INT64]; output_dtype in [DT_DOUBLE]\n"
+                        "  device='CPU'; T in [DT_INT8]; output_dtype in [DT_FLOAT]\n"
+                        "  device='CPU'; T in [DT_INT16]; output_dtype in [DT_FLOAT]\n"
+                        "  device='CPU'; T in [DT_DOUBLE]; output_dtype in [DT_DOUBLE]\n"
+                        "  device='CPU'; T in [DT_FLOAT]; output_dtype in [DT_FLOAT]\n"
+                        "  device='CPU'; T in [DT_BFLOAT16]; output_dtype in [DT_BFLOAT16]\n"
+                        "  device='CPU'; T in [DT_HALF]; output_dtype in [DT_HALF]\n"),
  'L2Loss': ('signature=t:T -> output:T; attr=T:type,allowed=[DT_HALF, DT_BFLOAT16, DT_FLOAT, DT_DOUBLE]', ('T',),
             {'T': ('DT_HALF', 'DT_BFLOAT16', 'DT_FLOAT', 'DT_DOUBLE')},
             {'T': ('DT_HALF', 'DT_BFLOAT16', 'DT_FLOAT', 'DT_DOUBLE')}, (), ''),
@@ -1500,6 +1632,12 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                    {'T': ('DT_HALF', 'DT_BFLOAT16', 'DT_FLOAT', 'DT_DOUBLE', 'DT_INT16', 'DT_INT32', 'DT_INT64',
                           'DT_INT8', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8')},
                    (('alpha', '0.2'), ('T', 'DT_FLOAT')), ''),
+ 'LearnedUnigramCandidateSampler': ('signature=true_classes:int64 -> sampled_candidates:int64, '
+                                    'true_expected_count:float, sampled_expected_count:float; '
+                                    'attr=num_true:int,min=1; attr=num_sampled:int,min=1; attr=unique:bool; '
+                                    'attr=range_max:int,min=1; attr=seed:int,default=0; attr=seed2:int,default=0; '
+                                    'is_stateful=true',
+                                    ('=DT_INT64',), {}, {}, (('seed', '0'), ('seed2', '0')), ''),
  'LeftShift': ('signature=x:T, y:T -> z:T; attr=T:type,allowed=[DT_INT8, DT_INT16, DT_INT32, DT_INT64, DT_UINT8, '
                'DT_UINT16, DT_UINT32, DT_UINT64]',
                ('T', 'T'),
@@ -1584,6 +1722,11 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
  'LogSoftmax': ('signature=logits:T -> logsoftmax:T; attr=T:type,allowed=[DT_HALF, DT_BFLOAT16, DT_FLOAT, DT_DOUBLE]',
                 ('T',), {'T': ('DT_HALF', 'DT_BFLOAT16', 'DT_FLOAT', 'DT_DOUBLE')},
                 {'T': ('DT_HALF', 'DT_BFLOAT16', 'DT_FLOAT', 'DT_DOUBLE')}, (), ''),
+ 'LogUniformCandidateSampler': ('signature=true_classes:int64 -> sampled_candidates:int64, '
+                                'true_expected_count:float, sampled_expected_count:float; attr=num_true:int,min=1; '
+                                'attr=num_sampled:int,min=1; attr=unique:bool; attr=range_max:int,min=1; '
+                                'attr=seed:int,default=0; attr=seed2:int,default=0; is_stateful=true',
+                                ('=DT_INT64',), {}, {}, (('seed', '0'), ('seed2', '0')), ''),
  'LogicalAnd': ('signature=x:bool, y:bool -> z:bool; is_commutative=true', ('=DT_BOOL', '=DT_BOOL'), {}, {}, (), ''),
  'LogicalNot': ('signature=x:bool -> y:bool', ('=DT_BOOL',), {}, {}, (), ''),
  'LogicalOr': ('signature=x:bool, y:bool -> z:bool; is_commutative=true', ('=DT_BOOL', '=DT_BOOL'), {}, {}, (), ''),
@@ -2496,6 +2639,49 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
               'DT_DOUBLE]',
               ('T',), {'T': ('DT_HALF', 'DT_BFLOAT16', 'DT_FLOAT', 'DT_DOUBLE')},
               {'T': ('DT_HALF', 'DT_BFLOAT16', 'DT_FLOAT', 'DT_DOUBLE')}, (('T', 'DT_FLOAT'),), ''),
+ 'RaggedCross': ('signature=ragged_values:ragged_values_types, ragged_row_splits:ragged_splits_types, '
+                 'sparse_indices:Nsparse*int64, sparse_values:sparse_values_types, sparse_shape:Nsparse*int64, '
+                 'dense_inputs:dense_types -> output_values:out_values_type, output_row_splits:out_row_splits_type; '
+                 'attr=Nsparse:int,min=0; attr=input_order:string; attr=hashed_output:bool; '
+                 'attr=num_buckets:int,min=0; attr=hash_key:int; '
+                 'attr=ragged_values_types:list(type),min=0,allowed=[DT_INT64, DT_STRING]; '
+                 'attr=ragged_splits_types:list(type),min=0,allowed=[DT_INT32, DT_INT64]; '
+                 'attr=sparse_values_types:list(type),min=0,allowed=[DT_INT64, DT_STRING]; '
+                 'attr=dense_types:list(type),min=0,allowed=[DT_INT64, DT_STRING]; '
+                 'attr=out_values_type:type,allowed=[DT_INT64, DT_STRING]; '
+                 'attr=out_row_splits_type:type,allowed=[DT_INT32, DT_INT64]',
+                 ('', '', '=DT_INT64*', '', '=DT_INT64*', ''),
+                 {'out_values_type': ('DT_INT64', 'DT_STRING'), 'out_row_splits_type': ('DT_INT32', 'DT_INT64')},
+                 {'out_row_splits_type': ('DT_INT32', 'DT_INT64')}, (), ''),
+ 'RaggedFillEmptyRows': ('signature=value_rowids:int64, values:T, nrows:int64, default_value:T -> '
+                         'output_value_rowids:int64, output_values:T, empty_row_indicator:bool, '
+                         'reverse_index_map:int64; attr=T:type',
+                         ('=DT_INT64', 'T', '=DT_INT64', 'T'), {},
+                         {'T': ('DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT',
+                                'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_RESOURCE', 'DT_STRING',
+                                'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8', 'DT_VARIANT')},
+                         (), ''),
+ 'RaggedFillEmptyRowsGrad': ('signature=reverse_index_map:int64, grad_values:T -> d_values:T, d_default_value:T; '
+                             'attr=T:type',
+                             ('=DT_INT64', 'T'), {},
+                             {'T': ('DT_BFLOAT16', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT',
+                                    'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8', 'DT_UINT16',
+                                    'DT_UINT32', 'DT_UINT64', 'DT_UINT8')},
+                             (),
+                             "  device='CPU'; T in [DT_COMPLEX128]\n"
+                             "  device='CPU'; T in [DT_COMPLEX64]\n"
+                             "  device='CPU'; T in [DT_DOUBLE]\n"
+                             "  device='CPU'; T in [DT_FLOAT]\n"
+                             "  device='CPU'; T in [DT_BFLOAT16]\n"
+                             "  device='CPU'; T in [DT_HALF]\n"
+                             "  device='CPU'; T in [DT_INT32]\n"
+                             "  device='CPU'; T in [DT_INT8]\n"
+                             "  device='CPU'; T in [DT_UINT8]\n"
+                             "  device='CPU'; T in [DT_INT16]\n"
+                             "  device='CPU'; T in [DT_UINT16]\n"
+                             "  device='CPU'; T in [DT_UINT32]\n"
+                             "  device='CPU'; T in [DT_INT64]\n"
+                             "  device='CPU'; T in [DT_UINT64]\n"),
  'RandomGamma': ('signature=shape:S, alpha:T -> output:T; attr=seed:int,default=0; attr=seed2:int,default=0; '
                  'attr=S:type,allowed=[DT_INT32, DT_INT64]; attr=T:type,allowed=[DT_HALF, DT_FLOAT, DT_DOUBLE]; '
                  'is_stateful=true',
@@ -3241,6 +3427,20 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
            'DT_COMPLEX128]',
            ('T',), {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE', 'DT_COMPLEX64', 'DT_COMPLEX128')},
            {'T': ('DT_BFLOAT16', 'DT_HALF', 'DT_FLOAT', 'DT_DOUBLE', 'DT_COMPLEX64', 'DT_COMPLEX128')}, (), ''),
+ 'SampleDistortedBoundingBoxV2': ('signature=image_size:T, bounding_boxes:float, min_object_covered:float -> '
+                                  'begin:T, size:T, bboxes:float; attr=T:type,allowed=[DT_UINT8, DT_INT8, DT_INT16, '
+                                  'DT_INT32, DT_INT64]; attr=seed:int,default=0; attr=seed2:int,default=0; '
+                                  'attr=aspect_ratio_range:list(float),default=[0.75, 1.33]; '
+                                  'attr=area_range:list(float),default=[0.05, 1]; attr=max_attempts:int,default=100; '
+                                  'attr=use_image_if_no_bounding_boxes:bool,default=false; is_stateful=true',
+                                  ('T', '=DT_FLOAT', '=DT_FLOAT'),
+                                  {'T': ('DT_UINT8', 'DT_INT8', 'DT_INT16', 'DT_INT32', 'DT_INT64')},
+                                  {'T': ('DT_UINT8', 'DT_INT8', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_UINT16',
+                                         'DT_UINT32', 'DT_UINT64')},
+                                  (('seed', '0'), ('seed2', '0'), ('aspect_ratio_range', '[0.75, 1.33]'),
+                                   ('area_range', '[0.05, 1]'), ('max_attempts', '100'),
+                                   ('use_image_if_no_bounding_boxes', 'false')),
+                                  ''),
  'ScaleAndTranslate': ('signature=images:T, size:int32, scale:float, translation:float -> resized_images:float; '
                        'attr=T:type,allowed=[DT_INT8, DT_UINT8, DT_INT16, DT_UINT16, DT_INT32, DT_INT64, '
                        'DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]; attr=kernel_type:string,default="lanczos3"; '
@@ -3539,6 +3739,10 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                   'DT_QINT32', 'DT_QINT8', 'DT_QUINT8', 'DT_STRING', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64',
                   'DT_UINT8')},
            (), ''),
+ 'SobolSample': ('signature=dim:int32, num_results:int32, skip:int32 -> samples:dtype; '
+                 'attr=dtype:type,default=DT_FLOAT,allowed=[DT_FLOAT, DT_DOUBLE]',
+                 ('=DT_INT32', '=DT_INT32', '=DT_INT32'), {'dtype': ('DT_FLOAT', 'DT_DOUBLE')},
+                 {'dtype': ('DT_FLOAT', 'DT_DOUBLE')}, (('dtype', 'DT_FLOAT'),), ''),
  'Softmax': ('signature=logits:T -> softmax:T; attr=T:type,allowed=[DT_HALF, DT_BFLOAT16, DT_FLOAT, DT_DOUBLE]',
              ('T',), {'T': ('DT_HALF', 'DT_BFLOAT16', 'DT_FLOAT', 'DT_DOUBLE')},
              {'T': ('DT_HALF', 'DT_BFLOAT16', 'DT_FLOAT', 'DT_DOUBLE')}, (), ''),
@@ -4158,6 +4362,17 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                           "  device='CPU'; T in [DT_BFLOAT16]; output_dtype in [DT_INT32]\n"
                           "  device='CPU'; T in [DT_HALF]; output_dtype in [DT_INT64]\n"
                           "  device='CPU'; T in [DT_HALF]; output_dtype in [DT_INT32]\n"),
+ 'StatelessParameterizedTruncatedNormal': ('signature=shape:S, seed:Tseed, means:dtype, stddevs:dtype, '
+                                           'minvals:dtype, maxvals:dtype -> output:dtype; '
+                                           'attr=S:type,allowed=[DT_INT32, DT_INT64]; '
+                                           'attr=Tseed:type,default=DT_INT64,allowed=[DT_INT32, DT_INT64]; '
+                                           'attr=dtype:type,allowed=[DT_HALF, DT_FLOAT, DT_DOUBLE]',
+                                           ('S', 'Tseed', 'dtype', 'dtype', 'dtype', 'dtype'),
+                                           {'S': ('DT_INT32', 'DT_INT64'),
+                                            'Tseed': ('DT_INT32', 'DT_INT64'),
+                                            'dtype': ('DT_HALF', 'DT_FLOAT', 'DT_DOUBLE')},
+                                           {'dtype': ('DT_HALF', 'DT_FLOAT', 'DT_DOUBLE')}, (('Tseed', 'DT_INT64'),),
+                                           ''),
  'StatelessRandomBinomial': ('signature=shape:S, seed:Tseed, counts:T, probs:T -> output:dtype; '
                              'attr=S:type,allowed=[DT_INT32, DT_INT64]; '
                              'attr=Tseed:type,default=DT_INT64,allowed=[DT_INT32, DT_INT64]; '
@@ -4246,6 +4461,22 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                                'Tshape': ('DT_INT32', 'DT_INT64')},
                               {'dtype': ('DT_HALF', 'DT_BFLOAT16', 'DT_FLOAT', 'DT_DOUBLE')},
                               (('dtype', 'DT_FLOAT'), ('Tshape', 'DT_INT32')), ''),
+ 'StatelessSampleDistortedBoundingBox': ('signature=image_size:T, bounding_boxes:float, min_object_covered:float, '
+                                         'seed:Tseed -> begin:T, size:T, bboxes:float; '
+                                         'attr=T:type,allowed=[DT_UINT8, DT_INT8, DT_INT16, DT_INT32, DT_INT64]; '
+                                         'attr=Tseed:type,allowed=[DT_INT32, DT_INT64]; '
+                                         'attr=aspect_ratio_range:list(float),default=[0.75, 1.33]; '
+                                         'attr=area_range:list(float),default=[0.05, 1]; '
+                                         'attr=max_attempts:int,default=100; '
+                                         'attr=use_image_if_no_bounding_boxes:bool,default=false',
+                                         ('T', '=DT_FLOAT', '=DT_FLOAT', 'Tseed'),
+                                         {'T': ('DT_UINT8', 'DT_INT8', 'DT_INT16', 'DT_INT32', 'DT_INT64'),
+                                          'Tseed': ('DT_INT32', 'DT_INT64')},
+                                         {'T': ('DT_UINT8', 'DT_INT8', 'DT_INT16', 'DT_INT32', 'DT_INT64',
+                                                'DT_UINT16', 'DT_UINT32', 'DT_UINT64')},
+                                         (('aspect_ratio_range', '[0.75, 1.33]'), ('area_range', '[0.05, 1]'),
+                                          ('max_attempts', '100'), ('use_image_if_no_bounding_boxes', 'false')),
+                                         ''),
  'StatelessShuffle': ('signature=value:T, key:uint64, counter:uint64, alg:int32 -> output:T; attr=T:type',
                       ('T', '=DT_UINT64', '=DT_UINT64', '=DT_INT32'), {},
                       {'T': ('DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT',
@@ -4712,6 +4943,11 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                       (('errors', '"replace"'), ('replacement_char', '65533'),
                        ('replace_control_characters', 'false')),
                       ''),
+ 'UniformCandidateSampler': ('signature=true_classes:int64 -> sampled_candidates:int64, true_expected_count:float, '
+                             'sampled_expected_count:float; attr=num_true:int,min=1; attr=num_sampled:int,min=1; '
+                             'attr=unique:bool; attr=range_max:int,min=1; attr=seed:int,default=0; '
+                             'attr=seed2:int,default=0; is_stateful=true',
+                             ('=DT_INT64',), {}, {}, (('seed', '0'), ('seed2', '0')), ''),
  'Unique': ('signature=x:T -> y:T, idx:out_idx; attr=T:type; attr=out_idx:type,default=DT_INT32,allowed=[DT_INT32, '
             'DT_INT64]',
             ('T',), {'out_idx': ('DT_INT32', 'DT_INT64')},

@@ -21,8 +21,8 @@ import numpy as np
 from .. import _op_table
 from .. import device as _device
 from .._tape_hooks import active as recording
+from ..backends import on_device as _on_device
 from ..device import _Flags, _scope
-from ..dtypes import string as _string
 from ..tensor import _FROM_NUMPY, Tensor
 from ._contract import ANY as ANY
 from ._contract import admit as _admit
@@ -95,8 +95,8 @@ class Op:
                     return self._on_host(inputs, attrs)
             if x._device is dev and y._device is dev:
                 out = forward(dev.xp, x._value, y._value, **attrs) if attrs else forward(dev.xp, x._value, y._value)
-            elif x._dtype is _string or y._dtype is _string:
-                return self._on_host(inputs, attrs)
+            elif not _on_device(x._value.dtype) or not _on_device(y._value.dtype):
+                return self._on_host(inputs, attrs)  # strings, float8, int4...: host memory only
             else:
                 out = forward(dev.xp, dev.put(x._value), dev.put(y._value), **attrs)
         elif n == 1:
@@ -107,20 +107,23 @@ class Op:
                     return self._on_host(inputs, attrs)
             if x._device is dev:
                 out = forward(dev.xp, x._value, **attrs) if attrs else forward(dev.xp, x._value)
-            elif x._dtype is _string:
+            elif not _on_device(x._value.dtype):
                 return self._on_host(inputs, attrs)
             else:
                 out = forward(dev.xp, dev.put(x._value), **attrs)
         else:
             if n:
                 _admit(self, inputs, attrs)
-            if self.host_only or dev.xp is not np and (any(t._dtype is _string for t in inputs)
+            if self.host_only or dev.xp is not np and (any(not _on_device(t._value.dtype) for t in inputs)
                                                        or any(a is _OBJECT or a is object for a in attrs.values())):  # strings made
                 return self._on_host(inputs, attrs)
             out = forward(dev.xp, *[t._value if t._device is dev else dev.put(t._value) for t in inputs], **attrs)
         if self.n_outputs == 1:
-            if type(out) is not _ndarray and isinstance(out, _generic):  # NumPy reduces 0-d to a scalar
-                out = dev.xp.asarray(out)
+            if type(out) is not _ndarray:
+                if isinstance(out, _generic):  # NumPy reduces 0-d to a scalar
+                    out = dev.xp.asarray(out)
+                elif not hasattr(out, "dtype"):  # an object (string) result of 0-d inputs: bytes
+                    out = np.array(out, dtype=object)
             result: Any = _new(Tensor)
             result._value = out
             result._dtype = _FROM_NUMPY[out.dtype]
@@ -220,7 +223,7 @@ def constant_like(value: Any, like: Tensor) -> Tensor:
     if xp is np:
         array = np.asarray(value, dtype=like._value.dtype)
     else:  # a fill kernel on the card: ``asarray`` of a Python number would be a host->device copy
-        with xp.cuda.Device(dev.index):
+        with dev.activate():  # the device's card (a logical GPU's card need not be its index)
             array = xp.full((), value, dtype=like._value.dtype)
     t = _new(Tensor)
     t._value = array

@@ -19,6 +19,10 @@ def type_spec_from_value(element: Any) -> Any:
     spec = getattr(element, "_type_spec", None)
     if spec is not None:
         return spec
+    if element is None:
+        from .none_tensor import NoneTensorSpec
+
+        return NoneTensorSpec()
     if hasattr(element, "assign") and hasattr(element, "trainable"):
         # TF gives a VariableSpec, which featherflow does not have
         raise NotImplementedError("type_spec_from_value of a tf.Variable (VariableSpec) is not supported")

@@ -1,2 +1,2 @@
-"""``tf.linalg``: products and norms (``core``), diagonals and bands (``diag``), decompositions and solvers
+"""``tf.linalg``: products and norms (``core``), ``einsum``, diagonals and bands (``diag``), decompositions and solvers
 (``decomp``) and what is built on them (``composite``)."""

@@ -14,6 +14,7 @@ import numpy as np
 
 from ... import dtypes as _dtypes
 from ...tensor import Tensor
+from .. import dispatch as _dispatch
 from ..convert import hinted, tensor
 from ..registry import register
 from .core import matmul
@@ -23,6 +24,7 @@ from .diag import diag_part_op
 _d = _dtypes
 
 
+@_dispatch.add_dispatch_support
 def logdet(matrix: Any, name: str | None = None) -> Tensor:
     """Log determinant of Hermitian positive definite matrices, through Cholesky (``tf.linalg.logdet``).
 
@@ -32,7 +34,7 @@ def logdet(matrix: Any, name: str | None = None) -> Tensor:
     from ..math import api as ma
     from ..math.reduce import reduce_sum
 
-    chol = cholesky(matrix)
+    chol = cholesky(tensor(matrix))  # converted here, so a LinearOperator dispatches logdet, not cholesky
     diagonal = diag_part_op(chol, lo=0, hi=0, padding_value=0, align="RIGHT_LEFT")
     total = reduce_sum(ma.log(ma.real(diagonal)), axis=[-1])
     return _c(total, 2.0) * total

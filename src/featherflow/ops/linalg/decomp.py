@@ -18,6 +18,7 @@ import numpy as np
 from ... import dtypes as _dtypes
 from ...backends import to_numpy
 from ...tensor import Tensor
+from .. import dispatch as _dispatch
 from .._kernel_errors import kernel_error, slow_path
 from ..convert import COMPLEX, hinted, shape_text, tensor
 from ..registry import OPS, constant_like, register
@@ -401,6 +402,7 @@ def _second(x: Tensor, rhs: Any) -> Tensor:
     return rhs if type(rhs) is Tensor else hinted(rhs, x._dtype)
 
 
+@_dispatch.add_dispatch_support
 def inv(input: Any, adjoint: bool = False, name: str | None = None) -> Tensor:  # noqa: A002
     """Inverse of each square matrix (``tf.linalg.inv``).
 
@@ -422,6 +424,7 @@ def _retail(e: Exception, tail: str | None) -> Exception:
     return e
 
 
+@_dispatch.add_dispatch_support
 def det(input: Any, name: str | None = None) -> Tensor:  # noqa: A002
     """Determinant of each square matrix (``tf.linalg.det``).
 
@@ -444,6 +447,7 @@ def slogdet(input: Any, name: str | None = None) -> LogMatrixDeterminant:  # noq
     return LogMatrixDeterminant(*slogdet_op(x))
 
 
+@_dispatch.add_dispatch_support
 def cholesky(input: Any, name: str | None = None) -> Tensor:  # noqa: A002
     """Lower-triangular Cholesky factor of each Hermitian positive definite matrix (``tf.linalg.cholesky``).
 
@@ -505,6 +509,7 @@ def eigvalsh(tensor: Any, name: str | None = None) -> Tensor:
     return eigh_op(x, compute_v=False)[0]
 
 
+@_dispatch.add_dispatch_support
 def solve(matrix: Any, rhs: Any, adjoint: bool = False, name: str | None = None) -> Tensor:
     """Solves ``matrix @ x = rhs`` for each matrix in the batch (``tf.linalg.solve``).
 

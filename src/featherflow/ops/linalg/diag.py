@@ -17,6 +17,7 @@ import numpy as np
 
 from ... import dtypes as _dtypes
 from ...tensor import Tensor
+from .. import dispatch as _dispatch
 from .._kernel_errors import kernel_error
 from ..array.core import host_tensor
 from ..convert import shape_text, tensor
@@ -185,6 +186,7 @@ def diag(diagonal: Any, name: str = "diag", k: Any = 0, num_rows: Any = -1, num_
     return diag_op(d, lo=lo, hi=hi, rows=rows, cols=cols, padding_value=pad, align=align)
 
 
+@_dispatch.add_dispatch_support
 def diag_part(input: Any, name: str = "diag_part", k: Any = 0, padding_value: Any = 0,  # noqa: A002
               align: str = "RIGHT_LEFT") -> Tensor:
     """The diagonals ``k`` of a (batch of) matrices (``tf.linalg.diag_part``).
@@ -253,6 +255,7 @@ def band_part(input: Any, num_lower: Any, num_upper: Any, name: str | None = Non
     return band_part_op(x, num_lower=lower, num_upper=upper)
 
 
+@_dispatch.add_dispatch_support
 def trace(x: Any, name: str | None = None) -> Tensor:
     """Sum of the main diagonal of each matrix (``tf.linalg.trace``).
 

@@ -82,6 +82,10 @@ def _(g: Tensor, ans: Tensor, sup: Tensor, main: Tensor, sub: Tensor, rhs: Tenso
 def tridiagonal_solve_op(xp: Any, diags: Any, rhs: Any, partial_pivoting: bool = True,
                          perturb_singular: bool = False) -> Any:
     sup, main, sub = diags[..., 0, :], diags[..., 1, :], diags[..., 2, :]
+    if perturb_singular:
+        from .tridiagonal_perturb import solve_perturb_singular
+
+        return solve_perturb_singular(xp, sup, main, sub, rhs)
     if partial_pivoting:
         a = _dense(xp, sup, main, sub)
         if xp is np:
@@ -213,8 +217,6 @@ def tridiagonal_solve(diagonals: Any, rhs: Any, diagonals_format: str = "compact
 
     if perturb_singular and not partial_pivoting:
         raise ValueError("partial_pivoting must be True if perturb_singular is.")
-    if perturb_singular:
-        raise NotImplementedError("tridiagonal_solve(perturb_singular=True) is not implemented in featherflow")
     if diagonals_format == "compact":
         d = tensor(diagonals)
     else:

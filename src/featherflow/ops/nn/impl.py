@@ -304,6 +304,15 @@ def batch_normalization(x: Any, mean: Any, variance: Any, offset: Any, scale: An
     return x * cast(inv, x._dtype) + cast(shift, x._dtype)
 
 
+def batch_norm_with_global_normalization(input: Any, mean: Any, variance: Any, beta: Any, gamma: Any,  # noqa: A002
+                                         variance_epsilon: Any, scale_after_normalization: bool,
+                                         name: str | None = None) -> Tensor:
+    """``batch_normalization`` with offset ``beta`` and, if ``scale_after_normalization``, scale ``gamma`` (TF 2
+    composes it so, not with its BatchNormWithGlobalNormalization op)."""
+    return batch_normalization(input, mean, variance, beta, gamma if scale_after_normalization else None,
+                               variance_epsilon)
+
+
 def embedding_lookup(params: Any, ids: Any, max_norm: Any = None, name: str | None = None) -> Tensor:
     """Rows of ``params`` (one tensor, or a list of shards split TF's "div" way) for each id.
 

@@ -98,3 +98,38 @@ def with_space_to_batch(input: Any, dilation_rate: Any, padding: str, op: Callab
     block = _adjust([int(r) for r in rates.tolist()], 1, dims)
     converted = space_to_batch(x, block, _adjust(paddings, [0, 0], dims))
     return batch_to_space(op(converted, n, "VALID"), block, _adjust(crops, [0, 0], dims))
+
+
+def required_space_to_batch_paddings(input_shape: Any, block_shape: Any, base_paddings: Any = None,
+                                     name: str | None = None) -> tuple[Tensor, Tensor]:
+    """(paddings, crops), int32 [N, 2]: the least end padding past ``base_paddings`` that makes ``block_shape``
+    divide ``input_shape``, and the crops that undo it (TF computes them in NumPy, eagerly).
+
+    >>> [t.numpy().tolist() for t in required_space_to_batch_paddings([5, 7], [2, 3])]
+    [[[0, 1], [0, 2]], [[0, 1], [0, 2]]]
+    """
+    from ...dtypes import int32
+
+    shape_t = tensor(input_shape, int32)
+    block_t = tensor(block_shape, int32)
+    if block_t._value.ndim != 1:
+        raise ValueError(f"Shape {tuple(block_t._value.shape)} must have rank 1")
+    n = block_t._value.shape[0]
+    if n == 0:
+        empty = np.zeros((0, 2), np.int32)
+        return tensor(empty), tensor(empty)
+    if shape_t._value.shape != (n,):
+        raise ValueError(f"Shapes {tuple(shape_t._value.shape)} and [{n}] are incompatible")
+    if base_paddings is not None:
+        base_t = tensor(base_paddings, int32)
+        if base_t._value.shape != (n, 2):
+            raise ValueError(f"Shapes {tuple(base_t._value.shape)} and [{n}, 2] are incompatible")
+        base = np.asarray(base_t._numpy())
+    else:
+        base = np.zeros((n, 2), np.int32)
+    block, size = np.asarray(block_t._numpy()), np.asarray(shape_t._numpy())  # TF's constant_value: NumPy
+    full = size + base[:, 0] + base[:, 1]
+    extra = (block - full % block) % block
+    paddings = np.stack([base[:, 0], base[:, 1] + extra], axis=1).astype(np.int32)
+    crops = np.stack([np.zeros_like(extra), extra], axis=1).astype(np.int32)
+    return tensor(paddings), tensor(crops)

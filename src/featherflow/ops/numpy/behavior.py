@@ -13,12 +13,13 @@ from typing import Any, Callable
 
 import numpy as np
 
+from ...errors import InvalidArgumentError
 from ...tensor import Tensor, convert_to_tensor
 from ...variable import Variable
 from ..array import gather as gather_ops
 from ..array.create import cast
 from . import _dtypes as tnp_dtypes
-from . import promotion
+from . import promotion, weak, weak_ops
 from ._dtypes import tf_dtypes as _dtypes
 from .math import around, clip
 from .reduce import amax, amin, mean
@@ -110,8 +111,6 @@ _SCALAR_TARGETS: dict = {}
 
 
 def _promoting(original: Callable, name: str) -> Callable:
-    bool_mul = name == "__mul__"
-
     def method(self: Any, other: Any) -> Any:
         t = self if type(self) is Tensor else self.__tf_tensor__()
         if type(other) is Tensor and other._dtype is t._dtype:
@@ -127,16 +126,94 @@ def _promoting(original: Callable, name: str) -> Callable:
                     return original(t, other)
                 return original(cast(t, target), convert_to_tensor(other, target))
             a, b = _legacy_pair(t, other)
-        elif bool_mul and t._dtype is _dtypes.bool and isinstance(other, numbers.Number):
-            # TF's auto conversion leaves ``bool * scalar`` to Mul's dispatch: a logical AND, a bool result
-            # (a complex scalar casts to bool by its real part, as TF's Cast does)
-            return original(t, convert_to_tensor(bool(other.real)))
         else:
-            a, b = promotion.promote_pair(t, other, _Config.mode)
+            return _auto(original, name, self if isinstance(self, weak.WeakTensor) else t, other)
         return original(a, b)
 
     method.__name__ = getattr(original, "__name__", "method")
     return method
+
+
+_BITWISE = ("__and__", "__or__", "__xor__", "__rand__", "__ror__", "__rxor__")
+_PY_NUMBERS = (int, float, bool, complex)
+_NAME_SUFFIX = " name: "
+# the operators TF defines through ``override_binary_operator_helper``: a failure tries the other's reflected one
+_FALLBACK = ("__add__", "__sub__", "__mul__", "__truediv__", "__floordiv__", "__mod__", "__pow__", "__matmul__",
+             "__and__", "__or__", "__xor__")
+
+
+def _auto(original: Callable, name: str, x: Any, other: Any) -> Any:
+    """Operator ``name`` of ``x`` (a Tensor or WeakTensor) with ``other`` under the "all"/"safe" modes, as TF's:
+    +, -, *, /, //, %, **, @ and == promote (a weak result when the promoted type is weak); the others reach
+    kernels that no wrapper promotes."""
+    t = x.tensor if isinstance(x, weak.WeakTensor) else x
+    try:
+        if name in weak.PROMOTING:
+            return _auto_promoted(original, name, x, t, other)
+        return _auto_plain(original, name, x, t, other)
+    except (TypeError, ValueError) as e:
+        # TF's binary_op_wrapper: when the op fails, the right operand's reflected operator may handle it
+        reflected = getattr(type(other), "__r" + name[2:], None)
+        if name not in _FALLBACK or reflected is None:
+            raise
+        try:
+            out = reflected(other, x)
+        except (TypeError, ValueError):
+            raise e from None
+        if out is NotImplemented:
+            raise
+        return out
+
+
+def _auto_plain(original: Callable, name: str, x: Any, t: Tensor, other: Any) -> Any:
+    """<, <=, >, >=, !=, &, |, ^: no promotion; ``other`` converts to the tensor's dtype the way TF's patched
+    ``tf.constant`` does (in "safe" mode its promotion check can refuse it)."""
+    if name in _BITWISE and name.startswith("__r") and type(other) in _PY_NUMBERS:
+        # TF's and_/or_/xor_ read ``x.dtype`` of the left operand first
+        raise AttributeError(f"'{type(other).__name__}' object has no attribute 'dtype'")
+    if name in _BITWISE:
+        # TF's and_/or_/xor_: the logical op when the left operand is bool, else the bitwise one
+        left, right = (other, x) if name.startswith("__r") else (x, other)
+        if isinstance(left, Tensor) and left._dtype is _dtypes.bool and isinstance(right, weak.WeakTensor):
+            right.tensor.__tf_tensor__(_dtypes.bool)  # the logical ops convert to bool: TF's ValueError
+        if isinstance(left, (np.ndarray, np.generic)) and left.dtype != np.bool_ and t._dtype is _dtypes.bool:
+            from ..math import api
+
+            return getattr(api, "bitwise_" + name[3:-2])(left, t)
+    plain = other.tensor if isinstance(other, weak.WeakTensor) else other
+    # TF converts ``other`` through its patched tf.constant, whose "safe" check can refuse it, when its C++ fast
+    # path gives up: always with a weak operand, and for a complex Python number
+    if _Config.mode == "safe" and not isinstance(plain, (Tensor, Variable)) and (
+            t is not x or type(other) is complex):
+        try:
+            promotion.result_type(other, t._dtype, mode="safe")
+        except NotImplementedError:
+            pass
+    try:
+        return original(t, plain)
+    except InvalidArgumentError as e:
+        # with a weak or non-tensor operand TF's kernel runs outside the operator's name scope
+        if (t is not x or type(other) is not Tensor) and e.message.endswith(_NAME_SUFFIX):
+            raise InvalidArgumentError(e.node_def, e.op, e.message[:-len(_NAME_SUFFIX)]) from None
+        raise
+
+
+def _auto_promoted(original: Callable, name: str, x: Any, t: Tensor, other: Any) -> Any:
+    if name in ("__mul__", "__rmul__") and (
+            t._dtype is _dtypes.bool or (type(other) is Tensor and other._dtype is _dtypes.bool)):
+        # TF's ``*`` with a bool tensor on either side: both cast to int32, multiplied, cast back to bool
+        b = other if isinstance(other, Tensor) else convert_to_tensor(other)
+        return cast(original(cast(t, _dtypes.int32), cast(b, _dtypes.int32)), _dtypes.bool)
+    if other is None and name == "__eq__":
+        return False  # (TF's tensor_equals)
+    # (a reflected operator is TF's op with the operands swapped: the promotion sees them in that order)
+    try:
+        dtype, is_weak = promotion.result_type(*((other, x) if name.startswith("__r") else (x, other)),
+                                               mode=_Config.mode)
+    except NotImplementedError:  # (a string, a composite: TF's wrappers fall back to the old semantics)
+        return original(t, other.tensor if isinstance(other, weak.WeakTensor) else other)
+    out = original(*promotion.cast_pair(t, other, dtype))
+    return weak.to_weak_or_tensor(out, is_weak and name not in weak.NOT_WEAK)
 
 
 def _numpy_getitem(original: Callable) -> Callable:
@@ -198,6 +275,17 @@ def _host_key(key: Any) -> Any:
     return tuple(one(k) for k in key) if isinstance(key, tuple) else one(key)
 
 
+def _weak_binary(name: str, x: Any, y: Any) -> Any:
+    """A WeakTensor's operator under "all"/"safe": the Tensor's, with ``x`` weak in the promotion."""
+    original = _Config.saved.get((Tensor, name), _MISSING)
+    return _auto(getattr(Tensor, name) if original is _MISSING else original, name, x, y)
+
+
+weak.hooks.mode = staticmethod(lambda: _Config.mode)
+weak.hooks.binary = staticmethod(_weak_binary)
+weak_ops.state.mode = staticmethod(lambda: _Config.mode)
+
+
 def enable_numpy_behavior(prefer_float32: bool = False, dtype_conversion_mode: str = "legacy") -> None:
     """NumPy's methods and indexing on Tensor, and the operators' type promotion (TF's
     ``tnp.experimental_enable_numpy_behavior``)."""
@@ -233,6 +321,10 @@ def _install(mode: str) -> None:
         for name in _BINARY:
             original = saved[(cls, name)]
             setattr(cls, name, original if mode == "off" else _promoting(original, name))
+    if mode in ("all", "safe"):
+        weak_ops.install()
+    else:
+        weak_ops.uninstall()
 
 
 def is_enabled() -> bool:
@@ -248,6 +340,7 @@ def _reset() -> None:
         else:
             setattr(cls, name, value)
     _Config.saved = {}
+    weak_ops.uninstall()
     _Config.methods = False
     _Config.mode = "off"
     tnp_dtypes.state.mode = "off"

@@ -14,8 +14,12 @@ from typing import Any
 import numpy as np
 
 from ...dtypes import DType
+from ...indexed_slices import IndexedSlices
+from ...nest import flatten, is_composite
+from ...shape import TensorShape
 from ...tensor import Tensor, convert_to_tensor
 from ..array.create import cast
+from .weak import WeakTensor
 
 _dtypes = sys.modules[DType.__module__]  # the internal dtypes module (see _dtypes.py)
 
@@ -69,6 +73,8 @@ _FULL: dict | None = None  # parsed on first use
 def dtype_and_weakness(x: Any) -> tuple[_dtypes.DType, bool]:
     """TF's ``_get_dtype_and_weakness``: a Tensor's or NumPy value's dtype (not weak), a Python number's weak
     type."""
+    if isinstance(x, WeakTensor):
+        return x.tensor._dtype, True
     if isinstance(x, _dtypes.DType):
         return x, False
     dtype = getattr(x, "dtype", None)
@@ -86,6 +92,8 @@ def dtype_and_weakness(x: Any) -> tuple[_dtypes.DType, bool]:
         return _dtypes.int32, True
     if x is int:
         return _dtypes.int32, True
+    if isinstance(x, TensorShape):
+        return _dtypes.int32, False  # (a shape is always integers)
     if isinstance(x, float) or x is float:
         return _dtypes.float32, True
     if isinstance(x, complex) or x is complex:
@@ -101,7 +109,15 @@ def result_type(*arrays_and_dtypes: Any, mode: str = "all") -> tuple[_dtypes.DTy
     global _FULL
     if _FULL is None:
         _FULL = _parse()
-    items = [dtype_and_weakness(x) for x in arrays_and_dtypes if x is not None] or [(_dtypes.float32, True)]
+    inputs = []
+    for x in arrays_and_dtypes:
+        if x is None:
+            continue
+        if is_composite(x) and not isinstance(x, (WeakTensor, IndexedSlices)):  # (the caller falls back)
+            raise NotImplementedError(f"Auto dtype conversion semantics does not support {type(x)} type.")
+        inputs.append(x)
+    # nested Python sequences count element by element (TF's nest.flatten)
+    items = [dtype_and_weakness(x) for x in flatten(inputs)] or [(_dtypes.float32, True)]
     res = items[0]
     for arg in items[1:]:
         try:
@@ -123,6 +139,11 @@ def result_type(*arrays_and_dtypes: Any, mode: str = "all") -> tuple[_dtypes.DTy
 def promote_pair(x: Tensor, y: Any, mode: str) -> tuple[Tensor, Tensor]:
     """Both operands of a binary operator in their promoted dtype under ``mode``."""
     dtype, _ = result_type(x, y, mode=mode)
+    return cast_pair(x, y, dtype)
+
+
+def cast_pair(x: Any, y: Any, dtype: _dtypes.DType) -> tuple[Tensor, Tensor]:
+    """Both operands as Tensors of ``dtype`` (tensors, WeakTensors and variables cast, other values converted)."""
 
     def convert(v: Any) -> Tensor:
         if isinstance(v, Tensor):

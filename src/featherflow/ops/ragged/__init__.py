@@ -9,9 +9,10 @@ from . import getitem as getitem
 from . import ops as ops
 from . import reduce as reduce
 from . import shape_ops as shape_ops
+from .cross import cross as cross
+from .cross import cross_hashed as cross_hashed
 from .functions import boolean_mask as boolean_mask
 from .functions import constant as constant
-from .functions import cross as cross
 from .functions import map_flat_values as map_flat_values
 from .functions import ragged_range as ragged_range
 from .functions import row_splits_to_segment_ids as row_splits_to_segment_ids

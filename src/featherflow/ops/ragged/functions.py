@@ -1,4 +1,4 @@
-"""The ``tf.ragged`` functions: ``constant``, ``cross``, ``range``, ``map_flat_values``, ``boolean_mask``, ``stack``,
+"""The ``tf.ragged`` functions: ``constant``, ``range``, ``map_flat_values``, ``boolean_mask``, ``stack``,
 ``stack_dynamic_partitions``, ``row_splits_to_segment_ids``, ``segment_ids_to_row_splits``."""
 
 from __future__ import annotations
@@ -235,46 +235,3 @@ def stack_dynamic_partitions(data: Any, partitions: Any, num_partitions: Any, na
     dtype = data.row_splits_dtype if isinstance(data, RaggedTensor) else _dtypes.int32
     lengths = _segment.unsorted_segment_sum(P.cast(_m.ones_like_op(parts), dtype), parts, n)
     return RaggedTensor(rows, P.splits_from_lengths(lengths), internal=True)
-
-
-def cross(inputs: Any, name: str | None = None) -> RaggedTensor:
-    """Row ``i`` is every combination of the values of row ``i`` of each input, joined with ``"_X_"``, the last
-    input varying fastest (``tf.ragged.cross``). Host-only, as TF's string kernel: the features are read on the host.
-
-    >>> cross([constant([["a", "b"], ["c"]]), constant([["x"], ["y"]])])
-    <tf.RaggedTensor [[b'a_X_x', b'b_X_x'], [b'c_X_y']]>
-    """
-    import itertools
-
-    rows_of = []
-    for i, value in enumerate(inputs):
-        rt = value if isinstance(value, RaggedTensor) else None
-        flat = rt.flat_values if rt is not None else _tensor(value)
-        if flat._dtype not in (_dtypes.string, _dtypes.int32, _dtypes.int64):
-            raise ValueError(f"Unexpected dtype for inputs[{i}]: {flat._dtype}")
-        if rt is not None:
-            values = flat.numpy().tolist()
-            splits = np.asarray(rt.row_splits.numpy()).tolist()
-            rows_of.append([values[splits[r]:splits[r + 1]] for r in range(len(splits) - 1)])
-        else:
-            rows_of.append(flat.numpy().tolist())
-    if len({len(rows) for rows in rows_of}) > 1:
-        from ...device import _scope
-
-        kinds = [isinstance(v, RaggedTensor) for v in inputs]
-        raise InvalidArgumentError(
-            None, None, f"{{{{function_node __wrapped__RaggedCross_Nsparse_0_dense_types_{kinds.count(False)}_ragged_"
-            f"splits_types_{kinds.count(True)}_ragged_values_types_{kinds.count(True)}_sparse_values_types_0_device_"
-            f"{_scope.device.name}}}}} inputs must all have the same batch dimension size. [Op:RaggedCross] name: ")
-
-    def text(v: Any) -> str:
-        return v.decode("utf-8", "surrogateescape") if isinstance(v, bytes) else str(v)
-
-    out: list = []
-    for parts in zip(*rows_of):
-        out.append(["_X_".join(text(v) for v in combo).encode("utf-8", "surrogateescape")
-                    for combo in itertools.product(*parts)])
-    lengths = np.asarray([len(row) for row in out], np.int64)
-    flat_out = np.empty(int(lengths.sum()), dtype=object)
-    flat_out[:] = [v for row in out for v in row]
-    return RaggedTensor(_tensor(flat_out, _dtypes.string), P.splits_from_lengths(_tensor(lengths)), internal=True)

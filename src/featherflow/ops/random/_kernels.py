@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ...backends import array_module
+from ...runtime_config import is_op_determinism_enabled
 from . import _philox as ph
 from ._gamma_poisson import philox_gamma, philox_poisson
 
@@ -418,6 +419,9 @@ class LegacyRandomState:
             seeds: tuple[int | None, int | None] = (int(self._global_seed) % MAXINT32, int(op_seed) % MAXINT32)
         elif op_seed is not None:
             seeds = (DEFAULT_GRAPH_SEED, int(op_seed) % MAXINT32)
+        elif is_op_determinism_enabled():
+            raise RuntimeError("Random ops require a seed to be set when determinism is enabled. Please set a seed "
+                               "before running the op, e.g. by calling tf.random.set_seed(1).")
         else:
             seeds = (None, None)
         return (0, MAXINT32) if seeds == (0, 0) else seeds
