@@ -39,10 +39,11 @@ def _tf_like_step(tf, x, y, weights):
     return step
 
 
-def _torch_step(torch, x, y, weights):
-    params = [torch.tensor(a, requires_grad=True) for pair in weights for a in pair]
+def _torch_step(torch, x, y, weights, device=None):
+    """PyTorch's step, its parameters, data and Adam state on ``device`` (the CPU by default)."""
+    params = [torch.tensor(a, device=device, requires_grad=True) for pair in weights for a in pair]
     opt = torch.optim.Adam(params, lr=1e-3)
-    xt, yt = torch.tensor(x), torch.tensor(y)
+    xt, yt = torch.tensor(x, device=device), torch.tensor(y, device=device)
 
     def step():
         opt.zero_grad()

@@ -433,36 +433,15 @@ def copies(gpu: Gpu, sizes: Sizes) -> str:
 # --- the MLP Adam step ----------------------------------------------------------------------------
 
 
-def _torch_gpu_step(torch: Any, device: str, x: np.ndarray, y: np.ndarray, weights: list) -> Fn:
-    """bench_training's PyTorch step with its parameters, data and Adam state on the GPU."""
-    params = [torch.tensor(a, device=device, requires_grad=True) for pair in weights for a in pair]
-    opt = torch.optim.Adam(params, lr=1e-3)
-    xt, yt = torch.tensor(x, device=device), torch.tensor(y, device=device)
-
-    def step() -> Any:
-        opt.zero_grad()
-        h = xt
-        for i in range(0, len(params), 2):
-            h = h @ params[i] + params[i + 1]
-            if i < len(params) - 2:
-                h = torch.relu(h)
-        loss = torch.nn.functional.cross_entropy(h, yt)
-        loss.backward()
-        opt.step()
-        return loss
-
-    return step
-
-
 def mlp_cases(gpu: Gpu) -> dict[str, Fn]:
     """bench_training's MLP Adam step by library, featherflow's variables and data made on GPU:0."""
-    from bench_training import _data, _tf_like_step
+    from bench_training import _data, _tf_like_step, _torch_step
 
     x, y, weights = _data()
     with gpu.ff.device("GPU:0"):
         fns: dict[str, Fn] = {FF: _tf_like_step(gpu.ff, x, y, weights)}
     if gpu.torch is not None:
-        fns["torch"] = _torch_gpu_step(gpu.torch, gpu.torch_device, x, y, weights)
+        fns["torch"] = _torch_step(gpu.torch, x, y, weights, device=gpu.torch_device)
     return fns
 
 

@@ -282,13 +282,40 @@ def test_configuration_is_final_once_the_runtime_starts(fresh_gpus: list) -> Non
 def test_memory_growth_rules(fresh_gpus: list) -> None:
     growth = ff.config.experimental.set_memory_growth
     assert ff.config.experimental.get_memory_growth(fresh_gpus[1]) is None  # never set: None, as TF
-    with pytest.raises(NotImplementedError, match="set_memory_growth"):
-        growth(fresh_gpus[1], False)
     ff.config.set_logical_device_configuration(fresh_gpus[1], _mib(10))
     with pytest.raises(ValueError, match="Cannot set memory growth on device when virtual devices configured"):
         growth(fresh_gpus[1], True)
     with pytest.raises(ValueError, match="Cannot set memory growth on non-GPU and non-Pluggable devices"):
         growth(ff.config.list_physical_devices("CPU")[0], True)
+
+
+def test_without_memory_growth_a_card_is_reserved_up_front(fresh_gpus: list) -> None:
+    from featherflow.backends import simulated_memory
+
+    ff.config.experimental.set_memory_growth(fresh_gpus[0], False)
+    assert ff.config.experimental.get_memory_growth(fresh_gpus[0]) is False
+    assert ff.config.experimental.get_memory_growth(fresh_gpus[1]) is None
+    pool = simulated.xp.get_default_memory_pool()
+    try:
+        with simulated.xp.cuda.Device(1):
+            before_1 = pool.total_bytes()
+        with simulated.xp.cuda.Device(0):
+            before = pool.total_bytes()
+        x = ff.ones((256, 256))  # the runtime starts: card 0's pool takes 95% of the card's free memory
+        with simulated.xp.cuda.Device(0):
+            free, total = simulated.xp.cuda.runtime.memGetInfo()
+            held = pool.total_bytes()
+            assert held - before >= 0.94 * (total - before) and free < 0.06 * total
+            assert pool.used_bytes() == x._value.nbytes  # the array is cut from the reserved block
+        with simulated.xp.cuda.Device(1):
+            assert pool.total_bytes() == before_1  # growth never set: taken as arrays need it
+        assert ff.config.experimental.get_memory_info("GPU:0")["current"] == 256 * 256 * 4
+        with pytest.raises(RuntimeError, match="Physical devices cannot be modified after being initialized"):
+            ff.config.experimental.set_memory_growth(fresh_gpus[0], True)
+    finally:
+        with simulated.xp.cuda.Device(0):
+            pool.free_all_blocks()  # the reservation goes back to the card for the tests after
+            assert simulated_memory.mem_get_info()[0] >= simulated_memory.CAPACITY - pool.used_bytes() - 10**8
 
 
 def test_the_cpu_cannot_be_hidden(fresh_gpus: list) -> None:

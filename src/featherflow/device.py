@@ -278,7 +278,12 @@ def _decide_default() -> Device:
     if _default is None:
         found = logical_devices("GPU")
         _default = found[0] if found else CPU
+        for hook in START_HOOKS:  # what higher layers do when the runtime starts (tf.config's reservations)
+            hook()
     return _default
+
+
+START_HOOKS: list = []  # callables run once when the runtime starts (injected by higher layers)
 
 
 class _UndecidedDevice:

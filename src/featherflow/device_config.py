@@ -121,16 +121,16 @@ def get_memory_growth(device: Any) -> bool | None:
 
 
 def set_memory_growth(device: Any, enable: bool) -> None:
-    """Memory growth for a physical GPU: its pool takes memory as arrays need it, which is what featherflow's
-    pools (CuPy's) always do. Only before the runtime starts, and not on a GPU with logical devices configured."""
+    """Memory growth for a physical GPU: True, its pool takes memory as arrays need it (CuPy's default, and
+    featherflow's when it was never set); False, as TF without growth, its pool takes nearly all of the card's free
+    memory when the runtime starts and serves arrays from it. Only before the runtime starts, and not on a GPU
+    with logical devices configured."""
     _check_known(device)
     if device in _virtual:
         raise ValueError("Cannot set memory growth on device when virtual devices configured")
     if device.device_type != "GPU":
         raise ValueError("Cannot set memory growth on non-GPU and non-Pluggable devices")
-    if not enable:  # TF then reserves nearly all of the card when it starts
-        raise NotImplementedError("set_memory_growth(device, False): featherflow's GPU memory pools always grow as "
-                                  "arrays need memory; reserving the whole card up front is not supported")
+    enable = bool(enable)
     if _growth.get(device) == enable:
         return
     if _Flags.started:
@@ -291,6 +291,29 @@ class _Memory:
         with self.device.activate():
             return self.pool.used_bytes()
 
+
+_RESERVED_FRACTION = 0.95  # of a card's free memory, taken up front without memory growth (TF takes nearly all)
+
+
+def _reserve_up_front() -> None:
+    """When the runtime starts: each GPU whose memory growth was set to False has its pool take most of the card's
+    free memory at once (kept by the pool as a free block that later arrays are cut from), as TF reserves it."""
+    for physical, growth in _growth.items():
+        if growth is not False:
+            continue
+        index = int(physical.name.rsplit(":", 1)[1])
+        for dev in _device.logical_devices("GPU"):
+            if _card(dev) == index:
+                rec = _record(dev)
+                with dev.activate():
+                    free, _ = dev.xp.cuda.runtime.memGetInfo()
+                    size = int(free * _RESERVED_FRACTION) // 512 * 512
+                    if size > 0:
+                        rec.pool.malloc(size)  # freed at once: the pool keeps the block for later arrays
+                break
+
+
+_device.START_HOOKS.append(_reserve_up_front)
 
 _records: dict[Device, _Memory] = {}  # logical GPU -> its memory (made on first use for one without a limit)
 _installed: dict[int, Callable] = {}  # id(array namespace) -> featherflow's allocator installed on it

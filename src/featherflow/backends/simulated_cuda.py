@@ -106,7 +106,12 @@ class _Runtime:
         """A few of CUDA's cudaDeviceProp fields, as CuPy returns them: fixed values of a plausible card."""
         if not 0 <= device < _cards:
             raise RuntimeError("cudaErrorInvalidDevice: invalid device ordinal")
-        return {"name": b"NVIDIA H100 80GB HBM3", "major": 9, "minor": 0, "totalGlobalMem": 85031714816}
+        return {"name": b"NVIDIA H100 80GB HBM3", "major": 9, "minor": 0, "totalGlobalMem": _memory.CAPACITY}
+
+    @staticmethod
+    def memGetInfo() -> tuple[int, int]:  # noqa: N802
+        """(free, total) bytes of the current card."""
+        return _memory.mem_get_info()
 
 
 cuda = types.SimpleNamespace(Device=_CudaDevice, runtime=_Runtime, get_device_id=lambda: _local.card,

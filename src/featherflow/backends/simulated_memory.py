@@ -22,6 +22,7 @@ featherflow.backends.simulated_memory.OutOfMemoryError: Out of memory allocating
 from __future__ import annotations
 
 import threading
+import weakref
 from typing import Any, Callable
 
 
@@ -64,7 +65,9 @@ class MemoryPool:
 
     def __init__(self, allocator: Any = None) -> None:
         self._used: dict[int, int] = {}
+        self._held: dict[int, int] = {}  # bytes taken from the card: live ones and freed ones the pool keeps
         self._limit: dict[int, int] = {}
+        _pools.add(self)
 
     def malloc(self, size: int) -> MemoryPointer:
         card = current.card
@@ -72,6 +75,12 @@ class MemoryPool:
         limit = self._limit.get(card, 0)
         if limit and used + size > limit:
             raise OutOfMemoryError(size, used, limit)
+        held = self._held.get(card, 0)
+        if used + size > held:  # more than the pool keeps: taken from the card (CuPy's cudaMalloc)
+            free, _ = mem_get_info()
+            if used + size - held > free:
+                raise OutOfMemoryError(size, used)
+            self._held[card] = used + size
         self._used[card] = used + size
         return MemoryPointer(self, card, size)
 
@@ -80,17 +89,19 @@ class MemoryPool:
         return self._used.get(current.card, 0)
 
     def total_bytes(self) -> int:
-        """Bytes the pool holds on the current card (the simulation caches no freed blocks)."""
-        return self.used_bytes()
+        """Bytes the pool holds on the current card: its arrays' and the freed ones it keeps for reuse."""
+        return max(self._held.get(current.card, 0), self.used_bytes())
 
     def free_bytes(self) -> int:
-        return 0
+        """Bytes the pool keeps for reuse on the current card."""
+        return self.total_bytes() - self.used_bytes()
 
     def n_free_blocks(self) -> int:
-        return 0
+        return 1 if self.free_bytes() else 0
 
     def free_all_blocks(self, stream: Any = None) -> None:
-        """Nothing is cached, so nothing to release."""
+        """Gives the freed bytes the pool keeps back to the card."""
+        self._held[current.card] = self.used_bytes()
 
     def set_limit(self, size: int | None = None, fraction: float | None = None) -> None:
         """The most bytes the pool may hold on the current card (0 or None: no limit)."""
@@ -100,6 +111,16 @@ class MemoryPool:
 
     def get_limit(self) -> int:
         return self._limit.get(current.card, 0)
+
+
+CAPACITY = 85031714816  # each simulated card's memory: an H100's (the totalGlobalMem its properties report)
+_pools: weakref.WeakSet = weakref.WeakSet()
+
+
+def mem_get_info() -> tuple[int, int]:
+    """``cudaMemGetInfo`` of the current card: (free, total) bytes, free being what no pool holds."""
+    card = current.card
+    return CAPACITY - sum(pool._held.get(card, 0) for pool in list(_pools)), CAPACITY
 
 
 _default_pool = MemoryPool()

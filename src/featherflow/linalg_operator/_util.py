@@ -186,3 +186,19 @@ def combined_non_singular_hint(a: Any, b: Any) -> bool | None:
     if a.is_non_singular is False or b.is_non_singular is False:
         return False
     return a.is_non_singular and b.is_non_singular
+
+
+def checked_operators(operators: Any, empty_message: str) -> list:
+    """The operators of a combining operator (block diagonal, composition, Kronecker) as a list, with TF's checks:
+    an iterable, not empty (``empty_message``, formatted with the argument), one dtype."""
+    if isinstance(operators, (str, bytes)) or not hasattr(operators, "__iter__"):
+        raise TypeError(f"Expected argument to be iterable but got {operators!r}")
+    operators = list(operators)
+    if not operators:
+        raise ValueError(empty_message.format(operators))
+    dtype = operators[0].dtype
+    for operator in operators:
+        if operator.dtype != dtype:
+            name_type = (str((o.name, o.dtype)) for o in operators)
+            raise TypeError("Expected all operators to have the same dtype.  Found " + "   ".join(name_type))
+    return operators

@@ -14,6 +14,7 @@ from ..ops.array.join import broadcast_static_shape, concat, split
 from ..shape import Dimension, TensorShape
 from ..tensor import Tensor, convert_to_tensor
 from . import _util
+from ._util import checked_operators
 from .base import LinearOperator
 
 
@@ -57,17 +58,8 @@ class LinearOperatorBlockDiag(LinearOperator):
                  name: str | None = None) -> None:
         parameters = dict(operators=operators, is_non_singular=is_non_singular, is_self_adjoint=is_self_adjoint,
                           is_positive_definite=is_positive_definite, is_square=is_square, name=name)
-        if isinstance(operators, (str, bytes)) or not hasattr(operators, "__iter__"):
-            raise TypeError(f"Expected argument to be iterable but got {operators!r}")
-        operators = list(operators)
-        if not operators:
-            raise ValueError(f"Expected a non-empty list of operators. Found: {operators}")
-        self._operators = operators
+        operators = self._operators = checked_operators(operators, "Expected a non-empty list of operators. Found: {}")
         dtype = operators[0].dtype
-        for operator in operators:
-            if operator.dtype != dtype:
-                name_type = (str((o.name, o.dtype)) for o in operators)
-                raise TypeError("Expected all operators to have the same dtype.  Found " + "   ".join(name_type))
         is_non_singular = _direct_sum_hint(operators, "is_non_singular", is_non_singular, "non-singular")
         is_self_adjoint = _direct_sum_hint(operators, "is_self_adjoint", is_self_adjoint, "self-adjoint")
         is_positive_definite = _direct_sum_hint(operators, "is_positive_definite", is_positive_definite,

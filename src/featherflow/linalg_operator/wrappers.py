@@ -13,6 +13,7 @@ from ..ops.math.api import conj, sign
 from ..shape import TensorShape
 from ..tensor import Tensor
 from . import _util
+from ._util import checked_operators
 from .base import LinearOperator, register_class
 
 
@@ -25,17 +26,8 @@ class LinearOperatorComposition(LinearOperator):
                  name: str | None = None) -> None:
         parameters = dict(operators=operators, is_non_singular=is_non_singular, is_self_adjoint=is_self_adjoint,
                           is_positive_definite=is_positive_definite, is_square=is_square, name=name)
-        if isinstance(operators, (str, bytes)) or not hasattr(operators, "__iter__"):
-            raise TypeError(f"Expected argument to be iterable but got {operators!r}")
-        operators = list(operators)
-        if not operators:
-            raise ValueError(f"Expected a non-empty list of operators. Found: {operators}")
-        self._operators = operators
+        operators = self._operators = checked_operators(operators, "Expected a non-empty list of operators. Found: {}")
         dtype = operators[0].dtype
-        for operator in operators:
-            if operator.dtype != dtype:
-                name_type = (str((o.name, o.dtype)) for o in operators)
-                raise TypeError("Expected all operators to have the same dtype.  Found " + "   ".join(name_type))
         if all(operator.is_non_singular for operator in operators):
             if is_non_singular is False:
                 raise ValueError("The composition of non-singular operators is always non-singular.")
