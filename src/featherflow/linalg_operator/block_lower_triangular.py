@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..naming import name_scope
-from ..ops.array.core import expand_dims, squeeze
+from ..ops.array.core import squeeze
 from ..ops.array.create import cast, zeros
 from ..ops.array.join import broadcast_static_shape, concat, split
 from ..ops.linalg.core import adjoint as _adjoint
@@ -16,7 +16,7 @@ from ..tensor import Tensor, convert_to_tensor
 from . import _util
 from .base import LinearOperator
 from .basic import LinearOperatorFullMatrix
-from .block_diag import arg_is_blockwise
+from .block_diag import LinearOperatorBlockDiag, arg_is_blockwise
 from .identity import LinearOperatorScaledIdentity
 
 
@@ -198,19 +198,6 @@ class LinearOperatorBlockLowerTriangular(LinearOperator):
             return result_list
         return concat(_util.broadcast_matrix_batch_dims(result_list), axis=-2)
 
-    def matvec(self, x: Any, adjoint: bool = False, name: str = "matvec") -> Any:
-        """``self @ x`` for [batch] vectors, or a list of one vector per block."""
-        with self._name_scope(name):
-            block_dimensions = self._block_range_dimensions() if adjoint else self._block_domain_dimensions()
-            if arg_is_blockwise(block_dimensions, x, -1):
-                x = self._check_blocks(x, block_dimensions, -1)
-                y_mat = self.matmul([block[..., None] for block in x], adjoint=adjoint)
-                return [squeeze(y, axis=-1) for y in y_mat]
-            x = convert_to_tensor(x)
-            self._check_input_dtype(x)
-            _util.assert_compatible_dims(self.range_dimension if adjoint else self.domain_dimension, x.shape[-1])
-            return squeeze(self.matmul(x[..., None], adjoint=adjoint), axis=-1)
-
     def _determinant(self) -> Tensor:
         if all(op.is_positive_definite for op in self._diagonal_operators):
             return exp(self._log_abs_determinant())
@@ -260,19 +247,6 @@ class LinearOperatorBlockLowerTriangular(LinearOperator):
                 return solution_list
             return concat(_util.broadcast_matrix_batch_dims(solution_list), axis=-2)
 
-    def solvevec(self, rhs: Any, adjoint: bool = False, name: str = "solve") -> Any:
-        """Solves ``A x = rhs`` for [batch] vectors, or a list of one vector per block."""
-        with self._name_scope(name):
-            block_dimensions = self._block_domain_dimensions() if adjoint else self._block_range_dimensions()
-            if arg_is_blockwise(block_dimensions, rhs, -1):
-                rhs = self._check_blocks(rhs, block_dimensions, -1)
-                solution_mat = self.solve([expand_dims(block, axis=-1) for block in rhs], adjoint=adjoint)
-                return [squeeze(x, axis=-1) for x in solution_mat]
-            rhs = convert_to_tensor(rhs)
-            self._check_input_dtype(rhs)
-            _util.assert_compatible_dims(self.domain_dimension if adjoint else self.range_dimension, rhs.shape[-1])
-            return squeeze(self.solve(expand_dims(rhs, axis=-1), adjoint=adjoint), axis=-1)
-
     def _diag_part(self) -> Tensor:
         parts = _util.broadcast_matrix_batch_dims([op.diag_part()[..., None] for op in self._diagonal_operators])
         return squeeze(concat(parts, axis=-2), axis=-1)
@@ -309,3 +283,7 @@ class LinearOperatorBlockLowerTriangular(LinearOperator):
     @property
     def _composite_tensor_fields(self) -> tuple:
         return ("operators",)
+
+    # the blockwise vector forms are LinearOperatorBlockDiag's: they only call matmul/solve and the block checks
+    matvec = LinearOperatorBlockDiag.matvec
+    solvevec = LinearOperatorBlockDiag.solvevec
