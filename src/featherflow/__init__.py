@@ -239,8 +239,6 @@ from .ops.nn.space_batch_op import required_space_to_batch_paddings as required_
 from .ops.none_tensor import NoneTensorSpec as NoneTensorSpec
 from .ops.ragged import RaggedTensor as RaggedTensor
 from .ops.ragged import RaggedTensorSpec as RaggedTensorSpec
-from .ops.ragged.fill_empty_rows import ragged_fill_empty_rows as ragged_fill_empty_rows
-from .ops.ragged.fill_empty_rows import ragged_fill_empty_rows_grad as ragged_fill_empty_rows_grad
 from .ops.random.index_shuffle import random_index_shuffle as random_index_shuffle
 from .ops.script_ops import numpy_function as numpy_function
 from .ops.script_ops import py_function as py_function
@@ -284,6 +282,8 @@ _LAZY = {
     "make_ndarray": (".ops.tensor_util", "make_ndarray"),
     "make_tensor_proto": (".ops.tensor_util", "make_tensor_proto"),
     "approx_top_k": (".ops.nn.approx_top_k", "approx_top_k"),
+    "ragged_fill_empty_rows": (".ops.ragged.fill_empty_rows", "ragged_fill_empty_rows"),
+    "ragged_fill_empty_rows_grad": (".ops.ragged.fill_empty_rows", "ragged_fill_empty_rows_grad"),
     "conv": (".ops.nn.conv_generic", "conv"),
     "conv2d_backprop_filter_v2": (".ops.nn.conv_generic", "conv2d_backprop_filter_v2"),
     "conv2d_backprop_input_v2": (".ops.nn.conv_generic", "conv2d_backprop_input_v2"),

@@ -1,5 +1,6 @@
 """``tf.linalg`` (re-exports)."""
 
+from ._lazy import lazy as _lazy
 from .ops.array.create import eye as eye
 from .ops.linalg.composite import cholesky_solve as cholesky_solve
 from .ops.linalg.composite import expm as expm
@@ -33,7 +34,6 @@ from .ops.linalg.diag import trace as trace
 from .ops.linalg.eig import cross as cross
 from .ops.linalg.eig import eig as eig
 from .ops.linalg.eig import eigvals as eigvals
-from .ops.linalg.eigh_tridiagonal import eigh_tridiagonal as eigh_tridiagonal
 from .ops.linalg.lu import lu as lu
 from .ops.linalg.lu import lu_matrix_inverse as lu_matrix_inverse
 from .ops.linalg.lu import lu_reconstruct as lu_reconstruct
@@ -61,17 +61,9 @@ _LINEAR_OPERATORS = (
 )
 
 
-def __getattr__(name: str) -> object:
-    if name in _LINEAR_OPERATORS:
-        from . import linalg_operator
-
-        return getattr(linalg_operator, name)
-    if name == "experimental":
-        from . import _linalg_experimental
-
-        return _linalg_experimental
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LINEAR_OPERATORS) | {"experimental"})
+_LAZY = {
+    **{name: (".linalg_operator", name) for name in _LINEAR_OPERATORS},
+    "experimental": ("._linalg_experimental", None),
+    "eigh_tridiagonal": (".ops.linalg.eigh_tridiagonal", "eigh_tridiagonal"),
+}
+__getattr__, __dir__ = _lazy(__name__, globals(), _LAZY)

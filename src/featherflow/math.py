@@ -1,6 +1,7 @@
 """``tf.math`` (re-exports)."""
 
 from . import _math_special as special  # noqa: F401 - tf.math.special
+from ._lazy import lazy as _lazy
 from .ops.array.permute import invert_permutation as invert_permutation
 from .ops.array.selection import in_top_k as in_top_k
 from .ops.array.selection import top_k as top_k
@@ -55,7 +56,9 @@ from .ops.math.segment import unsorted_segment_min as unsorted_segment_min
 from .ops.math.segment import unsorted_segment_prod as unsorted_segment_prod
 from .ops.math.segment import unsorted_segment_sqrt_n as unsorted_segment_sqrt_n
 from .ops.math.segment import unsorted_segment_sum as unsorted_segment_sum
-from .ops.math.sobol import sobol_sample as sobol_sample
 from .ops.nn.core import log_softmax as log_softmax
 from .ops.nn.core import softmax as softmax
 from .ops.nn.core import softsign as softsign
+
+# Loaded on first access (PEP 562): ``import featherflow`` does not pay for it.
+__getattr__, __dir__ = _lazy(__name__, globals(), {"sobol_sample": (".ops.math.sobol", "sobol_sample")})

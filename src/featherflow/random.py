@@ -14,9 +14,6 @@ from .ops.random.core import uniform as uniform
 from .ops.random.generator import create_rng_state as create_rng_state
 from .ops.random.generator import get_global_generator as get_global_generator
 from .ops.random.generator import set_global_generator as set_global_generator
-from .ops.random.parameterized_truncated import (
-    stateless_parameterized_truncated_normal as stateless_parameterized_truncated_normal,
-)
 from .ops.random.stateless import Algorithm as Algorithm
 from .ops.random.stateless import fold_in as fold_in
 from .ops.random.stateless import split as split
@@ -33,13 +30,15 @@ __all__ = [
     "fold_in", "gamma", "get_global_generator",
     "normal", "poisson", "set_global_generator",
     "set_seed", "shuffle", "split", "stateless_binomial", "stateless_categorical", "stateless_gamma",
-    "stateless_normal", "stateless_parameterized_truncated_normal", "stateless_poisson", "stateless_truncated_normal",
+    "stateless_normal", "stateless_poisson", "stateless_truncated_normal",
     "stateless_uniform", "truncated_normal", "uniform",
 ]
 
 
 # Loaded on first access (PEP 562): ``import featherflow`` does not pay for them.
 _LAZY = {
+    "stateless_parameterized_truncated_normal": (".ops.random.parameterized_truncated",
+                                                 "stateless_parameterized_truncated_normal"),
     "all_candidate_sampler": (".ops.random.candidate_sampling", "all_candidate_sampler"),
     "fixed_unigram_candidate_sampler": (".ops.random.candidate_sampling", "fixed_unigram_candidate_sampler"),
     "learned_unigram_candidate_sampler": (".ops.random.candidate_sampling", "learned_unigram_candidate_sampler"),

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ... import dtypes as _dtypes
+from ...dtypes import int32 as _int32
 from ...errors import InvalidArgumentError
 from ...tensor import Tensor
 from ..array.core import broadcast_to, expand_dims, transpose
@@ -42,7 +42,7 @@ def _sturm(alpha: Tensor, beta_sq: Tensor, pivmin: Tensor, alpha0_perturbation: 
 
 
 def _zeros_int(x: Tensor) -> Tensor:
-    return zeros(x.shape, _dtypes.int32)
+    return zeros(x.shape, _int32)
 
 
 def _compute_eigenvalues(alpha: Tensor, beta: Tensor, select: str, select_range: Any, tol: Any) -> Tensor:

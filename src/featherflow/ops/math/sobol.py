@@ -18,7 +18,9 @@ from typing import Any
 
 import numpy as np
 
-from ... import dtypes as _dtypes
+from ...dtypes import as_dtype as _as_dtype
+from ...dtypes import float32 as _float32
+from ...dtypes import int32 as _int32
 from ...errors import InvalidArgumentError
 from .._contract import check_attrs
 from ..registry import register
@@ -89,7 +91,7 @@ def sobol_sample_op(xp: Any, *, dim: int, num_results: int, skip: int, dtype: An
 def _scalar(value: Any, name: str) -> int:
     from ..random.core import host_tensor  # TF's HostMemory inputs: a Python value makes no trip to a device
 
-    t = host_tensor(value, _dtypes.int32)
+    t = host_tensor(value, _int32)
     if t._value.ndim:
         raise _kernel_error(f"{name} must be a scalar", named=False)  # TF's slow path: its text has no name
     return int(t._numpy())
@@ -104,14 +106,14 @@ def _kernel_error(message: str, named: bool = True) -> InvalidArgumentError:
     return error
 
 
-def sobol_sample(dim: Any, num_results: Any, skip: Any = 0, dtype: Any = _dtypes.float32,
+def sobol_sample(dim: Any, num_results: Any, skip: Any = 0, dtype: Any = _float32,
                  name: str | None = None) -> Any:
     """``num_results`` points of the ``dim``-dimensional Sobol sequence after the first ``skip`` (``tf.math.sobol_sample``).
 
     >>> sobol_sample(1, 4, skip=1).numpy().ravel().tolist()
     [0.75, 0.25, 0.375, 0.875]
     """
-    dtype = _dtypes.as_dtype(dtype)
+    dtype = _as_dtype(dtype)
     check_attrs("SobolSample", {"dtype": dtype})
     d, n, s = _scalar(dim, "dim"), _scalar(num_results, "num_results"), _scalar(skip, "skip")
     if d < 1:

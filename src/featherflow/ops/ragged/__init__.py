@@ -1,6 +1,6 @@
 """``tf.RaggedTensor`` and the ragged ops: the class and its factories (``tensor``), conversions (``convert``),
 indexing (``getitem``), TF's ragged dispatch of the public ops (``elementwise``, ``reduce``, ``ops``, ``shape_ops``: importing
-this package registers them) and the ``tf.ragged`` functions (``functions``)."""
+this package registers them) and the ``tf.ragged`` functions (``functions``; ``cross``, loaded by ``tf.ragged`` on first use)."""
 
 from . import convert as convert
 from . import dynamic_shape as dynamic_shape
@@ -9,8 +9,6 @@ from . import getitem as getitem
 from . import ops as ops
 from . import reduce as reduce
 from . import shape_ops as shape_ops
-from .cross import cross as cross
-from .cross import cross_hashed as cross_hashed
 from .functions import boolean_mask as boolean_mask
 from .functions import constant as constant
 from .functions import map_flat_values as map_flat_values

@@ -21,7 +21,9 @@ from typing import Any
 
 import numpy as np
 
-from ... import dtypes as _dtypes
+from ...dtypes import int32 as _int32
+from ...dtypes import int64 as _INT64
+from ...dtypes import string as _string
 from .._kernel_errors import kernel_error
 from ..convert import tensor as _tensor
 from ..registry import register
@@ -123,7 +125,7 @@ def ragged_cross_op(xp: Any, *arrays: Any, input_order: str, hashed_output: bool
 
 def _int64(t: Any) -> Any:
     """Integer features as int64 (TF's cast); strings as they are."""
-    return P.cast(t, _dtypes.int64) if t.dtype.is_integer else t
+    return P.cast(t, _INT64) if t.dtype.is_integer else t
 
 
 def _cross(inputs: Any, hashed_output: bool, num_buckets: int, hash_key: int | None) -> RaggedTensor:
@@ -137,7 +139,7 @@ def _cross(inputs: Any, hashed_output: bool, num_buckets: int, hash_key: int | N
     for i, t in enumerate(inputs):
         if not isinstance(t, (RaggedTensor, SparseTensor)):
             t = _tensor(t)
-        if not (t.dtype.is_integer or t.dtype == _dtypes.string):
+        if not (t.dtype.is_integer or t.dtype == _string):
             raise ValueError(f"Unexpected dtype for inputs[{i}]: {t.dtype}")
         if isinstance(t, RaggedTensor):
             if t.ragged_rank != 1:
@@ -151,8 +153,8 @@ def _cross(inputs: Any, hashed_output: bool, num_buckets: int, hash_key: int | N
         else:
             arrays.append(_int64(t))
             order.append("D")
-    splits_type = (_dtypes.int32 if ragged_splits and all(d == _dtypes.int32 for d in ragged_splits)
-                   else _dtypes.int64)
+    splits_type = (_int32 if ragged_splits and all(d == _int32 for d in ragged_splits)
+                   else _INT64)
     if hash_key > 2**63:  # a uint64 key, passed as an int64 attr as TF does
         hash_key -= 2**64
     values, splits = ragged_cross_op(*arrays, input_order="".join(order), hashed_output=hashed_output,

@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ... import dtypes as _dtypes
+from ...dtypes import int64 as _int64
 from ...tensor import Tensor
 from .._kernel_errors import kernel_error, on_cpu, slow_path
 from ..convert import shape_text, tensor
@@ -78,7 +78,7 @@ def _fill(value_rowids: Any, values: Any, nrows: Any, default_value: Any) -> Rag
     op = "RaggedFillEmptyRows"
     ids, vals = tensor(value_rowids), tensor(values)
     default = tensor(default_value)
-    n = tensor(nrows, _dtypes.int64) if not isinstance(nrows, Tensor) else nrows
+    n = tensor(nrows, _int64) if not isinstance(nrows, Tensor) else nrows
     ragged_fill_empty_rows_op.check(ids, vals, n, default)
     if vals._value.ndim != 1:
         raise kernel_error(op, f"values must be a vector, saw: {shape_text(vals._value.shape)}")
