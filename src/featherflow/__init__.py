@@ -9,16 +9,13 @@ array([2., 3.], dtype=float32)
 from . import autodiff as autodiff
 from . import bitwise as bitwise
 from . import config as config
-from . import data as data
 from . import debugging as debugging
 from . import errors as errors
 from . import experimental as experimental
-from . import keras as keras
 from . import linalg as linalg
 from . import math as math
 from . import nest as nest
 from . import nn as nn
-from . import optimizers as optimizers
 from . import ragged as ragged
 from . import random as random
 from . import sparse as sparse
@@ -34,7 +31,6 @@ from .autodiff.symbolic import gradients as gradients
 from .autodiff.symbolic import hessians as hessians
 from .autodiff.tape import GradientTape as GradientTape
 from .autodiff.tape import UnconnectedGradients as UnconnectedGradients
-from .data.iterator import OptionalSpec as OptionalSpec
 from .device import DeviceSpec as DeviceSpec
 from .device import device_scope as device
 from .dtypes import DType as DType
@@ -282,6 +278,10 @@ _LAZY = {
     "make_ndarray": (".ops.tensor_util", "make_ndarray"),
     "make_tensor_proto": (".ops.tensor_util", "make_tensor_proto"),
     "approx_top_k": (".ops.nn.approx_top_k", "approx_top_k"),
+    "data": (".data", None),
+    "keras": (".keras", None),
+    "optimizers": (".optimizers", None),
+    "OptionalSpec": (".data.iterator", "OptionalSpec"),
     "ragged_fill_empty_rows": (".ops.ragged.fill_empty_rows", "ragged_fill_empty_rows"),
     "ragged_fill_empty_rows_grad": (".ops.ragged.fill_empty_rows", "ragged_fill_empty_rows_grad"),
     "conv": (".ops.nn.conv_generic", "conv"),

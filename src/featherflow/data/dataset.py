@@ -15,8 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from .. import dtypes as _dtypes
 from .. import nest
+from ..dtypes import as_dtype as _as_dtype
+from ..dtypes import int64 as _int64
 from ..shape import TensorShape
 from ..tensor import Tensor, _make_typed_host
 from ..tensor_spec import TensorSpec
@@ -85,10 +86,10 @@ class Dataset:
         return _named(lambda: iter([structure]), _spec_of(structure), 1, "_TensorDataset")
 
     @staticmethod
-    def range(*args: Any, output_type: Any = _dtypes.int64, name: str | None = None) -> Dataset:
+    def range(*args: Any, output_type: Any = _int64, name: str | None = None) -> Dataset:
         """Integers like Python's ``range`` (int64 by default)."""
         bounds = range(*[int(a) for a in args])
-        np_type = _dtypes.as_dtype(output_type)._np
+        np_type = _as_dtype(output_type)._np
 
         def make() -> Iterator[Any]:
             for i in bounds:
@@ -152,7 +153,7 @@ class Dataset:
             card = card // size if drop_remainder else -(-card // size)
         return _named(make, spec, card, "_BatchDataset")
 
-    def ragged_batch(self, batch_size: int, drop_remainder: bool = False, row_splits_dtype: Any = _dtypes.int64,
+    def ragged_batch(self, batch_size: int, drop_remainder: bool = False, row_splits_dtype: Any = _int64,
                      name: str | None = None) -> Dataset:
         """Batches like ``batch``, but Tensors whose shapes vary become RaggedTensors (``Dataset.ragged_batch``).
 
@@ -161,7 +162,7 @@ class Dataset:
         [[[], [0]], [[0, 1], [0, 1, 2]]]
         """
         size = int(batch_size)
-        splits_type = _dtypes.as_dtype(row_splits_dtype)
+        splits_type = _as_dtype(row_splits_dtype)
         known = not isinstance(self, _LazySpec)  # a map's spec is its first element's: its first dim may vary
         lead = size if drop_remainder else None
         element_specs = nest.flatten(self.element_spec)

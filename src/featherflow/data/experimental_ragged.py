@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from .. import dtypes as _dtypes
+from ..dtypes import int64 as _int64
 
 _warned = False
 
 
 def dense_to_ragged_batch(batch_size: int, drop_remainder: bool = False,
-                          row_splits_dtype: Any = _dtypes.int64) -> Callable:
+                          row_splits_dtype: Any = _int64) -> Callable:
     """A function for ``Dataset.apply`` that batches as ``Dataset.ragged_batch`` does."""
     global _warned
     if not _warned:  # TF's deprecation notice: once per process, naming the caller's line

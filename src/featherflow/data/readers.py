@@ -18,13 +18,13 @@ from typing import Any
 
 import numpy as np
 
-from .. import dtypes as _dtypes
+from ..dtypes import string as _dt_string
 from ..errors import InvalidArgumentError
 from ..tensor import Tensor, _make_typed_host
 from ..tensor_spec import TensorSpec
 from .dataset import UNKNOWN_CARDINALITY, Dataset
 
-_STRING_SPEC = TensorSpec([], _dtypes.string)
+_STRING_SPEC = TensorSpec([], _dt_string)
 
 
 def _tfrecord():
@@ -43,7 +43,7 @@ def _filenames(filenames: Any) -> Callable[[], list[str]]:
 
     t = filenames if isinstance(filenames, Tensor) else tensor(filenames if not isinstance(filenames, list) or
                                                                filenames else np.array([], dtype=object))
-    if t.dtype is not _dtypes.string:
+    if t.dtype is not _dt_string:
         raise TypeError(f"The `filenames` argument must contain `tf.string` elements. Got `{t.dtype!r}` elements.")
     names = [n.decode("utf-8", "surrogateescape") for n in np.asarray(t.numpy(), dtype=object).reshape(-1)]
     return lambda: names

@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from ..data.iterator import Optional as Optional
 from ..ops.dispatch import dispatch_for_api as dispatch_for_api
 from ..ops.dispatch import dispatch_for_binary_elementwise_apis as dispatch_for_binary_elementwise_apis
 from ..ops.dispatch import dispatch_for_unary_elementwise_apis as dispatch_for_unary_elementwise_apis
@@ -15,8 +14,12 @@ def __getattr__(name: str) -> Any:
         import importlib
 
         return importlib.import_module(f".{name}", __name__)
+    if name == "Optional":  # tf.data's, loaded with tf.data
+        from ..data.iterator import Optional
+
+        return Optional
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return ["dlpack", "numpy"]
+    return sorted([*globals(), "Optional", "dlpack", "numpy"])

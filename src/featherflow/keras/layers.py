@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .. import dtypes as _dtypes
+from ..dtypes import as_dtype as _as_dtype
 from ..module import Module
 from ..optimizers.base import _CAMEL, _unique_name
 from ..trackable import NoDependency
@@ -61,13 +61,13 @@ class Layer(Module):
         super().__init__(name=name or _unique_name(_CAMEL.sub(r"_\1", type(self).__name__).lower()))
         self.built = False
         self.trainable = trainable
-        self._compute_dtype = _dtypes.as_dtype(dtype or "float32")
+        self._compute_dtype = _as_dtype(dtype or "float32")
         self._weights: list = NoDependency([])  # creation order, which Keras reports weights in
 
     def add_weight(self, shape: Any = None, initializer: Any = "glorot_uniform", dtype: Any = None,
                    trainable: bool = True, name: str | None = None) -> KerasVariable:
         shape = tuple(int(d) for d in shape or ())
-        dt = _dtypes.as_dtype(dtype or self._compute_dtype)
+        dt = _as_dtype(dtype or self._compute_dtype)
         value = _initialize(initializer, shape, dt)
         weight = KerasVariable(value, name=name or "variable", path=f"{self.name}/{name or 'variable'}",
                                trainable=trainable, dtype=dt)

@@ -17,9 +17,10 @@ from typing import Any, Callable, Iterable
 
 import numpy as np
 
-from .. import dtypes as _dtypes
 from ..backends import array_module as _xp
 from ..device import device_scope
+from ..dtypes import float32 as _float32
+from ..dtypes import int64 as _int64
 from ..tensor import _make
 from ..trackable import AutoTrackable, NoDependency
 from ..variable import Variable
@@ -120,7 +121,7 @@ class Optimizer(AutoTrackable):
         self._variables: list[Variable] = []
         self._trainable_variables: list[Variable] = []
         self._trainable_variables_indices: dict[str, int] = {}
-        self._iterations = Variable(0, dtype=_dtypes.int64, name=f"{self.name}/iteration", trainable=False)
+        self._iterations = Variable(0, dtype=_int64, name=f"{self.name}/iteration", trainable=False)
         self._variables.append(self._iterations)
         # (the counter's buffer, its value): the count on the host for accumulation and EMA overwrites; held
         # only by an optimizer that needs it, since holding the buffer makes each increment copy on write
@@ -130,7 +131,7 @@ class Optimizer(AutoTrackable):
         elif callable(learning_rate):
             self._learning_rate = NoDependency(learning_rate)
         else:
-            self._learning_rate = Variable(float(_array(learning_rate)), dtype=_dtypes.float32,
+            self._learning_rate = Variable(float(_array(learning_rate)), dtype=_float32,
                                            name=f"{self.name}/learning_rate", trainable=False)
             self._variables.append(self._learning_rate)
 
