@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench clean bytecode gpu-wheels gpu-check
+.PHONY: demo test lint bench clean bytecode gpu-wheels gpu-check keras-tests
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,15 @@ $(VENV)/.bench-installed: pyproject.toml $(VENV)/.test-installed
 # medians, each library measured in the same run (PyTorch and TensorFlow from the bench extra)
 bench: $(VENV)/.bench-installed bytecode
 	$(BIN)/python benchmarks/run.py
+
+$(VENV)/.keras-installed: pyproject.toml $(VENV)/.test-installed
+	$(BIN)/python -m pip install --quiet -e '.[test,demo,keras,keras-tests]'
+	touch $@
+
+# Keras's own tests (files of the Keras wheel) under real TF and under featherflow: build/keras_suite/report.md.
+# Not part of `make test` (about 50 minutes on 2 cores, 20 once the TF side is cached); the TF side is cached in build/keras_suite/ (ARGS=--refresh-tf reruns it).
+keras-tests: $(VENV)/.keras-installed bytecode
+	$(BIN)/python tools/keras_suite.py $(ARGS)
 
 # wheels the GPU machine (python3 3.12, no network) lacks, fetched here into .whl/ (ignored) for tools/gpu_check.sh,
 # which installs them there when .whl is carried along

@@ -21,7 +21,7 @@ def _data():
 
 def _tf_like_step(tf, x, y, weights):
     params = [tf.Variable(a) for pair in weights for a in pair]
-    opt = tf.keras.optimizers.Adam(1e-3)
+    opt = tf.optimizers.Adam(1e-3)  # featherflow: its own optimizers (tf.keras would load Keras beside TF here)
     xt, yt = tf.constant(x), tf.constant(y)
 
     def step():

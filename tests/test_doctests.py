@@ -143,7 +143,9 @@ def _public_paths(ff: types.ModuleType) -> tuple[dict[int, list[tuple[str, ...]]
             if attr.startswith("_") or value is None:
                 continue
             if isinstance(value, types.ModuleType):
-                if value.__name__.startswith("featherflow.") and len(path) < 3 and id(value) not in namespaces:
+                # tf.keras is Keras's namespace (listing it loads Keras, which cannot share TF's process)
+                if (value.__name__.startswith("featherflow.") and value.__name__ != "featherflow.keras"
+                        and len(path) < 3 and id(value) not in namespaces):
                     namespaces[id(value)] = (*path, attr)
                     walk(value, (*path, attr))
             else:

@@ -74,3 +74,10 @@ def test_every_tensor_dtype_round_trips_through_numpy() -> None:
         dtype = getattr(ff, name)
         t = ff.constant(np.zeros(2, dtype=dtype.as_numpy_dtype))
         assert t.dtype is dtype, name
+
+
+def test_is_numeric_matches_tensorflow(tf_oracle) -> None:
+    for name in ("float16", "float32", "float64", "bfloat16", "int8", "int16", "int32", "int64", "uint8", "uint16",
+                 "uint32", "uint64", "complex64", "complex128", "qint8", "qint16", "qint32", "quint8", "quint16",
+                 "bool", "string", "resource", "variant"):
+        assert ff.as_dtype(name).is_numeric == tf_oracle.as_dtype(name).is_numeric, name

@@ -21,7 +21,7 @@ def test_demo_trains_resumes_and_plots(tmp_path: pathlib.Path) -> None:
     pytest.importorskip("sklearn")
     pytest.importorskip("matplotlib")
     code = (f"import sys; sys.path.insert(0, {str(EXAMPLES)!r}); import demo, pathlib; "
-            f"demo.OUT = pathlib.Path({str(tmp_path)!r}); demo.EPOCHS = {{}}; demo.main()")
+            f"demo.OUT = pathlib.Path({str(tmp_path)!r}); demo.EPOCHS = {{}}; demo.KERAS_EPOCHS = 2; demo.main()")
     first = subprocess.run([sys.executable, "-c", code.format(3)], capture_output=True, text=True, timeout=600)
     assert first.returncode == 0, first.stdout[-2000:] + first.stderr[-4000:]
     assert (tmp_path / "loss.png").stat().st_size > 1000
@@ -31,3 +31,4 @@ def test_demo_trains_resumes_and_plots(tmp_path: pathlib.Path) -> None:
     assert "epoch  4/4" in second.stdout
     accuracy = float(second.stdout.split("final test accuracy: ")[1].split()[0])
     assert accuracy > 0.85
+    assert "Keras test accuracy" in second.stdout and "reloads with the same predictions: True" in second.stdout

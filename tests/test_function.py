@@ -221,3 +221,19 @@ def test_assigns_and_prints_inside_a_function(capfd):
 
     assert step(ff.constant(2.0)).numpy() == 3.0
     assert capfd.readouterr().err == "v is 3\n"
+
+
+def test_unseeded_random_ops_in_a_function_take_the_graphs_op_seeds(tf_oracle, same_seed_state) -> None:
+    """In TF's graph, an op without an op seed takes 0, 1, ... in trace order, and its kernel keeps its stream
+    across calls; the eager counter after the calls is untouched."""
+    results = []
+    for lib in (ff, tf_oracle):
+        lib.random.set_seed(5)
+
+        @lib.function
+        def f(lib=lib):
+            return lib.random.uniform([2]), lib.random.normal([2]), lib.random.uniform([1], seed=3)
+
+        calls = [[t.numpy().tolist() for t in f()] for _ in range(2)]
+        results.append((calls, lib.random.uniform([2]).numpy().tolist()))
+    assert results[0] == results[1]

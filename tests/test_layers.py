@@ -26,6 +26,7 @@ PLACEMENT = {
     "nest": "data",
     "_logs": "data",
     "_lazy": "data",
+    "_compat_util": "data",
     # backends: one array namespace per device type
     "backends.": "backends",
     # devices
@@ -65,7 +66,6 @@ PLACEMENT = {
     "data.": "state",
     "distribute.": "state",
     "training.": "state",
-    "keras.layers": "state",
     "_lookup_tables": "state",
     "_config_deprecated": "state",
     "linalg_operator.": "state",
@@ -92,6 +92,7 @@ PLACEMENT = {
     "nn": "surface",
     "random": "surface",
     "signal": "surface",
+    "summary.": "surface",
     "_math_special": "surface",
     "_random_experimental": "surface",
     "_nn_experimental": "surface",
@@ -100,10 +101,13 @@ PLACEMENT = {
     "sparse": "surface",
     "strings": "surface",
     "train": "surface",
-    "keras": "surface",
-    # compat: entry points nothing else imports (the `featherflow` command line)
+    "raw_ops.": "surface",
+    # compat: entry points nothing else imports (the `featherflow` command line), the `tensorflow` module paths
+    # featherflow stands in for, and tf.keras (real Keras, loaded through them)
     "cli": "compat",
-    "compat.": "compat",
+    "_tensorflow.": "compat",
+    "keras": "compat",
+    "compat.": "surface",  # tf.compat: public namespaces (re-exports)
 }
 
 

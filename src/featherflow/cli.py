@@ -1,4 +1,8 @@
-"""The ``featherflow`` command: look inside TensorFlow checkpoints and export them, without TensorFlow.
+"""The ``featherflow`` command: run TensorFlow programs on featherflow, and look inside TensorFlow checkpoints
+and export them, without TensorFlow.
+
+``featherflow run script.py [ARGS]`` (or ``featherflow run -m module [ARGS]``) runs a program written for
+TensorFlow as it is: its ``import tensorflow``, and ``import keras`` with the TensorFlow backend, load featherflow.
 
 ``featherflow inspect CKPT`` prints every tensor's key, dtype and shape as TF's
 ``inspect_checkpoint`` tool does; ``--tensor KEY`` prints one tensor and
@@ -28,8 +32,14 @@ SAFETENSORS_DTYPES = {
 def _parser() -> Any:
     import argparse
 
-    parser = argparse.ArgumentParser(prog="featherflow", description="Inspect and convert TensorFlow checkpoints.")
+    parser = argparse.ArgumentParser(prog="featherflow", description="Run TensorFlow programs on featherflow; "
+                                     "inspect and convert TensorFlow checkpoints.")
     commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="run a TensorFlow program unmodified: its `import tensorflow` (and `import "
+                              "keras`, with the TensorFlow backend) load featherflow")
+    run.add_argument("-m", dest="module", action="store_true", help="PROGRAM is a module name, as for `python -m`")
+    run.add_argument("program", help="the script (or, with -m, the module) to run")
+    run.add_argument("args", nargs=argparse.REMAINDER, help="the program's own arguments")
     inspect = commands.add_parser("inspect", help="list the tensors of a checkpoint (TF's inspect_checkpoint)")
     inspect.add_argument("checkpoint", help="checkpoint prefix, or a directory holding a 'checkpoint' file")
     inspect.add_argument("--tensor", metavar="KEY", help="print this tensor's value")
@@ -247,6 +257,11 @@ def convert(path: str, output: str, strip: bool = False, err: Any = None) -> int
 def main(argv: list[str] | None = None) -> int:
     """The console entry point; returns the exit status (1 on a checkpoint error, with TF's message)."""
     args = _parser().parse_args(argv)
+    if args.command == "run":  # the program's own errors and exit status are its own, as under `python`
+        from ._tensorflow import run_program
+
+        run_program(args.program, args.args, module=args.module)
+        return 0
     from .errors import OpError
 
     try:

@@ -428,6 +428,19 @@ def get_device_details(device: Any) -> dict[str, Any]:
             "compute_capability": (int(props["major"]), int(props["minor"]))}
 
 
+def reset_runtime() -> None:
+    """The runtime as at a process start, not yet started and unconfigured (TF's ``context._reset_context()``):
+    device visibility, logical devices and memory settings can be configured again."""
+    global _visible, _virtual, _growth
+    _Flags.started = False
+    _visible, _virtual, _growth = None, {}, {}
+    _records.clear()
+    _device._logical = None
+    _device._default = None
+    _device._scope.spec = None
+    _device._scope.__dict__.pop("device", None)  # undecided: the first read decides the default, as at a start
+
+
 # --- tests ---------------------------------------------------------------------------------------------
 
 
@@ -440,13 +453,7 @@ def _fresh_runtime() -> Iterator[None]:
     saved = (_Flags.started, _Flags.log_placement, _Flags.log_placement_requested, _Flags.soft_placement,
              _visible, _virtual, _growth, dict(_records), _device._logical, _device._default,
              scope.__dict__.get("device"), scope.spec)
-    _Flags.started = False
-    _visible, _virtual, _growth = None, {}, {}
-    _records.clear()
-    _device._logical = None
-    _device._default = None
-    scope.spec = None
-    scope.__dict__.pop("device", None)  # undecided: the first read decides the default, as at a process start
+    reset_runtime()
     try:
         yield
     finally:

@@ -113,6 +113,11 @@ class DType:
         return self._kind == "b"
 
     @property
+    def is_numeric(self) -> bool:
+        """TF's numeric types: the standard floats, ints, complex and quantized types (not float8, int4, bool)."""
+        return self.base_dtype.name in _NUMERIC_NAMES
+
+    @property
     def is_floating(self) -> bool:
         return self._kind == "f"
 
@@ -431,3 +436,7 @@ def as_dtype(type_value: Any) -> DType:
         except (KeyError, TypeError):
             pass
     raise TypeError(f"Cannot convert the argument `type_value`: {type_value!r} to a TensorFlow DType.")
+
+_NUMERIC_NAMES = frozenset({
+    "float16", "float32", "float64", "bfloat16", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32",
+    "uint64", "complex64", "complex128", "qint8", "qint16", "qint32", "quint8", "quint16"})

@@ -23,7 +23,10 @@ import numpy as np
 from . import nest
 from .errors import InvalidArgumentError
 from .ops.ragged import RaggedTensor
-from .tensor import Tensor, convert_to_tensor, is_tensor, type_string
+from .ops.random import core as _random
+from .ops.random._kernels import GraphSeeds
+from .runtime_config import xla_compilation
+from .tensor import Tensor, convert_to_tensor, is_dense_tensor, type_string
 from .tensor_spec import TensorSpec
 
 if TYPE_CHECKING:
@@ -79,7 +82,7 @@ def _cast(value: Any, spec: Any) -> Any:
             if value.dtype is not spec.dtype or not spec.shape.is_compatible_with(value.shape):
                 raise TypeError(f"Can not cast {value} to {spec}")
             return value
-        if isinstance(value, Tensor) or is_tensor(value):
+        if isinstance(value, Tensor) or is_dense_tensor(value):
             t = convert_to_tensor(value)
         else:
             try:
@@ -108,8 +111,10 @@ def _cast(value: Any, spec: Any) -> Any:
 def _to_output(value: Any, fn: Callable) -> Any:
     if value is None or isinstance(value, (Tensor, RaggedTensor)):
         return value
-    if is_tensor(value) or isinstance(value, (bool, int, float, complex, str, bytes, np.ndarray, np.generic)):
+    if is_dense_tensor(value) or isinstance(value, (bool, int, float, complex, str, bytes, np.ndarray, np.generic)):
         return convert_to_tensor(value)
+    if hasattr(type(value), "_type_spec"):
+        return value  # a composite value (tf.experimental.Optional, a dataset iterator): returned as it is, as in TF
     raise TypeError("To be compatible with tf.function, Python functions must return zero or more Tensors or "
                     f"ExtensionTypes or None values; in compilation of {fn}, found return value of type "
                     f"{type(value).__name__}, which is not a Tensor or ExtensionType.")
@@ -197,6 +202,7 @@ class Function:
         self._call_target = target
         self._type = _function_type(python_function, self._input_signature, _bound_to is not None)
         self._descriptor_cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        self._random_seeds = GraphSeeds()  # its unseeded random ops take op seeds 0, 1, ... as in TF's graph
         functools.update_wrapper(self, python_function)
 
     @property
@@ -229,8 +235,19 @@ class Function:
         if _RUN_EAGERLY[0]:
             return self._call_target(*args, **kwargs)
         args, kwargs = self._bind(args, kwargs)
-        result = self._call_target(*args, **kwargs)
+        previous = _random.enter_graph(self._random_seeds)
+        try:
+            result = self._run(args, kwargs)
+        finally:
+            _random.exit_graph(previous)
         return nest.map_structure(lambda v: _to_output(v, self._python_function), result)
+
+    def _run(self, args: tuple, kwargs: dict) -> Any:
+        """The body, inside XLA's scope when ``jit_compile=True`` (``runtime_config.compiling_with_xla``)."""
+        if not self._options["jit_compile"]:
+            return self._call_target(*args, **kwargs)
+        with xla_compilation():
+            return self._call_target(*args, **kwargs)
 
     def __get__(self, instance: Any, owner: Any = None) -> Any:
         """On a class, a tf.function becomes one bound Function per instance (TF does the same)."""
@@ -273,7 +290,7 @@ def _spec_of(value: Any, name: str) -> Any:
     """TF's structured input signature entry: tensors and specs become named TensorSpecs; Python values stay."""
     if isinstance(value, TensorSpec):
         return TensorSpec(value.shape, value.dtype, value.name or name)
-    if is_tensor(value):
+    if is_dense_tensor(value):
         t = convert_to_tensor(value)
         return TensorSpec(t.shape, t.dtype, name)
     if isinstance(value, (list, tuple)) and not hasattr(value, "_fields"):
@@ -313,14 +330,14 @@ class ConcreteFunction:
                 raise InvalidArgumentError(None, None, f"cannot compute {name} as input #{index}(zero-based) was "
                                                        f"expected to be a {type_string(spec.dtype)} tensor but is a "
                                                        f"{type_string(t.dtype)} tensor [Op:{name}]")
-        result = self._function._call_target(*converted, **converted_kwargs)
         if _RUN_EAGERLY[0]:
-            return result
+            return self._function._call_target(*converted, **converted_kwargs)
+        result = self._function._run(converted, converted_kwargs)
         return nest.map_structure(lambda v: _to_output(v, self._function.python_function), result)
 
     @staticmethod
     def _convert(value: Any, spec: Any) -> Any:
-        if isinstance(spec, TensorSpec) and not is_tensor(value):
+        if isinstance(spec, TensorSpec) and not is_dense_tensor(value):
             return convert_to_tensor(value, dtype=spec.dtype)
         if isinstance(spec, TensorSpec):
             return convert_to_tensor(value)

@@ -27,6 +27,8 @@ class IndexedSlices:
     """A sparse set of slices of a tensor (``tf.IndexedSlices``): ``values``, their row ``indices`` and,
     optionally, the ``dense_shape`` of the whole tensor. The parts are kept as given, as TF keeps them."""
 
+    is_tensor_like = True  # TF's protocol: tf.is_tensor is True
+
     __slots__ = ("_values", "_indices", "_dense_shape", "__weakref__")
 
     def __init__(self, values: Any, indices: Any, dense_shape: Any = None) -> None:

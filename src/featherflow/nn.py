@@ -81,6 +81,7 @@ from .ops.nn.space_batch_op import with_space_to_batch as with_space_to_batch
 # Loaded on first access (PEP 562): ``import featherflow`` does not pay for them.
 _LAZY = {
     "all_candidate_sampler": (".ops.random.candidate_sampling", "all_candidate_sampler"),
+    "compute_average_loss": (".distribute.losses", "compute_average_loss"),
     "compute_accidental_hits": (".ops.random.candidate_sampling", "compute_accidental_hits"),
     "fixed_unigram_candidate_sampler": (".ops.random.candidate_sampling", "fixed_unigram_candidate_sampler"),
     "fractional_avg_pool": (".ops.nn.fractional_pool", "fractional_avg_pool"),
@@ -89,5 +90,6 @@ _LAZY = {
     "learned_unigram_candidate_sampler": (".ops.random.candidate_sampling", "learned_unigram_candidate_sampler"),
     "nce_loss": (".ops.nn.sampled_losses", "nce_loss"),
     "sampled_softmax_loss": (".ops.nn.sampled_losses", "sampled_softmax_loss"),
+    "scale_regularization_loss": (".distribute.losses", "scale_regularization_loss"),
 }
 __getattr__, __dir__ = _lazy(__name__, globals(), _LAZY)

@@ -13,7 +13,9 @@ programs that set and read them behave as under TF.
 
 from __future__ import annotations
 
-from typing import Any
+import contextlib
+import threading
+from typing import Any, Iterator
 
 from .device import _Flags
 
@@ -141,3 +143,25 @@ def set_synchronous_execution(enable: bool | None) -> None:
     if enable is not None and not enable:
         raise NotImplementedError("set_synchronous_execution(False): featherflow runs every op synchronously; "
                                   "asynchronous eager execution is not supported")
+
+
+# --- XLA compilation (``tf.function(jit_compile=True)``) ---------------------------------------------------
+# featherflow runs a compiled function's ops eagerly, so what XLA changes that a program can see is modelled
+# here: XLA's CPU backend has no refusals of its own for the layouts TF's CPU kernels refuse (NCHW convolutions
+# and pooling), and the ops read this scope to lift exactly those refusals.
+_xla = threading.local()
+
+
+def compiling_with_xla() -> bool:
+    """Whether the calling thread runs inside a ``tf.function(jit_compile=True)``."""
+    return getattr(_xla, "depth", 0) > 0
+
+
+@contextlib.contextmanager
+def xla_compilation() -> Iterator[None]:
+    """The scope of a ``jit_compile=True`` function's body (nests; per thread)."""
+    _xla.depth = getattr(_xla, "depth", 0) + 1
+    try:
+        yield
+    finally:
+        _xla.depth -= 1

@@ -10,6 +10,7 @@ tf.Tensor(
 
 from __future__ import annotations
 
+import abc
 from typing import Any
 
 import numpy as np
@@ -27,6 +28,13 @@ from .python_values import to_array as to_array  # the one conversion of Python 
 from .shape import TensorShape, as_shape
 
 _FROM_NUMPY = _dtypes._FROM_NUMPY
+
+class AbstractTensor(metaclass=abc.ABCMeta):  # noqa: B024 - a class for isinstance, with no methods to require
+    """TF's abstract tensor (``tensorflow.python.types.core.Tensor``, ``tf.__internal__.types.Tensor``): the class
+    eager tensors and variables derive from, which libraries mix into their own tensor-like classes (Keras's
+    Variable does); ``tf.is_tensor`` is true for its instances. featherflow's ``Tensor`` and ``Variable`` are
+    registered as its subclasses."""
+
 
 class Tensor:
     """An immutable multidimensional array with a dtype and a device (``tf.Tensor``)."""
@@ -264,6 +272,9 @@ def _make_typed(array: Any, dtype: DType, dev: _device.Device) -> Tensor:
     return t
 
 
+AbstractTensor.register(Tensor)
+
+
 # --- conversion: python_values.to_array makes the array; here it is wrapped, or a nest of tensors packed ---
 
 def _pack(items: list, name: str) -> Tensor:
@@ -387,7 +398,7 @@ def _user_conversion(value: Any, dtype: DType | None) -> Any:
             result = func(value, dtype=dtype, name=None, as_ref=False)
             if result is NotImplemented:
                 continue
-            if not is_tensor(result):
+            if not is_dense_tensor(result):
                 raise RuntimeError(f"Conversion function {func!r} for type {base_type} returned non-Tensor: "
                                    f"{result!r}")
             result = convert_to_tensor(result)
@@ -511,8 +522,16 @@ def _constant_shape(t: Tensor, value: Any, shape: TensorShape) -> Tensor:
 
 
 def is_tensor(x: Any) -> bool:
-    """Whether ``x`` is a Tensor or tensor-like (a Variable) (``tf.is_tensor``)."""
-    return isinstance(x, Tensor) or hasattr(x, "__tf_tensor__")
+    """Whether ``x`` is a Tensor or tensor-like (``tf.is_tensor``): a Variable, SparseTensor, RaggedTensor or
+    IndexedSlices, or an object saying so with TF's ``is_tensor_like`` attribute. An object that merely converts
+    to a tensor (``__tf_tensor__``, as Keras's symbolic KerasTensor) is not one, as in TF."""
+    return isinstance(x, (Tensor, AbstractTensor)) or bool(getattr(x, "is_tensor_like", False))
+
+
+def is_dense_tensor(x: Any) -> bool:
+    """Whether ``x`` converts to one dense Tensor: a Tensor, a Variable, or another ``AbstractTensor`` (not a
+    composite such as a SparseTensor, which ``tf.is_tensor`` also accepts)."""
+    return isinstance(x, (Tensor, AbstractTensor))
 
 
 def is_symbolic_tensor(tensor: Any) -> bool:

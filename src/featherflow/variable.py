@@ -28,7 +28,7 @@ from .device import _Flags
 from .errors import OutOfRangeError
 from .naming import current_prefix
 from .shape import TensorShape, as_shape
-from .tensor import Tensor, _make_typed, convert_to_tensor, numpy_text
+from .tensor import AbstractTensor, Tensor, _make_typed, convert_to_tensor, numpy_text
 from .variable_creator import VariableMeta, _root
 from .variable_policy import VariableAggregation, VariableSynchronization, _validated
 from .variable_sparse import SparseAccess, _value_array
@@ -431,6 +431,18 @@ class Variable(SparseAccess, metaclass=VariableMeta):
     def __reduce__(self) -> Any:
         return (_rebuild, (self.numpy(), self._trainable, self._name))
 
+    # TF's trackable protocol for a variable's saved value: checkpoints handle a tf.Variable directly, but objects
+    # that wrap one (Keras's variables) save and restore through these.
+    def _serialize_to_tensors(self) -> dict[str, Any]:
+        return {"VARIABLE_VALUE": self}
+
+    def _restore_from_tensors(self, restored_tensors: dict[str, Any]) -> Any:
+        restored = convert_to_tensor(restored_tensors["VARIABLE_VALUE"])
+        if not self._shape.is_compatible_with(restored.shape):
+            raise ValueError(f"Received incompatible tensor with shape {restored.shape} when attempting to restore "
+                             f"variable with shape {self._shape} and name {self.name}.")
+        return self.assign(restored)
+
     def set_shape(self, shape: Any) -> None:
         self._shape = self._shape.merge_with(shape)
 
@@ -524,6 +536,8 @@ class _UnreadVariable(Variable):
     def gather_nd(self, indices: Any, name: str | None = None) -> Tensor:
         return self._parent.gather_nd(indices, name)
 
+
+AbstractTensor.register(Variable)  # a tf.Variable is a TF tensor (tf.is_tensor), as in TF
 
 for _slot in Variable.__slots__:
     if _slot not in ("__weakref__", "__dict__", "_name", "_unread"):

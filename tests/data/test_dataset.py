@@ -80,3 +80,17 @@ def test_shuffle_is_a_seeded_buffered_permutation() -> None:
     fixed = ff.data.Dataset.range(20).shuffle(5, seed=1, reshuffle_each_iteration=False)
     assert _np_list(fixed) == _np_list(fixed)
     assert _np_list(ff.data.Dataset.range(10).shuffle(1, seed=1)) == list(range(10))
+
+
+def test_random_ops_in_map_draw_as_in_tfs_traced_function(tf_oracle, same_seed_state) -> None:
+    """An unseeded random op in a map function takes op seed 0, 1, ... of the traced function, and its kernel
+    starts afresh with each iterator: every epoch draws the same (Keras's shuffling relies on it)."""
+    results = []
+    for lib in (ff, tf_oracle):
+        lib.random.set_seed(11)
+        ds = lib.data.Dataset.range(3).map(lambda x, lib=lib: (lib.random.shuffle(lib.range(5)),
+                                                                 lib.random.uniform([2])))
+        epochs = [[[a.tolist(), np.round(b, 6).tolist()] for a, b in ds.as_numpy_iterator()] for _ in range(2)]
+        results.append(epochs)
+    assert results[0] == results[1]
+    assert results[0][0] == results[0][1]

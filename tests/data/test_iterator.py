@@ -169,3 +169,24 @@ def test_datasets_of_datasets_match_tf(make) -> None:
         theirs.as_numpy_iterator()
     assert str(info.value).split(" <class")[0] == str(ref.value).split(" <class")[0]
     assert str(info.value).endswith("<class 'featherflow.data.dataset.Dataset'>")
+
+
+def test_a_checkpoint_saves_the_iterators_position_under_tfs_key(tf_oracle, tmp_path) -> None:
+    listed = []
+    for lib in (tf, tf_oracle):
+        it = iter(lib.data.Dataset.range(10).batch(3))
+        next(it)
+        ckpt = lib.train.Checkpoint(iterator=it)
+        path = ckpt.save(str(tmp_path / lib.__name__ / "c"))
+        after = next(it).numpy().tolist()
+        next(it)
+        ckpt.restore(path)
+        assert next(it).numpy().tolist() == after == [3, 4, 5]
+        listed.append([name for name, _ in lib.train.list_variables(path)])
+    assert listed[0] == listed[1]
+
+
+def test_restoring_an_iterator_refuses_a_state_it_did_not_save() -> None:
+    it = iter(tf.data.Dataset.range(3))
+    with pytest.raises(tf.errors.InvalidArgumentError, match="iterator positions it saves"):
+        it._restore_from_tensors({"ITERATOR_STATE": np.array([b"\x00variant"], dtype=object)})

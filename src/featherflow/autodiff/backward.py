@@ -72,6 +72,8 @@ def _key(x: Any) -> int:
         return id(x)
     if x is None:
         raise TypeError("Cannot convert the argument `type_value`: None to a TensorFlow DType.")
+    if hasattr(x, "_should_act_as_resource_variable"):
+        return _key(x.handle)  # TF's tape keys an object acting as a resource variable (Keras's) by its handle
     raise AttributeError(f"'{type(x).__name__}' object has no attribute '_id'")
 
 

@@ -229,6 +229,8 @@ class GradientTape:
         """Ensures that ``tensor`` (a Tensor, a Variable, or a nested structure of them) is traced."""
         # a composite (RaggedTensor, SparseTensor) watches all its components, as TF's (integer ones warn)
         for t in (tensor,) if type(tensor) is Tensor or type(tensor) is Variable else flatten(tensor, True):
+            if not _is_watchable(t) and hasattr(t, "_should_act_as_resource_variable"):
+                t = t.handle  # an object acting as a resource variable (Keras's Variable) watches its handle, as in TF
             if not _is_watchable(t):
                 raise ValueError(f"Passed in object {t} of type {type(t).__name__!r}, not tf.Tensor or tf.Variable "
                                  "or ExtensionType.")

@@ -128,8 +128,10 @@ def _slot_variables(objects: list[Any], node_ids: dict[int, int], names: dict[in
 
 
 def variable_value(variable: Variable) -> np.ndarray:
-    """The variable's value as host memory, without a copy when it already is host memory."""
-    value = variable._array
+    """The variable's value as host memory, without a copy when it already is host memory. A distributed
+    variable saves one copy: its primary component's value (a sync-on-read one: the aggregated value)."""
+    checkpoint_array = getattr(variable, "_checkpoint_array", None)
+    value = variable._array if checkpoint_array is None else checkpoint_array()
     if not isinstance(value, np.ndarray):
         value = value.get()  # CuPy: one variable's bytes at a time
     return value

@@ -210,6 +210,10 @@ def assign_restored(variable: Variable, value: np.ndarray) -> None:
     no second copy of every restored byte. Earlier reads keep the old buffer,
     as they would after an ``assign``.
     """
+    restore_components = getattr(variable, "_restore_components", None)
+    if restore_components is not None:  # a distributed variable: the value goes into every replica's component
+        restore_components(value)
+        return
     device = variable._device
     with variable._lock:
         current = variable._array

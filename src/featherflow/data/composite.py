@@ -199,3 +199,48 @@ def to_ragged(value: Tensor, ragged_rank: int, row_splits_dtype: Any) -> Any:
         return value
     ragged, _ = _ragged_types()
     return ragged.from_tensor(value, ragged_rank=ragged_rank, row_splits_dtype=row_splits_dtype)
+
+
+_STAND_IN_LIMIT = 1 << 22  # elements
+
+
+def stand_in(element_spec: Any, size: int = 0, fill: int = 0) -> Any:
+    """An element of ``element_spec`` filled with ``fill`` (unknown dimensions ``size``), for running a function
+    to learn its output's spec (TF traces the function on the spec instead); None when the spec has composites or
+    unknown ranks."""
+    specs = nest.flatten(element_spec)
+    sparse, sparse_spec = _sparse_types()
+    if not specs or any(type(s) not in (TensorSpec, sparse_spec) or s.shape.rank is None for s in specs):
+        return None
+    shapes = [[size if d is None else d for d in s.shape.as_list()] for s in specs]
+    if sum(int(np.prod(shape)) for shape in shapes) > _STAND_IN_LIMIT:
+        return None  # running the function on made-up data that large would cost as much as on real data
+    values = []
+    for s, shape in zip(specs, shapes):
+        if type(s) is sparse_spec:  # no entries: the outputs' sizes come from the first element
+            values.append(sparse(_make_typed_host(np.zeros((0, len(shape)), np.int64)),
+                                 _make_typed_host(np.zeros((0,), object if s.dtype.name == "string" else s.dtype._np),
+                                                  s.dtype),
+                                 _make_typed_host(np.array(shape, np.int64))))
+            continue
+        if s.dtype.name == "string":
+            array = np.empty(shape, dtype=object)
+            array.fill(str(fill).encode() if fill else b"")
+        else:  # one value seen through zero strides: no memory for the shape
+            array = np.broadcast_to(np.array(fill).astype(s.dtype._np), shape)
+        values.append(_make_typed_host(array, s.dtype))
+    return nest.pack_sequence_as(element_spec, values)
+
+
+def common_spec(a: Any, b: Any) -> Any:
+    """The most specific spec both ``a`` and ``b`` fit (None when they do not share dtypes and structure)."""
+    if type(a) is not type(b) or getattr(a, "dtype", None) != getattr(b, "dtype", None):
+        return None
+    if a == b:
+        return a
+    if not isinstance(a, TensorSpec):
+        return None
+    if a.shape.rank is None or b.shape.rank is None or a.shape.rank != b.shape.rank:
+        return TensorSpec(TensorShape(None), a.dtype)
+    dims = [x if x == y else None for x, y in zip(a.shape.as_list(), b.shape.as_list())]
+    return TensorSpec(dims, a.dtype)

@@ -18,9 +18,12 @@ import numpy as np
 from .. import nest
 from ..dtypes import as_dtype as _as_dtype
 from ..dtypes import int64 as _int64
+from ..ops.random import core as _random
+from ..ops.random._kernels import GraphSeeds
 from ..shape import TensorShape
 from ..tensor import Tensor, _make_typed_host
 from ..tensor_spec import TensorSpec
+from . import _tracing
 from . import composite as _composite
 
 AUTOTUNE = -1
@@ -31,11 +34,18 @@ UNKNOWN_CARDINALITY = -2
 _spec_of = _composite.structure_spec
 
 
-def _call(fn: Callable, element: Any) -> Any:
-    """TF unpacks tuple elements into positional arguments; anything else is passed as one argument."""
-    if isinstance(element, tuple) and not hasattr(type(element), "_fields"):
-        return fn(*element)
-    return fn(element)
+def _call(fn: Callable, element: Any, seeds: GraphSeeds | None = None) -> Any:
+    """TF unpacks tuple elements into positional arguments; anything else is passed as one argument. With
+    ``seeds`` (one per iterator), ``fn``'s random ops run as the ops of TF's traced dataset function: unseeded ops
+    take op seeds 0, 1, ... and their kernels start afresh with each iterator, so each epoch draws alike."""
+    args = element if isinstance(element, tuple) and not hasattr(type(element), "_fields") else (element,)
+    if seeds is None:
+        return fn(*args)
+    previous = _random.enter_graph(seeds)
+    try:
+        return fn(*args)
+    finally:
+        _random.exit_graph(previous)
 
 
 _structure_tensors = _composite.structure_tensors
@@ -163,7 +173,7 @@ class Dataset:
         """
         size = int(batch_size)
         splits_type = _as_dtype(row_splits_dtype)
-        known = not isinstance(self, _LazySpec)  # a map's spec is its first element's: its first dim may vary
+        known = not _from_values(self)  # a map's spec is its first element's: its first dim may vary
         lead = size if drop_remainder else None
         element_specs = nest.flatten(self.element_spec)
         plans = [_composite.ragged_batch_spec(s, lead, splits_type, known) for s in element_specs]
@@ -189,14 +199,14 @@ class Dataset:
         card = self._cardinality
         if card >= 0:
             card = card // size if drop_remainder else -(-card // size)
-        return _named(make, spec, card, "_RaggedBatchDataset")
+        return _named(make, spec, card, "_BatchDataset")  # TF batches a dense-to-ragged dataset
 
     def padded_batch(self, batch_size: int, padded_shapes: Any = None, padding_values: Any = None,
                      drop_remainder: bool = False, name: str | None = None) -> Dataset:
         """Batches elements padded to ``padded_shapes`` (default: each batch's largest) with ``padding_values``."""
         from .padded import padded_batch
 
-        known = not isinstance(self, _LazySpec)  # a map's spec is its first element's
+        known = not _from_values(self)  # a map's spec is its first element's
         return _named(*padded_batch(self, batch_size, padded_shapes, padding_values, drop_remainder, known),
                       "_PaddedBatchDataset")
 
@@ -215,22 +225,35 @@ class Dataset:
     def map(self, map_func: Callable, num_parallel_calls: Any = None, deterministic: Any = None,
             name: str | None = None) -> Dataset:
         """Applies ``map_func`` to each element (tuple elements are passed as separate arguments)."""
+        from ._resumable import StepIterator
+
         src = self
 
         def make() -> Iterator[Any]:
-            for element in src:
-                yield _structure_tensors(_call(map_func, element))
+            it = iter(src)  # an error in map_func leaves the pipeline usable for the next element (ignore_errors)
+            seeds = GraphSeeds()
+            return StepIterator(lambda: _structure_tensors(_call(map_func, next(it), seeds)))
 
-        spec = None
-        return _LazySpec(make, spec, self._cardinality, "_MapDataset")
+        def fallback() -> Any:  # an empty input: the spec of map_func's output on a stand-in element
+            stand_in = _composite.stand_in(src.element_spec)
+            try:
+                return None if stand_in is None else _spec_of(_structure_tensors(_call(map_func, stand_in)))
+            except Exception:  # noqa: BLE001 (a function that refuses made-up values: no spec)
+                return None
+
+        out = _LazySpec(make, None, self._cardinality, "_MapDataset")
+        out._fallback = fallback
+        out._trace = lambda first: _tracing.traced_spec(map_func, src.element_spec, first)
+        return out
 
     def filter(self, predicate: Callable, name: str | None = None) -> Dataset:
         """Keeps the elements for which ``predicate`` is true."""
         src = self
 
         def make() -> Iterator[Any]:
+            seeds = GraphSeeds()
             for element in src:
-                if bool(_call(predicate, element)):
+                if bool(_call(predicate, element, seeds)):
                     yield element
 
         return _named(make, self._spec, UNKNOWN_CARDINALITY, "_FilterDataset")
@@ -344,7 +367,17 @@ class Dataset:
         a, b = self._cardinality, dataset._cardinality
         card = a + b if a >= 0 and b >= 0 else (INFINITE_CARDINALITY if INFINITE_CARDINALITY in (a, b)
                                                 else UNKNOWN_CARDINALITY)
-        return _named(make, self._spec, card, "_ConcatenateDataset")
+        mine, theirs = self._spec, dataset._spec
+        if mine is None or theirs is None:  # a spec not known (an empty map's): the other one's
+            return _named(make, theirs if mine is None else mine, card, "_ConcatenateDataset")
+        try:
+            nest.assert_same_structure(mine, theirs)
+            parts = [_composite.common_spec(x, y) for x, y in zip(nest.flatten(mine), nest.flatten(theirs))]
+        except (TypeError, ValueError):
+            parts = [None]
+        if any(p is None for p in parts):  # the most specific spec both fit, as TF's
+            raise TypeError(f"Incompatible dataset elements:\n  {mine} vs.   {theirs}")
+        return _named(make, nest.pack_sequence_as(mine, parts), card, "_ConcatenateDataset")
 
     def reduce(self, initial_state: Any, reduce_func: Callable) -> Any:
         state = _structure_tensors(initial_state)
@@ -468,9 +501,20 @@ def _inherits_options(method: Callable) -> Callable:
         if isinstance(out, Dataset) and out is not self:
             inputs = [self, *args, *kwargs.values(), out]
             out._options_attr = _merged_options(inputs)
+            if type(out) is Dataset and _from_values(self) and out._spec is self._spec:
+                out._values_spec = True  # take, filter, repeat...: the spec passed on is still one element's
         return out
 
     return wrapper
+
+
+def _from_values(dataset: Dataset) -> bool:
+    """Whether ``dataset``'s element spec was read off one element's values (a map's not traced): its shapes may
+    vary."""
+    if isinstance(dataset, _LazySpec):
+        dataset.element_spec  # noqa: B018  (tracing, when it works, gives shapes as TF's)
+        return not dataset._traced
+    return getattr(dataset, "_values_spec", False)
 
 
 def _named(make: Callable, spec: Any, card: int, kind: str) -> Dataset:
@@ -482,15 +526,48 @@ def _named(make: Callable, spec: Any, card: int, kind: str) -> Dataset:
 class _LazySpec(Dataset):
     """A dataset whose element_spec is found by running ``map_func`` on the first element."""
 
+    _computed_spec: Any = None
+
     def __init__(self, make: Callable, spec: Any, card: int, kind: str) -> None:
         super().__init__(make, spec, card)
         self._kind = kind
 
     @property
+    def _spec(self) -> Any:  # computed on first use, also by transformations that read their input's ``_spec``
+        if self._computed_spec is None:
+            self._computed_spec = self._compute_spec()
+        return self._computed_spec
+
+    @_spec.setter
+    def _spec(self, value: Any) -> None:
+        self._computed_spec = value
+
+    _fallback: Any = None  # () -> the spec when there is no first element (a map's: map_func on a stand-in)
+    _trace: Any = None  # first element's spec -> the spec map_func's tracing finds (None: keep the first's)
+    _traced = False  # whether _trace found the spec: its shapes are then those TF infers, not one element's
+
+    def _compute_spec(self) -> Any:
+        with _tracing.random_state_kept():  # TF traces without drawing: seeded random ops in map_func stay TF's
+            try:
+                first = next(iter(self), None)
+            except Exception as error:  # TF never runs the first element: the stand-ins alone may do
+                if self._trace is None:
+                    raise
+                traced = self._trace(None)
+                if traced is None:
+                    raise error from None
+                self._traced = True
+                return traced
+            if first is None:
+                spec = None if self._fallback is None else self._fallback()
+            else:
+                spec = _spec_of(first)
+            traced = None if self._trace is None or spec is None else self._trace(spec)
+        self._traced = traced is not None
+        return spec if traced is None else traced
+
+    @property
     def element_spec(self) -> Any:
-        if self._spec is None:
-            first = next(iter(self), None)
-            self._spec = None if first is None else _spec_of(first)
         return self._spec
 
 

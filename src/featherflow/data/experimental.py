@@ -1,9 +1,36 @@
 """``tf.data.experimental`` (re-exports)."""
 
+from .csv import CsvDataset as CsvDataset
+from .csv_make import make_csv_dataset as make_csv_dataset
 from .dataset import AUTOTUNE as AUTOTUNE
 from .dataset import INFINITE_CARDINALITY as INFINITE_CARDINALITY
 from .dataset import UNKNOWN_CARDINALITY as UNKNOWN_CARDINALITY
 from .dataset import cardinality as cardinality
+from .experimental_ops import Counter as Counter
+from .experimental_ops import RandomDataset as RandomDataset
+from .experimental_ops import Reducer as Reducer
+from .experimental_ops import assert_cardinality as assert_cardinality
+from .experimental_ops import at as at
+from .experimental_ops import bucket_by_sequence_length as bucket_by_sequence_length
+from .experimental_ops import choose_from_datasets as choose_from_datasets
+from .experimental_ops import dense_to_sparse_batch as dense_to_sparse_batch
+from .experimental_ops import enumerate_dataset as enumerate_dataset
+from .experimental_ops import from_list as from_list
+from .experimental_ops import get_single_element as get_single_element
+from .experimental_ops import get_structure as get_structure
+from .experimental_ops import group_by_reducer as group_by_reducer
+from .experimental_ops import group_by_window as group_by_window
+from .experimental_ops import ignore_errors as ignore_errors
+from .experimental_ops import map_and_batch as map_and_batch
+from .experimental_ops import pad_to_cardinality as pad_to_cardinality
+from .experimental_ops import parallel_interleave as parallel_interleave
+from .experimental_ops import rejection_resample as rejection_resample
+from .experimental_ops import sample_from_datasets as sample_from_datasets
+from .experimental_ops import scan as scan
+from .experimental_ops import shuffle_and_repeat as shuffle_and_repeat
+from .experimental_ops import take_while as take_while
+from .experimental_ops import unbatch as unbatch
+from .experimental_ops import unique as unique
 from .experimental_ragged import dense_to_ragged_batch as dense_to_ragged_batch
 from .iterator import Optional as Optional
 from .iterator import get_next_as_optional as get_next_as_optional

@@ -13,6 +13,7 @@ from typing import Any
 
 from .. import nest
 from ..errors import InvalidArgumentError, OutOfRangeError
+from ..trackable_base import Trackable
 from . import composite as _composite
 
 _CPU = "/job:localhost/replica:0/task:0/device:CPU:0"
@@ -45,36 +46,65 @@ class Iterator(abc.ABC):
         """The next element; raises ``StopIteration`` at the end."""
 
 
-class OwnedIterator(Iterator):
-    """The iterator ``iter(dataset)`` returns."""
+_STATE_PREFIX = b"featherflow.data iterator position "
+
+
+class OwnedIterator(Iterator, Trackable):
+    """The iterator ``iter(dataset)`` returns. It is trackable: a ``tf.train.Checkpoint`` saves its position
+    (under TF's key ``ITERATOR_STATE``, as a one-element string tensor where TF saves its internal iterator state)
+    and restoring replays the dataset to that position: a pipeline that yields the same order on every pass resumes
+    where it was, while one that reshuffles each pass (``shuffle`` with ``reshuffle_each_iteration``) resumes at the
+    position in a new order, where TF restores its shuffle buffer. TF's own iterator states cannot be read (nor
+    ours by TF)."""
 
     def __init__(self, dataset: Any) -> None:
         self._dataset = dataset
         self._it = dataset._make_iter()
+        self._position = 0
 
     def __iter__(self) -> OwnedIterator:
         return self
 
     def __next__(self) -> Any:
-        return next(self._it)
+        element = next(self._it)
+        self._position += 1
+        return element
 
     def next(self) -> Any:
         """The next element (Python 2 spelling of ``__next__``)."""
-        return next(self._it)
+        return self.__next__()
 
     def get_next(self) -> Any:
         """The next element; raises ``tf.errors.OutOfRangeError`` at the end."""
         try:
-            return next(self._it)
+            return self.__next__()
         except StopIteration:
             raise OutOfRangeError(None, None, _op_message("IteratorGetNext", self.element_spec, "End of sequence")) from None
 
     def get_next_as_optional(self) -> Optional:
         """The next element as a ``tf.experimental.Optional`` (empty at the end)."""
         try:
-            return _OptionalImpl(next(self._it), self.element_spec)
+            return _OptionalImpl(self.__next__(), self.element_spec)
         except StopIteration:
             return Optional.empty(self.element_spec)
+
+    def _serialize_to_tensors(self) -> dict[str, Any]:
+        from ..tensor import constant
+
+        return {"ITERATOR_STATE": constant([_STATE_PREFIX + str(self._position).encode()])}
+
+    def _restore_from_tensors(self, restored_tensors: dict[str, Any]) -> None:
+        import numpy as np
+
+        state = np.asarray(restored_tensors["ITERATOR_STATE"]).reshape(-1)
+        record = state[0] if state.size == 1 and isinstance(state[0], bytes) else b""
+        if not record.startswith(_STATE_PREFIX):
+            raise InvalidArgumentError(None, None, "featherflow restores only the iterator positions it saves: this "
+                                                   "checkpoint holds another iterator state (TF's own, a DT_VARIANT)")
+        position = int(record[len(_STATE_PREFIX):])
+        self._it, self._position = self._dataset._make_iter(), 0
+        for _ in range(position):
+            self.__next__()
 
     @property
     def element_spec(self) -> Any:

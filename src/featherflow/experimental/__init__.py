@@ -10,10 +10,14 @@ from ..ops.ragged.dynamic_shape import DynamicRaggedShape as DynamicRaggedShape
 
 def __getattr__(name: str) -> Any:
     # tnp and dlpack (ctypes) are imported on first use, so ``import featherflow`` does not pay for their modules
-    if name in ("numpy", "dlpack"):
+    if name in ("numpy", "dlpack", "dtensor"):
         import importlib
 
         return importlib.import_module(f".{name}", __name__)
+    if name == "RowPartition":  # loaded with the ragged ops
+        from ..ops.ragged.row_partition import RowPartition
+
+        return RowPartition
     if name == "Optional":  # tf.data's, loaded with tf.data
         from ..data.iterator import Optional
 
@@ -22,4 +26,4 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted([*globals(), "Optional", "dlpack", "numpy"])
+    return sorted([*globals(), "Optional", "RowPartition", "dlpack", "dtensor", "numpy"])

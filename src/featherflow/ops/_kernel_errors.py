@@ -13,6 +13,7 @@ from typing import Any
 from .. import device as _device
 from .. import dtypes as _dtypes
 from ..errors import InvalidArgumentError, OpError
+from ..runtime_config import compiling_with_xla
 
 # oneDNN replaces these CPU kernels for float32 and bfloat16; its kernels' names show in error messages.
 _MKL_TYPES = frozenset({_dtypes.float32, _dtypes.bfloat16})
@@ -20,6 +21,12 @@ _MKL_TYPES = frozenset({_dtypes.float32, _dtypes.bfloat16})
 
 def on_cpu() -> bool:
     return _device._scope.device.device_type == "CPU"
+
+
+def on_cpu_without_xla() -> bool:
+    """Whether TF's CPU kernels run the op: on the CPU, and not inside a ``jit_compile=True`` function, whose XLA
+    CPU backend takes the layouts (NCHW, NCDHW) and dilations that TF's CPU kernels refuse."""
+    return _device._scope.device.device_type == "CPU" and not compiling_with_xla()
 
 
 def kernel_name(op_name: str, dtype: _dtypes.DType | None) -> str:

@@ -612,6 +612,10 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                         'DT_INT8', 'DT_RESOURCE', 'DT_STRING', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8',
                         'DT_VARIANT')},
                  (('Tidx', 'DT_INT32'),), ''),
+ 'Bucketize': ('signature=input:T -> output:int32; attr=T:type,allowed=[DT_INT32, DT_INT64, DT_FLOAT, DT_DOUBLE]; '
+               'attr=boundaries:list(float)',
+               ('T',), {'T': ('DT_INT32', 'DT_INT64', 'DT_FLOAT', 'DT_DOUBLE')},
+               {'T': ('DT_INT32', 'DT_INT64', 'DT_FLOAT', 'DT_DOUBLE')}, (), ''),
  'CTCBeamSearchDecoder': ('signature=inputs:T, sequence_length:int32 -> decoded_indices:top_paths*int64, '
                           'decoded_values:top_paths*int64, decoded_shape:top_paths*int64, log_probability:T; '
                           'attr=beam_width:int,min=1; attr=top_paths:int,min=1; '
@@ -1555,6 +1559,26 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
           ('T',), {'T': ('DT_COMPLEX64', 'DT_COMPLEX128'), 'Tout': ('DT_FLOAT', 'DT_DOUBLE')},
           {'T': ('DT_COMPLEX64', 'DT_COMPLEX128'), 'Tout': ('DT_FLOAT', 'DT_DOUBLE')},
           (('T', 'DT_COMPLEX64'), ('Tout', 'DT_FLOAT')), ''),
+ 'ImageProjectiveTransformV2': ('signature=images:dtype, transforms:float, output_shape:int32 -> '
+                                'transformed_images:dtype; attr=dtype:type,allowed=[DT_UINT8, DT_INT32, DT_INT64, '
+                                'DT_HALF, DT_BFLOAT16, DT_FLOAT, DT_DOUBLE]; attr=interpolation:string; '
+                                'attr=fill_mode:string,default="CONSTANT"',
+                                ('dtype', '=DT_FLOAT', '=DT_INT32'),
+                                {'dtype': ('DT_UINT8', 'DT_INT32', 'DT_INT64', 'DT_HALF', 'DT_BFLOAT16', 'DT_FLOAT',
+                                           'DT_DOUBLE')},
+                                {'dtype': ('DT_UINT8', 'DT_INT32', 'DT_INT64', 'DT_HALF', 'DT_BFLOAT16', 'DT_FLOAT',
+                                           'DT_DOUBLE')},
+                                (('fill_mode', '"CONSTANT"'),), ''),
+ 'ImageProjectiveTransformV3': ('signature=images:dtype, transforms:float, output_shape:int32, fill_value:float -> '
+                                'transformed_images:dtype; attr=dtype:type,allowed=[DT_UINT8, DT_INT32, DT_INT64, '
+                                'DT_HALF, DT_BFLOAT16, DT_FLOAT, DT_DOUBLE]; attr=interpolation:string; '
+                                'attr=fill_mode:string,default="CONSTANT"',
+                                ('dtype', '=DT_FLOAT', '=DT_INT32', '=DT_FLOAT'),
+                                {'dtype': ('DT_UINT8', 'DT_INT32', 'DT_INT64', 'DT_HALF', 'DT_BFLOAT16', 'DT_FLOAT',
+                                           'DT_DOUBLE')},
+                                {'dtype': ('DT_UINT8', 'DT_INT32', 'DT_INT64', 'DT_HALF', 'DT_BFLOAT16', 'DT_FLOAT',
+                                           'DT_DOUBLE')},
+                                (('fill_mode', '"CONSTANT"'),), ''),
  'InTopKV2': ('signature=predictions:float, targets:T, k:T -> precision:bool; '
               'attr=T:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]',
               ('=DT_FLOAT', 'T', 'T'), {'T': ('DT_INT32', 'DT_INT64')}, {'T': ('DT_INT32', 'DT_INT64')},
@@ -5015,6 +5039,47 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
             "  device='DEFAULT'; T in [DT_INT64]; out_idx in [DT_INT32]\n"
             "  device='DEFAULT'; T in [DT_UINT64]; out_idx in [DT_INT64]\n"
             "  device='DEFAULT'; T in [DT_UINT64]; out_idx in [DT_INT32]\n"),
+ 'UniqueV2': ('signature=x:T, axis:Taxis -> y:T, idx:out_idx; attr=T:type; '
+              'attr=Taxis:type,default=DT_INT64,allowed=[DT_INT32, DT_INT64]; '
+              'attr=out_idx:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]',
+              ('T', 'Taxis'), {'Taxis': ('DT_INT32', 'DT_INT64'), 'out_idx': ('DT_INT32', 'DT_INT64')},
+              {'T': ('DT_BFLOAT16', 'DT_BOOL', 'DT_DOUBLE', 'DT_FLOAT', 'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64',
+                     'DT_INT8', 'DT_STRING', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8'),
+               'out_idx': ('DT_INT32', 'DT_INT64')},
+              (('Taxis', 'DT_INT64'), ('out_idx', 'DT_INT32')),
+              "  device='XLA_CPU_JIT'; out_idx in [DT_INT32, DT_INT64]; Taxis in [DT_INT32, DT_INT64]; T in "
+              '[DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, DT_INT8, DT_COMPLEX64, DT_INT64, DT_BOOL, '
+              'DT_QINT8, DT_QUINT8, DT_QINT32, DT_BFLOAT16, DT_UINT16, DT_COMPLEX128, DT_HALF, DT_UINT32, DT_UINT64, '
+              'DT_FLOAT8_E5M2, DT_FLOAT8_E4M3FN, DT_FLOAT8_E4M3FNUZ, DT_FLOAT8_E4M3B11FNUZ, DT_FLOAT8_E5M2FNUZ, '
+              'DT_INT4, DT_UINT4]\n'
+              "  device='CPU'; T in [DT_BOOL]; out_idx in [DT_INT64]\n"
+              "  device='CPU'; T in [DT_BOOL]; out_idx in [DT_INT32]\n"
+              "  device='CPU'; T in [DT_STRING]; out_idx in [DT_INT64]\n"
+              "  device='CPU'; T in [DT_STRING]; out_idx in [DT_INT32]\n"
+              "  device='CPU'; T in [DT_DOUBLE]; out_idx in [DT_INT64]\n"
+              "  device='CPU'; T in [DT_DOUBLE]; out_idx in [DT_INT32]\n"
+              "  device='CPU'; T in [DT_FLOAT]; out_idx in [DT_INT64]\n"
+              "  device='CPU'; T in [DT_FLOAT]; out_idx in [DT_INT32]\n"
+              "  device='CPU'; T in [DT_BFLOAT16]; out_idx in [DT_INT64]\n"
+              "  device='CPU'; T in [DT_BFLOAT16]; out_idx in [DT_INT32]\n"
+              "  device='CPU'; T in [DT_HALF]; out_idx in [DT_INT64]\n"
+              "  device='CPU'; T in [DT_HALF]; out_idx in [DT_INT32]\n"
+              "  device='CPU'; T in [DT_INT32]; out_idx in [DT_INT64]\n"
+              "  device='CPU'; T in [DT_INT32]; out_idx in [DT_INT32]\n"
+              "  device='CPU'; T in [DT_INT8]; out_idx in [DT_INT64]\n"
+              "  device='CPU'; T in [DT_INT8]; out_idx in [DT_INT32]\n"
+              "  device='CPU'; T in [DT_UINT8]; out_idx in [DT_INT64]\n"
+              "  device='CPU'; T in [DT_UINT8]; out_idx in [DT_INT32]\n"
+              "  device='CPU'; T in [DT_INT16]; out_idx in [DT_INT64]\n"
+              "  device='CPU'; T in [DT_INT16]; out_idx in [DT_INT32]\n"
+              "  device='CPU'; T in [DT_UINT16]; out_idx in [DT_INT64]\n"
+              "  device='CPU'; T in [DT_UINT16]; out_idx in [DT_INT32]\n"
+              "  device='CPU'; T in [DT_UINT32]; out_idx in [DT_INT64]\n"
+              "  device='CPU'; T in [DT_UINT32]; out_idx in [DT_INT32]\n"
+              "  device='CPU'; T in [DT_INT64]; out_idx in [DT_INT64]\n"
+              "  device='CPU'; T in [DT_INT64]; out_idx in [DT_INT32]\n"
+              "  device='CPU'; T in [DT_UINT64]; out_idx in [DT_INT64]\n"
+              "  device='CPU'; T in [DT_UINT64]; out_idx in [DT_INT32]\n"),
  'UniqueWithCounts': ('signature=x:T -> y:T, idx:out_idx, count:out_idx; attr=T:type; '
                       'attr=out_idx:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]',
                       ('T',), {'out_idx': ('DT_INT32', 'DT_INT64')},
@@ -5050,6 +5115,43 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                       "  device='CPU'; T in [DT_INT64]; out_idx in [DT_INT32]\n"
                       "  device='CPU'; T in [DT_UINT64]; out_idx in [DT_INT64]\n"
                       "  device='CPU'; T in [DT_UINT64]; out_idx in [DT_INT32]\n"),
+ 'UniqueWithCountsV2': ('signature=x:T, axis:Taxis -> y:T, idx:out_idx, count:out_idx; attr=T:type; '
+                        'attr=Taxis:type,default=DT_INT64,allowed=[DT_INT32, DT_INT64]; '
+                        'attr=out_idx:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]',
+                        ('T', 'Taxis'), {'Taxis': ('DT_INT32', 'DT_INT64'), 'out_idx': ('DT_INT32', 'DT_INT64')},
+                        {'T': ('DT_BFLOAT16', 'DT_BOOL', 'DT_DOUBLE', 'DT_FLOAT', 'DT_HALF', 'DT_INT16', 'DT_INT32',
+                               'DT_INT64', 'DT_INT8', 'DT_STRING', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64',
+                               'DT_UINT8'),
+                         'out_idx': ('DT_INT32', 'DT_INT64')},
+                        (('Taxis', 'DT_INT64'), ('out_idx', 'DT_INT32')),
+                        "  device='CPU'; T in [DT_BOOL]; out_idx in [DT_INT64]\n"
+                        "  device='CPU'; T in [DT_BOOL]; out_idx in [DT_INT32]\n"
+                        "  device='CPU'; T in [DT_STRING]; out_idx in [DT_INT64]\n"
+                        "  device='CPU'; T in [DT_STRING]; out_idx in [DT_INT32]\n"
+                        "  device='CPU'; T in [DT_DOUBLE]; out_idx in [DT_INT64]\n"
+                        "  device='CPU'; T in [DT_DOUBLE]; out_idx in [DT_INT32]\n"
+                        "  device='CPU'; T in [DT_FLOAT]; out_idx in [DT_INT64]\n"
+                        "  device='CPU'; T in [DT_FLOAT]; out_idx in [DT_INT32]\n"
+                        "  device='CPU'; T in [DT_BFLOAT16]; out_idx in [DT_INT64]\n"
+                        "  device='CPU'; T in [DT_BFLOAT16]; out_idx in [DT_INT32]\n"
+                        "  device='CPU'; T in [DT_HALF]; out_idx in [DT_INT64]\n"
+                        "  device='CPU'; T in [DT_HALF]; out_idx in [DT_INT32]\n"
+                        "  device='CPU'; T in [DT_INT32]; out_idx in [DT_INT64]\n"
+                        "  device='CPU'; T in [DT_INT32]; out_idx in [DT_INT32]\n"
+                        "  device='CPU'; T in [DT_INT8]; out_idx in [DT_INT64]\n"
+                        "  device='CPU'; T in [DT_INT8]; out_idx in [DT_INT32]\n"
+                        "  device='CPU'; T in [DT_UINT8]; out_idx in [DT_INT64]\n"
+                        "  device='CPU'; T in [DT_UINT8]; out_idx in [DT_INT32]\n"
+                        "  device='CPU'; T in [DT_INT16]; out_idx in [DT_INT64]\n"
+                        "  device='CPU'; T in [DT_INT16]; out_idx in [DT_INT32]\n"
+                        "  device='CPU'; T in [DT_UINT16]; out_idx in [DT_INT64]\n"
+                        "  device='CPU'; T in [DT_UINT16]; out_idx in [DT_INT32]\n"
+                        "  device='CPU'; T in [DT_UINT32]; out_idx in [DT_INT64]\n"
+                        "  device='CPU'; T in [DT_UINT32]; out_idx in [DT_INT32]\n"
+                        "  device='CPU'; T in [DT_INT64]; out_idx in [DT_INT64]\n"
+                        "  device='CPU'; T in [DT_INT64]; out_idx in [DT_INT32]\n"
+                        "  device='CPU'; T in [DT_UINT64]; out_idx in [DT_INT64]\n"
+                        "  device='CPU'; T in [DT_UINT64]; out_idx in [DT_INT32]\n"),
  'Unpack': ('signature=value:T -> output:num*T; attr=num:int,min=0; attr=T:type; attr=axis:int,default=0', ('T',), {},
             {'T': ('DT_BFLOAT16', 'DT_BOOL', 'DT_COMPLEX128', 'DT_COMPLEX64', 'DT_DOUBLE', 'DT_FLOAT',
                    'DT_FLOAT8_E4M3FN', 'DT_FLOAT8_E5M2', 'DT_HALF', 'DT_INT16', 'DT_INT32', 'DT_INT64', 'DT_INT8',

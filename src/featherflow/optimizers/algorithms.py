@@ -5,7 +5,7 @@ Each ``update_step`` follows Keras' operation order in the variable's dtype (sha
 
 >>> import featherflow as tf
 >>> w = tf.Variable([1.0, 2.0])
->>> opt = tf.keras.optimizers.SGD(learning_rate=0.1)
+>>> opt = tf.optimizers.SGD(learning_rate=0.1)
 >>> _ = opt.apply_gradients([(tf.constant([1.0, 1.0]), w)])
 >>> w.numpy()
 array([0.9, 1.9], dtype=float32)

@@ -218,18 +218,32 @@ class Optimizer(AutoTrackable):
 
     # --- applying gradients -----------------------------------------------------------------------
 
-    def apply_gradients(self, grads_and_vars: Iterable[tuple[Any, Variable]]) -> Variable:
-        """Applies (gradient, variable) pairs; returns the iteration counter."""
+    def apply_gradients(self, grads_and_vars: Iterable[tuple[Any, Variable]],
+                        experimental_aggregate_gradients: bool = True) -> Variable:
+        """Applies (gradient, variable) pairs; returns the iteration counter. Inside ``strategy.run`` of a
+        strategy with several replicas, the gradients are first summed across the replicas (all-reduce), unless
+        ``experimental_aggregate_gradients`` is False (the caller has aggregated them)."""
         pairs = list(grads_and_vars)
         if not pairs:
             return self._iterations
         grads, variables = zip(*pairs)
-        self.apply(list(grads), list(variables))
+        self.__dict__["_aggregate_gradients"] = experimental_aggregate_gradients
+        try:
+            self.apply(list(grads), list(variables))
+        finally:
+            self.__dict__["_aggregate_gradients"] = True
         return self._iterations
 
     def apply(self, grads: list, trainable_variables: list[Variable] | None = None) -> None:
         if len(grads) == 0:
             return
+        replicas = _replica_context_of_several()
+        if replicas is not None and trainable_variables is not None and not _per_replica(trainable_variables):
+            return self._apply_once(replicas, grads, list(trainable_variables))
+        if replicas is not None and not self.built and trainable_variables is not None:
+            # slots are made once, in cross-replica context: one distributed variable per slot for all replicas
+            variables = list(trainable_variables)
+            replicas.merge_call(lambda strategy: None if self.built else self.build(variables))
         if trainable_variables is None:
             if not self.built:
                 raise ValueError("When passing `grads` without `variables`, the optimizer must already be built on a "
@@ -283,6 +297,22 @@ class Optimizer(AutoTrackable):
             self.__dict__["_counted"] = (self._iterations._array, count)
         return count
 
+    def _apply_once(self, replicas: Any, grads: list, variables: list) -> None:
+        """Variables with one copy for all replicas (``CentralStorageStrategy``): the gradients are summed across
+        replicas, then applied once, in cross-replica context."""
+        present = [i for i, g in enumerate(grads) if g is not None]
+        if self.__dict__.get("_aggregate_gradients", True) and present:
+            reduced = replicas.all_reduce("SUM", [grads[i] for i in present])
+            grads = list(grads)
+            for i, g in zip(present, reduced):
+                grads[i] = g
+
+        def merge_fn(strategy: Any, *merged: Any) -> None:
+            first = [None if g is None else strategy.experimental_local_results(g)[0] for g in merged]
+            self.apply(first, variables)
+
+        replicas.merge_call(merge_fn, args=tuple(grads))
+
     def _as_gradient(self, g: Any, var: Variable) -> Any:
         dtype = var._array.dtype
         if _is_sparse(g):
@@ -319,6 +349,9 @@ class Optimizer(AutoTrackable):
         self._update(grads, variables)
 
     def _update(self, grads: list, variables: list[Variable]) -> None:
+        replicas = _replica_context_of_several()
+        if replicas is not None and self.__dict__.get("_aggregate_gradients", True):
+            grads = _all_reduce_sum(replicas, grads, variables)
         for g, var in zip(grads, variables):
             with var._device.activate():
                 self.update_step(g, var, self._lr(var._array.dtype))
@@ -390,6 +423,31 @@ class Optimizer(AutoTrackable):
     @classmethod
     def from_config(cls, config: dict) -> Optimizer:
         return cls(**config)
+
+
+def _replica_context_of_several() -> Any:
+    """The replica context of ``strategy.run`` when the strategy has several replicas, else None. Each replica
+    then runs the optimizer on its own components of the distributed variables, with gradients summed across
+    replicas (Keras' ``_all_reduce_sum_gradients``, after clipping and weight decay, as Keras does)."""
+    from ..distribute import context as _distribute_context
+
+    context = _distribute_context.get_replica_context()
+    if context is None or context is _distribute_context.default_replica_context():
+        return None
+    return context if context.num_replicas_in_sync > 1 else None
+
+
+def _per_replica(variables: list) -> bool:
+    """Whether every variable has a component per replica (mirrored), which each replica then updates."""
+    return all(getattr(v, "_values", None) is not None and isinstance(v._values, tuple)
+               for v in variables)
+
+
+def _all_reduce_sum(replicas: Any, grads: list, variables: list[Variable]) -> list:
+    tensors = [_make(_dense(g, var._array.shape) if isinstance(g, _Sparse) else g, var._device)
+               for g, var in zip(grads, variables)]
+    reduced = replicas.all_reduce("SUM", tensors)
+    return [_on(var, r._value) for r, var in zip(reduced, variables)]
 
 
 class _Sparse:

@@ -6,7 +6,7 @@ makes no host transfer; a Python or NumPy step is computed on the host. Branches
 boundaries) are ``where`` selections, never a host decision on the step.
 
 >>> import featherflow as tf
->>> s = tf.keras.optimizers.schedules.ExponentialDecay(0.1, decay_steps=10, decay_rate=0.5)
+>>> s = tf.optimizers.schedules.ExponentialDecay(0.1, decay_steps=10, decay_rate=0.5)
 >>> float(s(10))
 0.05000000074505806
 """

@@ -353,3 +353,10 @@ def test_results_share_memory_where_tensorflow_would_alias() -> None:
     for out in (ff.reshape(x, [-1]), ff.transpose(x), ff.expand_dims(x, 0), ff.broadcast_to(x, [2, 256, 256]),
                 ff.squeeze(ff.reshape(x, [1, 256, 256])), ff.identity(x), ff.stop_gradient(x), ff.reverse(x, [0])):
         assert np.shares_memory(out._value, x._value)
+
+
+def test_an_empty_tensor_shape_is_an_int32_shape_argument(tf_oracle) -> None:
+    for lib in (ff, tf_oracle):
+        x = lib.constant(3, lib.int16)
+        out = [lib.broadcast_to(x, lib.TensorShape([])), lib.reshape(x, lib.TensorShape([]))]
+        assert [(t.shape.as_list(), t.dtype.name, int(t)) for t in out] == [([], "int16", 3)] * 2

@@ -30,6 +30,8 @@ def _inputs() -> dict:
                                       np.float32)),
         "box_ind": ff.constant([1, 0, 1]),
         "offsets": ff.constant([[0.1, -0.2], [0.5, 0.9]]),
+        "transforms": ff.constant([[1.1, 0.2, -0.7, -0.1, 0.9, 0.4, 0.01, -0.02]]),
+        "fill": ff.constant(0.5),
     }
 
 
@@ -78,6 +80,12 @@ CASES: dict[str, tuple[Callable[[dict], Any], str | None, tuple]] = {
     "non_max_suppression_padded": (lambda t: ff.image.non_max_suppression_padded(
         t["boxes"], t["boxes"][:, 0], 2, pad_to_max_output_size=True), None, (2, 2)),
     "ssim": (lambda t: ff.image.ssim(t["big"], t["big"] * 0.5, 1.0, filter_size=5), "big", (10, 0)),
+    # (the gradient inverts the transforms: the matrix inverse reads whether one is singular on the host)
+    **{f"projective_{v}_{i}_{m}": ((lambda t, v=v, i=i, m=m: ff.raw_ops.ImageProjectiveTransformV3(
+        images=t["f"], transforms=t["transforms"], output_shape=[5, 8], fill_value=t["fill"], interpolation=i,
+        fill_mode=m) if v == "v3" else ff.raw_ops.ImageProjectiveTransformV2(
+        images=t["f"], transforms=t["transforms"], output_shape=[6, 7], interpolation=i, fill_mode=m)), "f", (0, 1))
+       for v in ("v2", "v3") for i in ("NEAREST", "BILINEAR") for m in ("CONSTANT", "REFLECT", "WRAP", "NEAREST")},
 }
 
 

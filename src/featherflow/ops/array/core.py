@@ -40,8 +40,8 @@ def int_values(value: Any, op: str, attr: str) -> np.ndarray:
     for a dtype the type attr ``attr`` of ``op`` (which takes this argument as an input) does not take."""
     if type(value) in (list, tuple) and all(type(v) is int for v in value):
         return np.array(value, dtype=np.int64).reshape(len(value))
-    if isinstance(value, TensorShape):
-        value = [-1 if d is None else d for d in value.as_list()]
+    if isinstance(value, TensorShape):  # converts as int32, empty or not (tf.convert_to_tensor)
+        return np.array([-1 if d is None else d for d in value.as_list()], dtype=np.int64)
     t = host_tensor(value)
     if t._dtype not in INDEX_TYPES:
         OPS[op].check_attr(attr, t._dtype)

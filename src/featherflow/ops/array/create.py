@@ -15,6 +15,7 @@ import numpy as np
 
 from ... import dtypes as _dtypes
 from ...errors import InvalidArgumentError, UnimplementedError
+from ...indexed_slices import IndexedSlices
 from ...shape import TensorShape
 from ...tensor import Tensor, convert_to_tensor, dtype_mismatch, type_string
 from .. import dispatch as _dispatch
@@ -34,13 +35,31 @@ def cast(x: Any, dtype: Any, name: str | None = None) -> Tensor:
     """
     from ..math.elementwise import cast_op
 
+    if isinstance(x, IndexedSlices):  # TF casts the values and keeps the slices (a sparse gradient stays sparse)
+        return IndexedSlices(cast(x.values, dtype), x.indices, x.dense_shape)
     t = tensor(x)
     dt = _dtypes.as_dtype(dtype)
     if t._dtype is dt:
         return t
-    if dt is _dtypes.string or t._dtype is _dtypes.string:
-        raise op_error("Cast", f"Cast {t._dtype.name} to {dt.name} is not supported", name="", cls=UnimplementedError)
+    if dt is _dtypes.string or t._dtype is _dtypes.string or _float8_cast_refused(t._dtype, dt):
+        raise op_error("Cast", f"Cast {type_string(t._dtype)} to {type_string(dt)} is not supported", name="",
+                       cls=UnimplementedError)
     return cast_op(t, dtype=dt._np)
+
+
+# TF's CPU Cast kernels for float8: e4m3fn and e5m2 from the floats, and on to the floats, ints, bool and complex;
+# none for the fnuz variants
+_FLOAT8 = frozenset(_dtypes.as_dtype(n) for n in ("float8_e4m3fn", "float8_e5m2"))
+_FLOAT8_NO_CAST = frozenset(_dtypes.as_dtype(n) for n in ("float8_e4m3fnuz", "float8_e4m3b11fnuz", "float8_e5m2fnuz"))
+_TO_FLOAT8 = _FLOAT8 | frozenset(_dtypes.as_dtype(n) for n in ("float16", "bfloat16", "float32", "float64"))
+_FROM_FLOAT8 = _TO_FLOAT8 | frozenset(_dtypes.as_dtype(n) for n in (
+    "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "bool", "complex64", "complex128"))
+
+
+def _float8_cast_refused(source: Any, target: Any) -> bool:
+    if source in _FLOAT8_NO_CAST or target in _FLOAT8_NO_CAST:
+        return True
+    return target in _FLOAT8 and source not in _TO_FLOAT8 or source in _FLOAT8 and target not in _FROM_FLOAT8
 
 
 _BITCAST_TYPES = frozenset(_dtypes.as_dtype(n) for n in (

@@ -20,6 +20,7 @@ from ..array.create import zeros
 from ..array.join import concat
 from ..ragged import RaggedTensor, RaggedTensorSpec
 from ..ragged import stack as ragged_stack
+from ..sparse.tensor import SparseTensor
 from .loops import read_variables, spec_of
 from .tensor_array import TensorArray
 
@@ -44,7 +45,18 @@ def _unbatched_spec(elem: Any) -> Any:
     """The most general spec of one element of ``elem`` (what fn returns when no signature says otherwise)."""
     if isinstance(elem, RaggedTensor):
         return RaggedTensorSpec(None, elem.dtype, elem.ragged_rank - 1, elem.row_splits_dtype)
+    if isinstance(elem, SparseTensor):
+        raise NotImplementedError("map_fn over a SparseTensor needs an fn_output_signature: featherflow does not "
+                                  "stack SparseTensor results")
     return TensorSpec(None, elem.dtype)
+
+
+def _sparse_rows(t: SparseTensor) -> Callable[[int], SparseTensor]:
+    """Reads row ``i`` of a SparseTensor as a SparseTensor of one rank less (what TF's map_fn passes ``fn``)."""
+    from ..sparse.reshaping import reshape, slice  # noqa: A004 - tf.sparse's names
+
+    inner = [int(d) for d in t.dense_shape.numpy()[1:]]
+    return lambda i: reshape(slice(t, [i] + [0] * len(inner), [1, *inner]), inner)
 
 
 class _RaggedResults:
@@ -105,7 +117,7 @@ def map_fn(fn: Callable, elems: Any, dtype: Any = None, parallel_iterations: int
     if len(elems_flat) == 0:
         raise ValueError(f"elems must be a Tensor or (possibly nested) sequence of Tensors. Got {elems}, which "
                          "does not contain any Tensors.")
-    elems_flat = [t if isinstance(t, RaggedTensor) else convert_to_tensor(t) for t in elems_flat]
+    elems_flat = [t if isinstance(t, (RaggedTensor, SparseTensor)) else convert_to_tensor(t) for t in elems_flat]
     if fn_output_signature is None:
         result_signature = [_unbatched_spec(e) for e in elems_flat]
         result_structure = elems
@@ -115,7 +127,7 @@ def map_fn(fn: Callable, elems: Any, dtype: Any = None, parallel_iterations: int
     if elems_flat[0].shape.ndims is not None and elems_flat[0].shape.ndims < 1:
         raise ValueError("Elements in elems must be 1+ dimensional Tensors, not scalars")
     n = _first_dims(elems_flat)
-    readers = [t.__getitem__ if isinstance(t, RaggedTensor) else
+    readers = [t.__getitem__ if isinstance(t, RaggedTensor) else _sparse_rows(t) if isinstance(t, SparseTensor) else
                TensorArray(dtype=t.dtype, size=n, dynamic_size=False, infer_shape=True).unstack(t).read
                for t in elems_flat]
     results = [_RaggedResults(spec) if isinstance(spec, RaggedTensorSpec) else

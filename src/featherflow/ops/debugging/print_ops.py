@@ -21,7 +21,7 @@ import numpy as np
 from ... import dtypes as _dtypes
 from ... import nest as _nest
 from ...dtypes import DType
-from ...tensor import Tensor, _make_typed_host, is_tensor
+from ...tensor import Tensor, _make_typed_host, is_dense_tensor, is_tensor
 from ..convert import tensor
 from ..ragged import RaggedTensor
 from ..registry import register
@@ -252,7 +252,7 @@ def _placeholder_for(text: str) -> str:
 
 
 def _is_tensor_like(x: Any) -> bool:
-    return is_tensor(x) or isinstance(x, RaggedTensor)
+    return is_dense_tensor(x) or isinstance(x, RaggedTensor)  # a SparseTensor prints as its Python repr, as in TF
 
 
 @on_host
@@ -273,7 +273,7 @@ def print_v2(*inputs: Any, **kwargs: Any) -> None:
     if kwargs:
         raise ValueError(f"Unrecognized keyword arguments for tf.print: {kwargs}")
     stream = _stream_name(output_stream)
-    if (len(inputs) == 1 and is_tensor(inputs[0]) and tensor(inputs[0])._value.ndim == 0
+    if (len(inputs) == 1 and is_dense_tensor(inputs[0]) and tensor(inputs[0])._value.ndim == 0
             and inputs[0].dtype is _dtypes.string):
         message = tensor(inputs[0])  # a lone scalar string prints raw, unquoted
     else:

@@ -25,6 +25,8 @@ _bool = _dtypes.bool
 BOOL = frozenset({_bool})
 F32_64 = frozenset({_dtypes.float32, _dtypes.float64})
 SIGNED_REAL = FLOATS | SIGNED_INTS
+_FLOAT8 = frozenset({_dtypes.float8_e4m3fn, _dtypes.float8_e5m2})  # Cast's only kernels for float8
+_FLOAT8_NAMES = ("float8_e4m3fn", "float8_e5m2")
 
 # --- numpy warns on overflow, 0/0, log(-1)...; TF's kernels never do. NumPy attributes a ufunc's warning to
 # the Python frame that called it, so one filter on featherflow's own modules silences the kernels at no cost
@@ -385,8 +387,10 @@ def ones_like_op(xp: Any, x: Any) -> Any:
     return xp.ones_like(x)
 
 
-@kernel("Cast", ALL)
+@kernel("Cast", ALL | _FLOAT8)
 def cast_op(xp: Any, x: Any, dtype: Any) -> Any:
+    if x.dtype.itemsize == 1 and x.dtype.name in _FLOAT8_NAMES:  # float8 (ml_dtypes): exactly a float32 first
+        x = x.astype(xp.float32)
     if x.dtype.kind == "c" and dtype.kind != "c":
         x = x.real
     if dtype.kind in "iu" and is_float(x.dtype):

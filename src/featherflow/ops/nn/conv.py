@@ -22,7 +22,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from ... import dtypes as _dtypes
 from ...errors import InvalidArgumentError, UnimplementedError
 from ...tensor import Tensor
-from .._kernel_errors import kernel_error, on_cpu, slow_path
+from .._kernel_errors import kernel_error, on_cpu, on_cpu_without_xla, slow_path
 from ..convert import shape_text, tensor
 from ..registry import register
 
@@ -441,7 +441,7 @@ def conv2d_checked(x: Tensor, f: Tensor, strides: list, padding: str, explicit: 
     if fs[3] % groups:
         raise kernel_error(op, f"output depth must be evenly divisible by number of groups: {fs[3]} vs {groups}",
                            kernel=kernel)
-    if nchw and not mkl(dt) and on_cpu():  # TF's GPU kernels take NCHW
+    if nchw and not mkl(dt) and on_cpu_without_xla():  # TF's GPU kernels (and XLA) take NCHW
         raise kernel_error(op, "The Conv2D op currently only supports the NHWC tensor format on the CPU. The op was "
                                "given the format: NCHW", kernel=kernel, cls=UnimplementedError)
     s, d = (strides[hw[0]], strides[hw[1]]), (dilations[hw[0]], dilations[hw[1]])
@@ -503,7 +503,7 @@ def conv2d_transpose(input: Any, filters: Any, output_shape: Any, strides: Any, 
         conv2d_backprop_input_op.check(f, g)  # before the shapes
     dt = g._dtype
     sizes = tuple(int_list(output_shape))
-    if nchw and not mkl(dt) and on_cpu():
+    if nchw and not mkl(dt) and on_cpu_without_xla():
         raise kernel_error(op, "Conv2DBackpropInputOp only supports NHWC on the CPU.", dt, name=None,
                            cls=UnimplementedError)
     hw = (2, 3) if nchw else (1, 2)

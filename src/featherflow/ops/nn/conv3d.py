@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from ...tensor import Tensor
-from .._kernel_errors import kernel_error, on_cpu, slow_path
+from .._kernel_errors import kernel_error, on_cpu_without_xla, slow_path
 from ..convert import int_list, shape_text
 from ..registry import register
 from .conv import _LOW, conv_inputs, get_sequence, mkl
@@ -156,7 +156,7 @@ def _checks(op: str, dt: Any, ncdhw: bool, strides: list, dilations: list) -> tu
     if any(dilations[i] != 1 for i in bc):
         raise kernel_error(op, "Current implementation does not yet support dilations in the batch and depth "
                                "dimensions.", dt)
-    if max(dilations) > 1 and not mkl(dt) and on_cpu():
+    if max(dilations) > 1 and not mkl(dt) and on_cpu_without_xla():
         raise kernel_error(op, f"CPU implementation of {op.rstrip('V2') if 'Backprop' not in op else 'Conv3D'} "
                                "currently only supports dilated rates of 1.", dt)
     sp = (2, 3, 4) if ncdhw else (1, 2, 3)
@@ -184,7 +184,8 @@ def conv3d(input: Any, filters: Any, strides: Any, padding: str, data_format: st
             raise kernel_error(op, f"filter must be 5-dimensional: {shape_text(fs)}", dt)
         s, d = _checks(op, dt, ncdhw, strides, dilations)
         c = xs[1] if ncdhw else xs[4]
-        if fs[3] != c:
+        groups = c // fs[3] if fs[3] and c % fs[3] == 0 and fs[4] % (c // fs[3]) == 0 else 0
+        if fs[3] != c and not (groups and not on_cpu_without_xla()):  # XLA's CPU backend runs grouped convolutions
             if mkl(dt):
                 raise kernel_error(op, f"input and filter must have the same depth: {c} vs {fs[3]}", dt,
                                    kernel="__MklNativeConv3D")
@@ -192,13 +193,28 @@ def conv3d(input: Any, filters: Any, strides: Any, padding: str, data_format: st
                 raise kernel_error(op, f"Input depth must be evenly divisible by filter depth: {c} vs {fs[3]}", dt)
             raise kernel_error(op, f"Number of channels in filter ({fs[3]}) must match last dimension of input "
                                    f"({c})", dt)
-        if ncdhw and on_cpu():
+        if ncdhw and on_cpu_without_xla():
             raise kernel_error(op, "CPU implementation of Conv3D currently only supports the NHWC tensor format.", dt,
                                name=None)
         x = _transpose(x, _TO_LAST) if ncdhw else x
         pads = same_or_valid_pads(padding, x._value.shape[1:4], fs[:3], s, d)
-        out = conv3d_op(x, f, strides=s, pads=pads, dilations=d)
+        if fs[3] != c:
+            out = _grouped(x, f, groups, s, pads, d)
+        else:
+            out = conv3d_op(x, f, strides=s, pads=pads, dilations=d)
         return _transpose(out, _TO_FIRST) if ncdhw else out
+
+
+def _grouped(x: Tensor, f: Tensor, groups: int, strides: tuple, pads: tuple, dilations: tuple) -> Tensor:
+    """A grouped NDHWC convolution: each group of input channels with its own slice of the filter's outputs."""
+    from ..array.join import concat
+    from ..array.slicing import getitem
+
+    cin, cout = f._value.shape[3], f._value.shape[4] // groups
+    outs = [conv3d_op(getitem(x, (Ellipsis, slice(g * cin, (g + 1) * cin))),
+                      getitem(f, (Ellipsis, slice(g * cout, (g + 1) * cout))), strides=strides, pads=pads,
+                      dilations=dilations) for g in range(groups)]
+    return concat(outs, -1)
 
 
 def conv3d_transpose(input: Any, filters: Any, output_shape: Any, strides: Any, padding: str = "SAME",  # noqa: A002
@@ -222,7 +238,7 @@ def conv3d_transpose(input: Any, filters: Any, output_shape: Any, strides: Any, 
                              f"{shape_text(fs)} and {list(sizes)}")
         s, d = _checks(op, dt, ncdhw, strides, dilations)
         nd_sizes = (sizes[0], sizes[2], sizes[3], sizes[4], sizes[1]) if ncdhw else sizes
-        if ncdhw and on_cpu():
+        if ncdhw and on_cpu_without_xla():
             raise kernel_error(op, "Conv3DBackpropInputOpV2 only supports NDHWC on the CPU.", dt, name=None)
         if nd_sizes[4] != fs[3]:
             raise kernel_error(op, "input and filter_sizes must have the same number of channels. Got "

@@ -22,7 +22,7 @@ from ...dtypes import float64 as _float64
 from ...dtypes import int32 as _int32
 from ...errors import InvalidArgumentError, UnimplementedError
 from ...tensor import Tensor
-from .._kernel_errors import kernel_error, on_cpu, slow_path
+from .._kernel_errors import kernel_error, on_cpu_without_xla, slow_path
 from ..convert import tensor
 from ..registry import register
 from .conv import _backprop_filter, _backprop_input, conv_inputs, to_nchw, to_nhwc
@@ -155,7 +155,7 @@ def _conv(input: Any, filter: Any, strides: Any, padding: str, explicit_paddings
     dims = range(2, 2 + n) if first else range(1, 1 + n)
     pair = [v for j in dims for v in explicit[2 * j:2 * j + 2]] if padding == "EXPLICIT" else []
     pads, _ = _window(op, sizes, fs[:n], s, d, padding, pair)
-    if on_cpu():
+    if on_cpu_without_xla():  # (XLA's CPU backend takes these)
         if first and n == 2:
             raise kernel_error(op, "The Conv2D op currently only supports the NHWC tensor format on the CPU. The op "
                                    "was given the format: NCHW", kernel=op, cls=UnimplementedError)

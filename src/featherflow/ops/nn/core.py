@@ -68,7 +68,7 @@ def _(gg: Tensor, ans: Tensor, g: Tensor, x: Tensor) -> tuple:
 
 @register("Relu6")
 def relu6_op(xp: Any, x: Any) -> Any:
-    return xp.clip(x, _zero(xp, x), _scalar(xp, 6, x.dtype))
+    return xp.minimum(xp.maximum(x, _zero(xp, x)), _scalar(xp, 6, x.dtype))  # (NumPy's clip of bfloat16 is float32)
 
 
 @relu6_op.gradient

@@ -354,7 +354,7 @@ def ctc_beam_search_decoder(inputs: Any, sequence_length: Any, beam_width: int =
         return _decode(inputs, sequence_length, int(beam_width), int(top_paths))
 
 
-def _decode(inputs: Any, sequence_length: Any, beam_width: int, top_paths: int) -> tuple:
+def _decode(inputs: Any, sequence_length: Any, beam_width: int, top_paths: int, merge_repeated: bool = False) -> tuple:
     from ..sparse.tensor import SparseTensor
 
     x = tensor(inputs)
@@ -381,7 +381,8 @@ def _decode(inputs: Any, sequence_length: Any, beam_width: int, top_paths: int) 
     for b, n in enumerate(np.asarray(seq._value).tolist()):
         if n > shape[0]:
             raise fail(f"sequence_length({b}) <= {shape[0]}", FailedPreconditionError)
-    out = ctc_beam_search_decoder_op(x, seq, beam_width=beam_width, top_paths=top_paths, merge_repeated=False)
+    out = ctc_beam_search_decoder_op(x, seq, beam_width=beam_width, top_paths=top_paths,
+                                     merge_repeated=merge_repeated)
     n = top_paths
     decoded = [SparseTensor(out[p], out[n + p], out[2 * n + p]) for p in range(n)]
     return decoded, out[3 * n]

@@ -15,7 +15,7 @@ import numpy as np
 from ... import dtypes as _dtypes
 from ...errors import InvalidArgumentError, UnimplementedError
 from ...tensor import Tensor
-from .._kernel_errors import kernel_error, on_cpu
+from .._kernel_errors import kernel_error, on_cpu_without_xla
 from ..convert import tensor
 from .conv import (
     avg_pool_op,
@@ -72,7 +72,7 @@ def _pool(op: str, input: Any, ksize: Any, strides: Any, padding: Any, data_form
             raise kernel_error(op, "MaxPooling supports exactly one of pooling across depth or pooling across "
                                    "width/height.", kernel=kernel, cls=UnimplementedError)
         return _depth_max_pool(x, ksize[ci], strides[ci], ci)
-    if nchw and not mkl(dt) and on_cpu():  # TF's GPU kernels take NCHW
+    if nchw and not mkl(dt) and on_cpu_without_xla():  # TF's GPU kernels (and XLA) take NCHW
         raise kernel_error(op, f"Default {'MaxPoolingOp' if is_max else 'AvgPoolingOp'} only supports NHWC on device "
                                "type CPU", kernel=kernel)
     pads = spatial_pads(op, padding, explicit, (shape[hw[0]], shape[hw[1]]), k, s, (1, 1), nchw, kernel)

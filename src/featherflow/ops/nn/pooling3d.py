@@ -16,7 +16,7 @@ import numpy as np
 
 from ...errors import UnimplementedError
 from ...tensor import Tensor
-from .._kernel_errors import kernel_error, on_cpu, slow_path
+from .._kernel_errors import kernel_error, on_cpu_without_xla, slow_path
 from ..convert import tensor
 from ..registry import register
 from .conv import _LOW, _lowest, get_sequence, mkl
@@ -164,7 +164,7 @@ def _pool3d(op: Any, input: Any, ksize: Any, strides: Any, padding: Any, data_fo
             raise kernel_error(name, msg, kernel=kernel, cls=UnimplementedError)
         if x._value.ndim != 5:
             raise kernel_error(name, f"tensor_in must be 5-dimensional: {x._value.ndim}", kernel=kernel)
-        if ncdhw and on_cpu() and not mkl(dt):
+        if ncdhw and on_cpu_without_xla() and not mkl(dt):
             raise kernel_error(name, f"Default {name} implementation only supports NDHWC on device type CPU",
                                kernel=kernel, cls=UnimplementedError)
         sp = (2, 3, 4) if ncdhw else (1, 2, 3)

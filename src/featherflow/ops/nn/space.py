@@ -15,7 +15,7 @@ import numpy as np
 
 from ...errors import InvalidArgumentError, NotFoundError
 from ...tensor import Tensor
-from .._kernel_errors import kernel_error, on_cpu, slow_path
+from .._kernel_errors import kernel_error, on_cpu_without_xla, slow_path
 from ..convert import int_list, tensor
 from ..registry import register
 
@@ -66,7 +66,7 @@ def _space_depth(op: Any, input: Any, block_size: Any, data_format: str) -> Tens
     op.check(x, block_size=block_size, data_format=data_format)  # the dtype and the data_format's value
     if block_size < 2:
         raise _block_error(name, block_size)
-    if data_format == "NCHW_VECT_C" or data_format == "NCHW" and on_cpu():
+    if data_format == "NCHW_VECT_C" or data_format == "NCHW" and on_cpu_without_xla():
         # TF's CPU kernels take NHWC only; NCHW_VECT_C (int8 vectors of 4) exists for qint8 GPU kernels only
         raise NotFoundError(None, None, f"Could not find device for node: {{{{node {name}}}}} = {name}[T="
                                         f"DT_{x._dtype.name.upper()}, block_size={block_size}, data_format="

@@ -43,6 +43,8 @@ def _nrows_of(values: Any) -> int:
 class RaggedTensor:
     """A tensor whose rows (along one or more inner dimensions) have different lengths (``tf.RaggedTensor``)."""
 
+    is_tensor_like = True  # TF's protocol: tf.is_tensor is True
+
     __slots__ = ("_values", "_row_splits", "_uniform_row_length", "__weakref__")
 
     def __init__(self, values: Any, row_splits: Any, internal: bool = False, uniform_row_length: int | None = None

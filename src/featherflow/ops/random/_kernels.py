@@ -363,6 +363,27 @@ def _float_dtype(dtype: Any) -> np.dtype:
     return dtype
 
 
+class GraphSeeds:
+    """The random-op state of one traced TF function (a ``FuncGraph``: a ``tf.function``, a dataset's map
+    function). In such a graph an op without an op seed takes 0, 1, 2, ... in the order the ops were traced, and
+    each op's kernel (its Philox stream) lives as long as the graph, apart from the eager kernel cache. featherflow
+    runs the function's Python at every call, so the counter restarts at each call (the same ops get the same
+    seeds, as the graph's ops keep theirs) while the kernels carry on."""
+
+    __slots__ = ("next_seed", "kernels")
+
+    def __init__(self) -> None:
+        self.next_seed = 0
+        self.kernels: dict[Hashable, list[int]] = {}
+
+
+class _Graph(threading.local):
+    seeds: GraphSeeds | None = None
+
+
+_graph = _Graph()
+
+
 class LegacyRandomState:
     """The global seed, the op-seed counter and the per-kernel Philox offsets behind ``tf.random.uniform`` & co.
 
@@ -403,6 +424,18 @@ class LegacyRandomState:
         """Forget every kernel's stream, as ``TFE_ContextClearCaches`` does."""
         self._kernels.clear()
 
+    def enter_graph(self, seeds: GraphSeeds) -> GraphSeeds | None:
+        """Runs this thread's random ops as ops of the graph ``seeds`` until :meth:`exit_graph`; returns the
+        graph they ran in before (to restore)."""
+        previous = _graph.seeds
+        seeds.next_seed = 0
+        _graph.seeds = seeds
+        return previous
+
+    @staticmethod
+    def exit_graph(previous: GraphSeeds | None) -> None:
+        _graph.seeds = previous
+
     def internal_operation_seed(self) -> int:
         """The next op seed drawn from the global seed's Mersenne Twister."""
         if self._rng is None:
@@ -415,7 +448,11 @@ class LegacyRandomState:
         """``tf.compat.v1.random.get_seed`` in eager mode: the (seed, seed2) pair an op uses."""
         if self._global_seed is not None:
             if op_seed is None:
-                op_seed = self.internal_operation_seed()
+                graph = _graph.seeds
+                if graph is None:
+                    op_seed = self.internal_operation_seed()
+                else:
+                    op_seed, graph.next_seed = graph.next_seed, graph.next_seed + 1
             seeds: tuple[int | None, int | None] = (int(self._global_seed) % MAXINT32, int(op_seed) % MAXINT32)
         elif op_seed is not None:
             seeds = (DEFAULT_GRAPH_SEED, int(op_seed) % MAXINT32)
@@ -433,12 +470,14 @@ class LegacyRandomState:
         """
         seed, seed2 = seed or 0, seed2 or 0
         kernel = (*cache_key, seed, seed2) if isinstance(cache_key, tuple) else (cache_key, seed, seed2)
+        graph = _graph.seeds
+        kernels = self._kernels if graph is None else graph.kernels
         with self._lock:
-            stream = self._kernels.get(kernel)
+            stream = kernels.get(kernel)
             if stream is None:
                 if seed == 0 and seed2 == 0:
                     seed, seed2 = _os_uint64(), _os_uint64()
-                stream = self._kernels[kernel] = [seed & _M64, (seed2 & _M64) << 64]
+                stream = kernels[kernel] = [seed & _M64, (seed2 & _M64) << 64]
             key, counter = stream
             stream[1] = (counter + blocks) & _M128
         return key, counter

@@ -240,6 +240,22 @@ def get_seed(op_seed: Any) -> tuple[int | None, int | None]:
     return _legacy.get_seed(op_seed)
 
 
+def reset_random_state() -> None:
+    """No global seed, a fresh op-seed sequence and no cached kernels: the random state of a new eager context
+    (TF's ``context._reset_context()``)."""
+    _legacy.__init__()
+
+
+def enter_graph(seeds: rk.GraphSeeds) -> rk.GraphSeeds | None:
+    """Runs this thread's random ops as ops of one traced function (``seeds``, see ``GraphSeeds``) until
+    ``exit_graph(previous)``, where ``previous`` is what this returns."""
+    return _legacy.enter_graph(seeds)
+
+
+def exit_graph(previous: rk.GraphSeeds | None) -> None:
+    _legacy.exit_graph(previous)
+
+
 def _reserve(op_name: str, attrs: tuple, seeds: tuple, blocks: int) -> tuple[int, int]:
     """(key, counter) of one execution of the cached kernel ``op_name`` + ``attrs`` on this device."""
     return _legacy.reserve((op_name, *attrs, _device.current().name), seeds[0], seeds[1], blocks)

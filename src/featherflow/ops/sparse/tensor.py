@@ -24,6 +24,8 @@ from . import kernels as k
 class SparseTensor:
     """A sparse tensor: ``values[i]`` sits at ``indices[i]`` of a tensor of shape ``dense_shape``."""
 
+    is_tensor_like = True  # TF's protocol: tf.is_tensor is True
+
     __slots__ = ("_indices", "_values", "_dense_shape", "_shape")
 
     def __init__(self, indices: Any, values: Any, dense_shape: Any) -> None:
