@@ -25,7 +25,7 @@ from ..dtypes import string as _string
 from ..errors import InvalidArgumentError, UnknownError
 from ..shape import TensorShape
 from ..tensor import _make_typed_host
-from ..tensor_spec import TensorSpec
+from ..tensor_spec import TensorSpec, TypeSpec
 from . import composite as _composite
 from ._resumable import StepIterator
 from .dataset import UNKNOWN_CARDINALITY, Dataset
@@ -60,8 +60,8 @@ def _py_func_error(spec: Any, text: str) -> InvalidArgumentError:
 def _convert(spec: Any, value: Any, signature: Any) -> Any:
     """One yielded component as a value of ``spec`` (TF's checks and messages, raised by the caller)."""
     if not isinstance(spec, TensorSpec):
-        if _composite.is_composite(value):
-            return value
+        if _composite.is_composite(value) or isinstance(value, getattr(spec, "value_type", ())):
+            return value  # a composite value (a SparseTensor, a tf.experimental.Optional) of the spec's type
         from ..ops.ragged.functions import constant as ragged_constant
 
         return ragged_constant(value, spec.dtype)
@@ -102,7 +102,7 @@ def from_generator(generator: Callable, output_types: Any = None, output_shapes:
             raise TypeError("The `output_shapes` argument can not be used together with the `output_signature` "
                             "argument.")
         for spec in nest.flatten(output_signature):
-            if not hasattr(spec, "_to_components") and not isinstance(spec, TensorSpec):
+            if not isinstance(spec, TypeSpec):
                 raise TypeError("All the elements of `output_signature` must be `tf.TypeSpec` objects.")
         signature = output_signature
     else:

@@ -13,6 +13,7 @@ from typing import Any
 
 from .. import nest
 from ..errors import InvalidArgumentError, OutOfRangeError
+from ..tensor_spec import TypeSpec
 from ..trackable_base import Trackable
 from . import composite as _composite
 
@@ -136,8 +137,10 @@ class NumpyIterator:
         return f"NumpyIterator(iterator={self._iterator!r})"
 
 
-class IteratorSpec:
+class IteratorSpec(TypeSpec):
     """The TypeSpec of a ``tf.data.Iterator``: the structure of its elements' specs."""
+
+    __slots__ = ("_element_spec",)
 
     def __init__(self, element_spec: Any) -> None:
         self._element_spec = element_spec
@@ -156,8 +159,10 @@ class IteratorSpec:
         return f"IteratorSpec({self._element_spec!r},)"
 
 
-class OptionalSpec:
+class OptionalSpec(TypeSpec):
     """The TypeSpec of a ``tf.experimental.Optional``."""
+
+    __slots__ = ("_element_spec",)
 
     def __init__(self, element_spec: Any) -> None:
         self._element_spec = element_spec

@@ -209,3 +209,12 @@ FOLD = {
 @pytest.mark.parametrize("case", sorted(FOLD))
 def test_fold(case, tf_oracle):
     same(FOLD[case], tf_oracle, message="first")
+
+
+def test_while_loop_carries_an_optional_as_tf(tf_oracle) -> None:
+    results = []
+    for lib in (ff, tf_oracle):
+        optional = lib.experimental.Optional.from_value(lib.constant(1.0))
+        i, out = lib.while_loop(lambda i, o: i < 2, lambda i, o: (i + 1, o), (lib.constant(0), optional))
+        results.append((int(i), float(out.get_value()), bool(out.has_value())))
+    assert results[0] == results[1]

@@ -52,7 +52,9 @@ def spec_of(value: Any) -> Any:
 
 
 def _to_output(x: Any) -> Any:
-    return x if isinstance(x, TensorArray) else convert_to_tensor(x)
+    if isinstance(x, TensorArray) or hasattr(type(x), "_type_spec"):
+        return x  # a TensorArray or a composite value (a RaggedTensor, a tf.experimental.Optional) stays itself
+    return convert_to_tensor(x)
 
 
 def while_loop(cond: Callable, body: Callable, loop_vars: Any, shape_invariants: Any = None,
