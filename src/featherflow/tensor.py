@@ -525,6 +525,8 @@ def is_tensor(x: Any) -> bool:
     """Whether ``x`` is a Tensor or tensor-like (``tf.is_tensor``): a Variable, SparseTensor, RaggedTensor or
     IndexedSlices, or an object saying so with TF's ``is_tensor_like`` attribute. An object that merely converts
     to a tensor (``__tf_tensor__``, as Keras's symbolic KerasTensor) is not one, as in TF."""
+    if type(x) is Tensor:  # the common case, before the ABC's subclass check
+        return True
     return isinstance(x, (Tensor, AbstractTensor)) or bool(getattr(x, "is_tensor_like", False))
 
 

@@ -77,3 +77,11 @@ def test_errors_match_tf(tf_oracle) -> None:
                 fn(mod)
             errors.append(type(e.value).__name__)
         assert errors[0] == errors[1]
+
+
+def test_embedding_lookup_of_ragged_ids_keeps_their_rows(tf_oracle) -> None:
+    printed = []
+    for lib in (ff, tf_oracle):
+        params = lib.reshape(lib.range(12.0), (4, 3))
+        printed.append(str(lib.nn.embedding_lookup(params, lib.ragged.constant([[0, 3], [2], []]))))
+    assert printed[0] == printed[1]

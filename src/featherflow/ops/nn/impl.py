@@ -326,6 +326,10 @@ def embedding_lookup(params: Any, ids: Any, max_norm: Any = None, name: str | No
         raise ValueError("params must be specified")
     if isinstance(params, (list, tuple)) and not params:
         raise ValueError("Length of params is currently 0. Need at least one param.")
+    from ..ragged import RaggedTensor
+
+    if isinstance(ids, RaggedTensor):  # TF's ragged dispatch: the rows of the ids keep their lengths
+        return ids.with_flat_values(embedding_lookup(params, ids.flat_values, max_norm=max_norm))
     if not isinstance(params, list):
         params = [params]
     shards = [tensor(p) for p in params]
