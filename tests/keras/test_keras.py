@@ -9,6 +9,7 @@ import subprocess
 import sys
 import textwrap
 
+import numpy as np
 import pytest
 
 pytest.importorskip("keras")
@@ -137,3 +138,83 @@ def test_featherflow_run_runs_a_tensorflow_program(tmp_path) -> None:
                           env={**os.environ, "KERAS_BACKEND": "tensorflow"})
     assert done.returncode == 3, done.stderr[-3000:]
     assert done.stdout.split() == ["featherflow._tensorflow.python.framework.ops", "tensorflow", "['a',", "'--flag']"]
+
+
+_SAVE = """
+    import json, sys
+    import numpy as np
+    import keras
+    import tensorflow as tf
+    keras.utils.set_random_seed(3)
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation="relu"), keras.layers.Dense(1)])
+    optimizer = keras.optimizers.Adam(0.01)
+    model.compile(optimizer=optimizer, loss="mse")
+    rng = np.random.default_rng(0)
+    model.fit(rng.standard_normal((8, 4)).astype("float32"), np.ones((8, 1), "float32"), epochs=2, verbose=0)
+    path = tf.train.Checkpoint(model=model, optimizer=optimizer).save(sys.argv[1] + "/ckpt")
+    print(json.dumps({"path": path, "weights": [w.tolist() for w in model.get_weights()],
+                      "iterations": int(optimizer.iterations.numpy())}))
+"""
+
+_RESTORE = """
+    import json, sys
+    import numpy as np
+    import keras
+    import tensorflow as tf
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation="relu"), keras.layers.Dense(1)])
+    optimizer = keras.optimizers.Adam(0.01)
+    model.compile(optimizer=optimizer, loss="mse")
+    optimizer.build(model.trainable_variables)
+    tf.train.Checkpoint(model=model, optimizer=optimizer).restore(sys.argv[1]).assert_consumed()
+    print(json.dumps({"weights": [w.tolist() for w in model.get_weights()],
+                      "iterations": int(optimizer.iterations.numpy())}))
+"""
+
+
+def _run_with_argument(code: str, lib: str, argument: str) -> dict:
+    import json
+
+    env = {**os.environ, "KERAS_BACKEND": "tensorflow", "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": ""}
+    program = _PRELUDE[lib] + textwrap.dedent(code)
+    done = subprocess.run([sys.executable, "-c", program, argument], capture_output=True, text=True, env=env,
+                          timeout=240)
+    assert done.returncode == 0, f"{lib} failed:\n{done.stderr[-4000:]}"
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("writer,reader", [("featherflow", "tensorflow"), ("tensorflow", "featherflow")])
+def test_a_keras_models_checkpoint_restores_in_the_other_library(tmp_path, writer, reader) -> None:
+    """tf.train.Checkpoint of a Keras model and its optimizer, in TF's format: each library restores the other's."""
+    saved = _run_with_argument(_SAVE, writer, str(tmp_path))
+    restored = _run_with_argument(_RESTORE, reader, saved["path"])
+    assert restored["iterations"] == saved["iterations"] == 2
+    for a, b in zip(restored["weights"], saved["weights"]):
+        np.testing.assert_array_equal(np.array(a), np.array(b))
+
+
+_MIXED = """
+    import json
+    import numpy as np
+    import keras
+    out = {}
+    for policy in ("mixed_float16", "mixed_bfloat16"):
+        keras.mixed_precision.set_global_policy(policy)
+        keras.utils.set_random_seed(1)
+        model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(8, activation="relu"),
+                                  keras.layers.Dense(1, dtype="float32")])
+        model.compile("adam", "mse")
+        x = np.random.default_rng(0).standard_normal((32, 4)).astype("float32")
+        history = model.fit(x, x.sum(1, keepdims=True), epochs=2, verbose=0, shuffle=False)
+        out[policy] = [str(model.layers[0].compute_dtype), str(model.layers[0].kernel.dtype),
+                       type(model.optimizer).__name__, history.history["loss"]]
+    print(json.dumps(out))
+"""
+
+
+def test_mixed_precision_policies_train_as_in_tensorflow() -> None:
+    import json
+
+    ours, theirs = (json.loads(_run(_MIXED, lib).strip().splitlines()[-1]) for lib in ("featherflow", "tensorflow"))
+    for policy in ours:
+        assert ours[policy][:3] == theirs[policy][:3]
+        np.testing.assert_allclose(ours[policy][3], theirs[policy][3], rtol=2e-3)  # bfloat16 rounds differently
