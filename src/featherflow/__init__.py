@@ -285,6 +285,8 @@ _LAZY = {
     "distribute": (".distribute", None),
     "keras": (".keras", None),
     "use_as_tensorflow": ("._tensorflow", "use_as_tensorflow"),
+    "test": (".test", None),
+    "sysconfig": (".sysconfig", None),
     "optimizers": (".optimizers", None),
     "OptionalSpec": (".data.iterator", "OptionalSpec"),
     "ragged_fill_empty_rows": (".ops.ragged.fill_empty_rows", "ragged_fill_empty_rows"),
