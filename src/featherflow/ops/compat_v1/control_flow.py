@@ -11,14 +11,8 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-import numpy as np
-
-from ... import nest
-from ...shape import TensorShape
-from ...tensor import Tensor, convert_to_tensor
-from ...variable import Variable
 from ..control_flow.cond import _cond
-from ..control_flow.loops import _to_output, read_variables, spec_of
+from ..control_flow.loops import while_loop as _while_loop
 
 
 def cond(pred: Any, true_fn: Callable | None = None, false_fn: Callable | None = None, strict: bool = False,
@@ -45,53 +39,20 @@ def while_loop(cond: Callable, body: Callable, loop_vars: Any, shape_invariants:
                name: str | None = None, maximum_iterations: Any = None, return_same_structure: bool = False) -> Any:
     """Repeats ``loop_vars = body(*loop_vars)`` while ``cond(*loop_vars)``, as TF 1's eager loop: a single loop
     variable whose ``body`` returns it bare comes back bare (unless ``return_same_structure``)."""
-    if not callable(cond):
-        raise TypeError("'cond' must be callable.")
-    if not callable(body):
-        raise TypeError("'body' must be callable.")
-    if parallel_iterations < 1:
-        raise TypeError("'parallel_iterations' must be a positive integer.")
-    loop_vars = read_variables(loop_vars)
-    if not loop_vars:
-        raise ValueError("'loop_vars' must be provided.")
-    try_to_pack = len(loop_vars) == 1 and not return_same_structure
-    if maximum_iterations is not None:
-        if isinstance(maximum_iterations, (Tensor, Variable)):
-            maximum = convert_to_tensor(maximum_iterations).numpy()
-        else:
-            maximum = np.asarray(maximum_iterations)
-        if maximum.ndim != 0:
-            raise ValueError(f"'maximum_iterations' must be a scalar. Received shape: {TensorShape(maximum.shape)}")
-        limit = int(maximum)
-        inner_cond, inner_body = cond, body
-        if try_to_pack:
-            loop_vars = (0, loop_vars[0])
+    try_to_pack = isinstance(loop_vars, (list, tuple)) and len(loop_vars) == 1 and not return_same_structure
+    if not try_to_pack or not callable(body):
+        return _while_loop(cond, body, loop_vars, shape_invariants, parallel_iterations, back_prop, swap_memory,
+                           maximum_iterations, name)
+    packed = []  # whether body returned its one loop variable bare
+    kind = list if isinstance(loop_vars, list) else tuple
 
-            def cond(i: int, lv: Any) -> Any:
-                go = inner_cond(lv)
-                return i < limit and go
+    def packing_body(*values: Any) -> Any:
+        out = body(*values)
+        if isinstance(out, (list, tuple)):
+            return out
+        packed.append(True)
+        return kind((out,))
 
-            def body(i: int, lv: Any) -> Any:
-                return (i + 1, inner_body(lv))
-        else:
-            loop_vars = (0, loop_vars)
-
-            def cond(i: int, lv: Any) -> Any:
-                go = inner_cond(*lv)
-                return i < limit and go
-
-            def body(i: int, lv: Any) -> Any:
-                return (i + 1, inner_body(*lv))
-        try_to_pack = False
-    packed = False  # whether a body result was packed into a one-element tuple
-    structure = nest.map_structure(spec_of, list(loop_vars))
-    while cond(*loop_vars):
-        loop_vars = body(*loop_vars)
-        if try_to_pack and not isinstance(loop_vars, (list, tuple)):
-            packed = True
-            loop_vars = (loop_vars,)
-        nest.assert_same_structure(structure, list(loop_vars))
-    loop_vars = nest.map_structure(_to_output, loop_vars, expand_composites=True)
-    if maximum_iterations is not None:
-        return loop_vars[1]
-    return loop_vars[0] if packed else loop_vars
+    result = _while_loop(cond, packing_body, loop_vars, shape_invariants, parallel_iterations, back_prop,
+                         swap_memory, maximum_iterations, name)
+    return result[0] if packed else result
