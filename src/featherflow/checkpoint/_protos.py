@@ -180,14 +180,22 @@ def _files() -> list[descriptor_pb2.FileDescriptorProto]:
     return [types, shape, tensor_slice, versions, bundle, graph, state]
 
 
-_pool = descriptor_pool.DescriptorPool()
-_pool.AddSerializedFile(wrappers_pb2.DESCRIPTOR.serialized_pb)
-for _fdp in _files():
-    _pool.Add(_fdp)
+def message_pool(files: list, serialized: tuple = ()) -> tuple[Any, Any]:
+    """A pool of its own holding ``serialized`` files and then ``files`` (FileDescriptorProtos, in dependency
+    order), and the function giving a message class of it by full name."""
+    pool = descriptor_pool.DescriptorPool()
+    for data in serialized:
+        pool.AddSerializedFile(data)
+    for fdp in files:
+        pool.Add(fdp)
+
+    def message_class(full_name: str) -> Any:
+        return message_factory.GetMessageClass(pool.FindMessageTypeByName(full_name))
+
+    return pool, message_class
 
 
-def _class(full_name: str) -> Any:
-    return message_factory.GetMessageClass(_pool.FindMessageTypeByName(full_name))
+_pool, _class = message_pool(_files(), (wrappers_pb2.DESCRIPTOR.serialized_pb,))
 
 
 VersionDef = _class("tensorflow.VersionDef")

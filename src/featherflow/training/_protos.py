@@ -17,11 +17,9 @@ b'\\n\\x02ps\\x12\\x07\\x08\\x00\\x12\\x03h:1'
 
 from __future__ import annotations
 
-from typing import Any
+from google.protobuf import descriptor_pb2
 
-from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
-
-from ..checkpoint._protos import _F, _field, _file, _message
+from ..checkpoint._protos import _F, _field, _file, _message, message_pool
 
 _INT32, _INT64, _BOOL, _STRING, _MESSAGE = _F.TYPE_INT32, _F.TYPE_INT64, _F.TYPE_BOOL, _F.TYPE_STRING, _F.TYPE_MESSAGE
 
@@ -90,13 +88,7 @@ def _files() -> list[descriptor_pb2.FileDescriptorProto]:
     return [cluster, filters, config, server]
 
 
-_pool = descriptor_pool.DescriptorPool()
-for _fdp in _files():
-    _pool.Add(_fdp)
-
-
-def _class(full_name: str) -> Any:
-    return message_factory.GetMessageClass(_pool.FindMessageTypeByName(full_name))
+_pool, _class = message_pool(_files())
 
 
 JobDef = _class("tensorflow.JobDef")

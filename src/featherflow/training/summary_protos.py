@@ -13,12 +13,10 @@ b'\\x10\\x03\\x1a\\rbrain.Event:2'
 
 from __future__ import annotations
 
-from typing import Any
-
-from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
+from google.protobuf import descriptor_pb2
 from google.protobuf.internal.enum_type_wrapper import EnumTypeWrapper
 
-from ..checkpoint._protos import _F, _enum, _field, _file, _message
+from ..checkpoint._protos import _F, _enum, _field, _file, _message, message_pool
 from ..ops.io import _protos as _io_protos
 
 _INT32, _INT64, _STRING, _BYTES, _FLOAT, _DOUBLE = (_F.TYPE_INT32, _F.TYPE_INT64, _F.TYPE_STRING, _F.TYPE_BYTES,
@@ -103,13 +101,8 @@ def _files() -> list[descriptor_pb2.FileDescriptorProto]:
     return [histogram, summary, event]
 
 
-_pool = descriptor_pool.DescriptorPool()
-for _fdp in _io_protos._files()[:4] + _files():  # types, tensor_shape, resource_handle, tensor; then ours
-    _pool.Add(_fdp)
-
-
-def _class(full_name: str) -> Any:
-    return message_factory.GetMessageClass(_pool.FindMessageTypeByName(full_name))
+# types, tensor_shape, resource_handle, tensor; then ours
+_pool, _class = message_pool(_io_protos._files()[:4] + _files())
 
 
 TensorProto = _class("tensorflow.TensorProto")
