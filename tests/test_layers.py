@@ -58,6 +58,7 @@ PLACEMENT = {
     "trackable": "state",
     "trackable_base": "state",
     "function": "state",
+    "function_trace": "state",
     "_control_scopes": "state",
     "_test_util": "state",
     "test": "surface",

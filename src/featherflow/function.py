@@ -1,4 +1,8 @@
-"""``tf.function``: featherflow has no graphs, so a tf.function runs its Python function eagerly, every call.
+"""``tf.function``: featherflow has no graphs; a tf.function's first call with an input signature runs its Python
+eagerly and records what it did (``function_trace``), and later calls with that signature replay the record:
+the ops, variable reads and writes, without the Python (as TF runs the graph its first call traced). A body whose
+Python a replay cannot stand in for (it reads tensor values into Python, reads a dataset iterator, runs
+``tf.py_function``...) runs its Python at every call, eagerly, as does every call under a recording tape.
 
 What TF code can observe is kept: arguments bind (and with an ``input_signature`` convert and check) with TF's
 errors, and results come back as tensors (Python numbers and NumPy arrays converted, as a traced function returns
@@ -20,19 +24,27 @@ from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 
-from . import nest
+from . import _tape_hooks, nest
+from .autodiff import forwardprop as _forwardprop
+from .autodiff import tape as _tape
+from .device import _scope
 from .errors import InvalidArgumentError
+from .function_trace import ShapeChanged, Trace, tracing, tracing_here
 from .ops.ragged import RaggedTensor
 from .ops.random import core as _random
 from .ops.random._kernels import GraphSeeds
-from .runtime_config import xla_compilation
+from .runtime_config import function_body, xla_compilation
 from .tensor import Tensor, convert_to_tensor, is_dense_tensor, type_string
 from .tensor_spec import TensorSpec
+from .variable import Variable
 
 if TYPE_CHECKING:
     import inspect
 
 _RUN_EAGERLY = [False]
+_MAX_TRACES = 16  # input signatures one function keeps traces of; calls with others run eagerly
+_MISSING = object()
+_PYTHON_TYPES = frozenset({bool, int, float, complex, str, bytes, type(None)})
 
 
 def run_functions_eagerly(run_eagerly: bool) -> None:
@@ -203,6 +215,10 @@ class Function:
         self._type = _function_type(python_function, self._input_signature, _bound_to is not None)
         self._descriptor_cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
         self._random_seeds = GraphSeeds()  # its unseeded random ops take op seeds 0, 1, ... as in TF's graph
+        self._plans: dict = {}  # input signature -> Plan, or None where the Python must run (function_trace)
+        self._retraced: set = set()
+        self._refusals: list = []
+        self._tracing_count = 0
         functools.update_wrapper(self, python_function)
 
     @property
@@ -237,17 +253,66 @@ class Function:
         args, kwargs = self._bind(args, kwargs)
         previous = _random.enter_graph(self._random_seeds)
         try:
-            result = self._run(args, kwargs)
+            return self._call(args, kwargs)
         finally:
             _random.exit_graph(previous)
-        return nest.map_structure(lambda v: _to_output(v, self._python_function), result)
+
+    def _call(self, args: tuple, kwargs: dict) -> Any:
+        if _tape_hooks.recorders and _recording_here() or _tape_hooks.tracing and tracing_here():
+            return self._eager(args, kwargs)  # a tape records the body's ops; an enclosing trace takes them inline
+        key = _signature(args, kwargs)
+        if key is None:
+            return self._eager(args, kwargs)
+        key, tensors = key
+        plans = self._plans
+        plan = plans.get(key, _MISSING)
+        if plan is _MISSING:
+            if len(plans) >= _MAX_TRACES:
+                return self._eager(args, kwargs)
+            return self._trace(key, tensors, args, kwargs)
+        if plan is None:
+            return self._eager(args, kwargs)
+        try:
+            if not self._options["jit_compile"]:
+                return plan.run(tensors)
+            with xla_compilation():
+                return plan.run(tensors)
+        except ShapeChanged:  # its writes were rolled back: the Python runs, now and for this signature
+            plans[key] = None
+            return self._eager(args, kwargs)
+
+    def _eager(self, args: tuple, kwargs: dict) -> Any:
+        fn = self._python_function
+        return nest.map_structure(lambda v: _to_output(v, fn), self._run(args, kwargs))
+
+    def _trace(self, key: tuple, tensors: list, args: tuple, kwargs: dict) -> Any:
+        """Runs the call eagerly while recording it; keeps the record as the plan for ``key`` if it holds."""
+        trace = Trace()
+        trace.inputs(tensors)
+        self._tracing_count += 1
+        with tracing(trace):
+            result = self._eager(args, kwargs)
+        leaves = nest.flatten(result)
+        plan = trace.finish(leaves, nest.map_structure(lambda _: None, result), nest.pack_sequence_as)
+        if plan is None:
+            self._refusals.append(trace.refused)  # why the Python runs (tests and debugging read this)
+        if plan is None and trace.retrace and key not in self._retraced:
+            self._retraced.add(key)  # it made variables: TF's first trace does too; the next call traces again
+        else:
+            self._plans[key] = plan
+        return result
+
+    def experimental_get_tracing_count(self) -> int:
+        """How many times the Python function was traced (run while its ops were recorded)."""
+        return self._tracing_count
 
     def _run(self, args: tuple, kwargs: dict) -> Any:
         """The body, inside XLA's scope when ``jit_compile=True`` (``runtime_config.compiling_with_xla``)."""
-        if not self._options["jit_compile"]:
-            return self._call_target(*args, **kwargs)
-        with xla_compilation():
-            return self._call_target(*args, **kwargs)
+        with function_body():
+            if not self._options["jit_compile"]:
+                return self._call_target(*args, **kwargs)
+            with xla_compilation():
+                return self._call_target(*args, **kwargs)
 
     def __get__(self, instance: Any, owner: Any = None) -> Any:
         """On a class, a tf.function becomes one bound Function per instance (TF does the same)."""
@@ -284,6 +349,43 @@ class Function:
 
     def __repr__(self) -> str:
         return f"<featherflow.function.Function {self.__name__} at {hex(id(self))}>"
+
+
+def _recording_here() -> bool:
+    """Whether a tape, variable watcher or forward accumulator records in this thread."""
+    state = _tape._state
+    return bool(state.tapes or state.watchers or _forwardprop._state.accumulators)
+
+
+def _signature(args: tuple, kwargs: dict) -> tuple | None:
+    """(key, tensors): what a trace is kept for (the structure of the arguments, each tensor's dtype, shape and
+    device, Python values, variables by identity, the device in scope), and the tensors in order; None when
+    an argument cannot be replayed from a trace (NumPy arrays, composite tensors, other objects)."""
+    key: list = [_scope.device]
+    tensors: list = []
+
+    def walk(value: Any) -> bool:
+        kind = type(value)
+        if kind is Tensor:
+            key.append((value._dtype, value._value.shape, value._device))
+            tensors.append(value)
+        elif kind in _PYTHON_TYPES:
+            key.append((kind, value))
+        elif kind is tuple or kind is list:
+            key.append((kind, len(value)))
+            return all(walk(v) for v in value)
+        elif kind is dict:
+            key.append((dict, tuple(value)))
+            return all(walk(v) for v in value.values())
+        elif isinstance(value, Variable):
+            key.append(value.ref())  # variables are unhashable, as TF's
+        else:
+            return False
+        return True
+
+    if not walk(args) or kwargs and not walk(kwargs):
+        return None
+    return tuple(key), tensors
 
 
 def _spec_of(value: Any, name: str) -> Any:
@@ -332,8 +434,7 @@ class ConcreteFunction:
                                                        f"{type_string(t.dtype)} tensor [Op:{name}]")
         if _RUN_EAGERLY[0]:
             return self._function._call_target(*converted, **converted_kwargs)
-        result = self._function._run(converted, converted_kwargs)
-        return nest.map_structure(lambda v: _to_output(v, self._function.python_function), result)
+        return self._function._call(tuple(converted), converted_kwargs)
 
     @staticmethod
     def _convert(value: Any, spec: Any) -> Any:

@@ -165,3 +165,24 @@ def xla_compilation() -> Iterator[None]:
         yield
     finally:
         _xla.depth -= 1
+
+
+# --- tf.function bodies ----------------------------------------------------------------------------------------
+# TF runs a tf.function's Python on symbolic tensors; featherflow runs it eagerly, and the few APIs whose graph-mode
+# behaviour differs from their eager one a program can see (``tf.custom_gradient``'s arguments) read this scope.
+_body = threading.local()
+
+
+def in_function_body() -> bool:
+    """Whether the calling thread runs the Python of a ``tf.function`` (not under ``run_functions_eagerly``)."""
+    return getattr(_body, "depth", 0) > 0
+
+
+@contextlib.contextmanager
+def function_body() -> Iterator[None]:
+    """The scope of a ``tf.function``'s Python (nests; per thread)."""
+    _body.depth = getattr(_body, "depth", 0) + 1
+    try:
+        yield
+    finally:
+        _body.depth -= 1

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _tape_hooks
 from . import device as _device
 from . import dtypes as _dtypes
 from .backends import on_device
@@ -104,6 +105,8 @@ class Tensor:
 
     def _numpy(self) -> Any:
         """The value as NumPy, sharing memory: a NumPy scalar (bytes for strings) when 0-d."""
+        if _tape_hooks.tracing:  # a tf.function's trace must not bake in a value its Python read
+            _tape_hooks.host_read(self)
         value = self._value
         if self._device.xp is not np:
             value = value.get()
@@ -119,6 +122,8 @@ class Tensor:
         return value.copy() if isinstance(value, np.ndarray) else value
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        if _tape_hooks.tracing:
+            _tape_hooks.host_read(self)
         value = self._value if self._device.xp is np else self._value.get()
         if type(value) is not np.ndarray:  # a NumPy scalar has no flags to set: NumPy rejects what it returns
             value = np.asarray(value)

@@ -150,6 +150,8 @@ class Variable(SparseAccess, metaclass=VariableMeta):
         self._lock = threading.RLock()  # re-entrant: a write's function may read the variable
         self._writing = False  # set while an in-place write runs, so that reads wait for it
         self._uid = next(_uids)
+        if _tape_hooks.tracing:  # TF's tf.function creates variables on its first trace only
+            _tape_hooks.refuse(f"it creates a variable ({self._name})", retrace=True)
         self._unread = None
         _Flags.started = True
         if _Flags.log_placement:
@@ -271,6 +273,8 @@ class Variable(SparseAccess, metaclass=VariableMeta):
         return self.value()
 
     def _numpy(self) -> Any:
+        if _tape_hooks.tracing:
+            _tape_hooks.host_read(self)
         value = self._array
         if self._writing:
             with self._lock:
@@ -308,6 +312,9 @@ class Variable(SparseAccess, metaclass=VariableMeta):
 
     def _write(self, fn: Callable[[Any], None]) -> None:
         """Runs ``fn(buffer)`` on a buffer that no read shares (copying first if one does)."""
+        if _tape_hooks.tracing:
+            _tape_hooks.refuse(f"a write into {self._name} that a trace cannot record (scatter, sliced assign, fused "
+                               "update)")
         with self._lock:
             self._writing = True  # first: a read that misses this flag is seen by the count below
             try:
@@ -320,6 +327,8 @@ class Variable(SparseAccess, metaclass=VariableMeta):
     def assign(self, value: Any, use_locking: bool | None = None, name: str | None = None,
                read_value: bool = True) -> Any:
         """Writes ``value`` (converted to the variable's dtype) into the variable."""
+        if _tape_hooks.tracing:  # a tf.function's trace records the write, to replay it
+            _tape_hooks._tracer_hooks[2](self, "assign", value, read_value)
         array = _value_array(value, self._dtype, self._device, copy=False)
         with self._lock:
             shape = self._shape
@@ -455,6 +464,8 @@ def _arithmetic_update(op_name: str, subtract: bool, doc: str) -> Callable:
     dtype on its device, no result wanted) taking no call beyond the kernel's."""
     def update(self: Variable, delta: Any, use_locking: bool | None = None, name: str | None = None,
                read_value: bool = True) -> Any:
+        if _tape_hooks.tracing:
+            _tape_hooks._tracer_hooks[2](self, update.__name__, delta, read_value)
         dev = self._device
         if type(delta) is Tensor and delta._dtype is self._dtype and delta._device is dev:
             array = delta._value  # an optimizer's update: nothing to convert

@@ -30,6 +30,7 @@ from .. import _tape_hooks
 from ..nest import flatten, map_structure, pack_sequence_as
 from ..ops.array.core import identity_op
 from ..ops.convert import tensor
+from ..runtime_config import in_function_body
 from ..tensor import Tensor
 from . import tape as _tape
 from .tape import GradientTape, UnconnectedGradients, VariableWatcher
@@ -70,6 +71,7 @@ class _CustomOp:
     __slots__ = ("name", "grad_fn", "variables", "n_args")
     grad_skip = False  # the user's grad_fn computes every gradient
     differentiable = True  # as the registry's ops: recorded
+    recorded = True
 
     def __init__(self, name: str, grad_fn: Callable, variables: list, n_args: int) -> None:
         self.name = name
@@ -103,6 +105,11 @@ def _accepts_variables(fn: Callable) -> bool:
 
 
 def _call(f: Callable, args: tuple, kwargs: dict) -> Any:
+    if in_function_body():  # TF's graph-mode decorator: no keywords; arguments (variables too) become tensors
+        if kwargs:
+            raise ValueError("The custom_gradient decorator currently supports keywords arguments only when eager "
+                             "execution is enabled.")
+        args = map_structure(tensor, args)
     with VariableWatcher() as watcher:
         result, grad_fn = f(*args, **kwargs)
     flat_args = flatten(args)

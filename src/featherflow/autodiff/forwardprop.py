@@ -17,7 +17,7 @@ accumulator is itself accumulated (forward-over-backward: Hessian-vector product
 Nesting follows TF's order of entry: while an accumulator computes tangents, only the accumulators and the
 tapes entered before it see the ops it runs, so inner ones ignore the products of outer ones.
 
-The dispatcher's hooks (``_tape_hooks.active``) are swapped for this module's while an accumulator records
+The dispatcher's hooks (``_tape_hooks.recorders``) are swapped for this module's while an accumulator records
 anywhere; they call the tapes' hooks first, so an op is on a tape before the ops of its JVP, which consume its
 outputs (the order the backward pass relies on). No accumulator: the hot path is exactly the tapes'.
 """
@@ -66,6 +66,8 @@ def resume() -> None:
 
 def _record_op(op: Any, inputs: tuple, result: Any, attrs: dict) -> None:
     """The dispatcher's op hook while an accumulator records: the tapes first, then each accumulator."""
+    if not op.recorded:  # tf.stop_gradient
+        return
     _tape._record_op(op, inputs, result, attrs)
     # init_scope, recompute_grad's forward: TF's thread-wide stop stops accumulators too
     if _state.stopped or type(_tape._state.tapes) is not list:
@@ -97,16 +99,18 @@ _HOOKS = [_record_op, _record_read]
 def _start() -> None:
     _recording.append(None)
     _tape._start()  # counts as a user of the hooks, so the tapes' bookkeeping never clears ours
-    _tape_hooks.active[:] = _HOOKS
+    _tape_hooks.recorders[:] = _HOOKS
+    _tape_hooks.refresh()
 
 
 def _stop() -> None:
     _recording.pop()
     if not _recording:
-        _tape_hooks.active[:] = _tape._HOOKS
+        _tape_hooks.recorders[:] = _tape._HOOKS
     _tape._stop()  # clears the hooks when no tape records either
     if _recording:  # one still records in another thread
-        _tape_hooks.active[:] = _HOOKS
+        _tape_hooks.recorders[:] = _HOOKS
+    _tape_hooks.refresh()
 
 
 def _object_id(x: Any) -> int:

@@ -80,6 +80,8 @@ _watching: list = []  # one entry per watcher watching, in all threads (almost a
 
 
 def _record_op(op: Any, inputs: tuple, result: Any, attrs: dict) -> None:
+    if not op.recorded:  # tf.stop_gradient's op (the dispatcher reports every op, for tf.function's traces)
+        return
     for tape in _state.tapes:
         watched = tape.watched
         for t in inputs:
@@ -130,8 +132,9 @@ _HOOKS = [_record_op, _record_read]
 def _start() -> None:
     """A tape or watcher starts: the dispatcher's hooks go on (list appends are atomic: no lock needed)."""
     _users.append(None)
-    if not _tape_hooks.active:
-        _tape_hooks.active[:] = _HOOKS
+    if not _tape_hooks.recorders:
+        _tape_hooks.recorders[:] = _HOOKS
+        _tape_hooks.refresh()
 
 
 def _stop() -> None:
@@ -139,9 +142,10 @@ def _stop() -> None:
     starting meanwhile in another thread turns them back on."""
     _users.pop()
     if not _users:
-        _tape_hooks.active.clear()
+        _tape_hooks.recorders.clear()
         if _users:
-            _tape_hooks.active[:] = _HOOKS
+            _tape_hooks.recorders[:] = _HOOKS
+        _tape_hooks.refresh()
 
 
 class VariableWatcher:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import abc
 from typing import Any
 
-from .. import nest
+from .. import _tape_hooks, nest
 from ..errors import InvalidArgumentError, OutOfRangeError
 from ..tensor_spec import TypeSpec
 from ..trackable_base import Trackable
@@ -67,6 +67,8 @@ class OwnedIterator(Iterator, Trackable):
         return self
 
     def __next__(self) -> Any:
+        if _tape_hooks.tracing:  # the pipeline's position is Python-side state
+            _tape_hooks.refuse("it reads a dataset iterator")
         element = next(self._it)
         self._position += 1
         return element

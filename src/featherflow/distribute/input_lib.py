@@ -204,3 +204,114 @@ class DistributedDatasetsFromFunction(DistributedDataset):
     def element_spec(self) -> Any:
         """The structure of TypeSpecs of one element."""
         return _per_replica_spec(self._dataset.element_spec, self._devices)
+
+
+def batch_sizes_for_worker(global_batch_size: int, num_workers: int, num_replicas_per_worker: int,
+                           worker_index: int) -> list:
+    """TF's ``batch_sizes_for_worker``: the sizes a worker rebatches each global batch into, one per replica
+    of every worker (the first ones one larger where the batch does not divide), rotated to the worker."""
+    num_subbatches = num_workers * num_replicas_per_worker
+    offset = worker_index * num_replicas_per_worker
+    floor, num_ceil = divmod(global_batch_size, num_subbatches)
+    worker_0 = [floor + 1] * num_ceil + [floor] * (num_subbatches - num_ceil)
+    return worker_0[offset:] + worker_0[:offset]
+
+
+def _split_rows(element: Any, sizes: list) -> list:
+    """``element`` split along its first dimension into parts of ``sizes`` rows (a part past the rows of a
+    short last batch is empty, as TF's rebatching gives it)."""
+    flat = nest.flatten(element)
+    parts: list[list] = [[] for _ in sizes]
+    for leaf in flat:
+        rows = int(leaf.shape[0])
+        bounds, start = [], 0
+        for size in sizes:
+            stop = min(start + size, rows)
+            bounds.append((start, stop))
+            start = stop
+        for i, (a, b) in enumerate(bounds):
+            parts[i].append(leaf[a:b])
+    return [nest.pack_sequence_as(element, part) for part in parts]
+
+
+def _shard_policy(dataset: Any) -> Any:
+    from ..data.options import AutoShardPolicy
+
+    policy = dataset.options().experimental_distribute.auto_shard_policy
+    if policy == AutoShardPolicy.FILE:
+        raise NotImplementedError(
+            "AutoShardPolicy.FILE: featherflow's datasets do not expose their source files to the distributed "
+            "dataset, so a worker cannot read only its files. Shard by DATA (or AUTO), or shard the file list "
+            "yourself in `distribute_datasets_from_function` with `input_context.input_pipeline_id`.")
+    if policy == AutoShardPolicy.HINT:
+        raise NotImplementedError("AutoShardPolicy.HINT needs `tf.data.experimental.SHARD_HINT` placeholders, "
+                                  "which featherflow's datasets do not have; use DATA or OFF")
+    return AutoShardPolicy.OFF if policy == AutoShardPolicy.OFF else AutoShardPolicy.DATA
+
+
+class MultiWorkerDistributedDataset(DistributedDataset):
+    """A distributed dataset of one worker of a multi-worker job (TF's rebatch and auto-shard): each global
+    batch is split into one part per replica of every worker. ``AutoShardPolicy.DATA`` (and ``AUTO``): every
+    worker reads the whole pipeline and keeps its replicas' parts of each global batch. ``OFF``: every worker
+    reads all of the data, its replicas taking the parts in turn (as TF's rebatching without a shard)."""
+
+    def __init__(self, dataset: Any, input_workers: InputWorkers, strategy: Any, num_workers: int,
+                 worker_index: int, options: Any = None) -> None:
+        super().__init__(dataset, input_workers, strategy, options)
+        self._num_workers = num_workers
+        self._worker_index = worker_index
+        self._policy = _shard_policy(dataset)
+        spec = dataset.element_spec
+        shapes = [s.shape for s in nest.flatten(spec)]
+        if any(shape.rank == 0 for shape in shapes):
+            raise ValueError(f"Call the `batch` method on the input Dataset in order to be able to split your "
+                             f"input across {strategy.num_replicas_in_sync} replicas.\n Please see the "
+                             "tf.distribute.Strategy guide.")
+        batch = shapes[0][0] if shapes and shapes[0].rank else None
+        self._global_batch_size = batch  # None: known only per element
+
+    def __iter__(self) -> DistributedIterator:
+        from ..data.options import AutoShardPolicy
+
+        it = iter(self._dataset)
+        devices = self._devices
+        per_worker = len(devices)
+        workers, index = self._num_workers, self._worker_index
+
+        if self._policy == AutoShardPolicy.DATA:
+            def next_parts() -> list:
+                element = next(it)
+                rows = int(nest.flatten(element)[0].shape[0])
+                batch = self._global_batch_size or rows
+                parts = _split_rows(element, batch_sizes_for_worker(batch, workers, per_worker, 0))
+                return parts[index * per_worker:(index + 1) * per_worker]
+        else:
+            pending: list = []
+
+            def next_parts() -> list:
+                while len(pending) < per_worker:
+                    element = next(it)
+                    batch = self._global_batch_size or int(nest.flatten(element)[0].shape[0])
+                    pending.extend(_split_rows(element, batch_sizes_for_worker(batch, workers, per_worker, index)))
+                taken = pending[:per_worker]
+                del pending[:per_worker]
+                return taken
+
+        return DistributedIterator(next_parts, devices, self.element_spec)
+
+    @property
+    def cardinality(self) -> Any:
+        count = int(self._dataset.cardinality())
+        from ..data.options import AutoShardPolicy
+
+        if count < 0 or self._policy == AutoShardPolicy.DATA:
+            return np.int64(count)
+        return np.int64(count * self._num_workers)
+
+    @property
+    def element_spec(self) -> Any:
+        from ..tensor_spec import TensorSpec
+
+        spec = nest.map_structure(lambda s: TensorSpec([None] + s.shape.as_list()[1:], s.dtype, s.name),
+                                  self._dataset.element_spec)
+        return _per_replica_spec(spec, self._devices)

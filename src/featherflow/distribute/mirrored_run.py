@@ -22,6 +22,7 @@ import sys
 import threading
 from typing import Any, Callable
 
+from .. import _tape_hooks
 from .. import naming as _naming
 from .. import variable_creator as _creator
 from ..device import device_scope
@@ -148,6 +149,8 @@ def call_for_each_replica(strategy: Any, devices: tuple, context_factory: Callab
                           kwargs: dict) -> Any:
     """``fn(*args, **kwargs)`` once per device (each replica's part of distributed arguments), coordinated as
     the module describes; the results regrouped (``PerReplica`` where they differ)."""
+    if _tape_hooks.tracing:  # a tf.function's trace records its own thread's ops only
+        _tape_hooks.refuse("it runs replicas in threads (MirroredStrategy.run)")
     caller = {"modes": list(_ctx._state.stack), "creators": list(getattr(_creator._state, "stack", None) or []),
               "prefix": _naming._stack.prefix, "variables": {}}
     threads = []

@@ -197,5 +197,5 @@ class MirroredReplicaContext(ReplicaContext):
     def devices(self) -> list:
         """``[[device]]``: this replica's entry of TF's ``worker_devices_by_replica``, in a list (as TF's)."""
         _ctx.require_replica_context(self)
-        return [[self._strategy.extended.worker_devices[self._replica_id_in_sync_group]]]
+        return [[self._strategy.extended.worker_devices[self._local_replica_id]]]
 

@@ -56,7 +56,7 @@ class Op:
         self.n_outputs = n_outputs  # 1: one Tensor; n > 1: a tuple; 0: a tuple of any length
         self.differentiable = differentiable  # False: TF's NotDifferentiable (gradient None); no ``grad``: LookupError
         # TF's tape records every op with a watched input, whatever its gradient (so a later op's gradient for its
-        # output exists); only ``tf.stop_gradient`` runs its op unrecorded
+        # output exists); only ``tf.stop_gradient`` runs its op unrecorded (tapes skip it; traces keep it)
         self.recorded = True
         self.dtypes = dtypes  # see ``register``
         self.inputs = inputs
@@ -130,7 +130,7 @@ class Op:
             result._device = dev
         else:
             result = tuple([_wrap(o, dev) for o in out])
-        if recording and self.recorded:
+        if recording:
             recording[0](self, inputs, result, attrs)
         if _Flags.log_placement:
             _device.log_placement(self.name, dev)
@@ -153,7 +153,7 @@ class Op:
         finally:
             scope.device = saved
         result = _wrap(out, cpu) if self.n_outputs == 1 else tuple([_wrap(o, cpu) for o in out])
-        if recording and self.recorded:
+        if recording:
             recording[0](self, inputs, result, attrs)
         if _Flags.log_placement:
             _device.log_placement(self.name, cpu)
@@ -195,7 +195,7 @@ def call_binary(op: Op, x: Tensor, y: Tensor) -> Any:
     result._value = out
     result._dtype = _FROM_NUMPY[out.dtype]
     result._device = dev
-    if recording and op.recorded:
+    if recording:
         recording[0](op, (x, y), result, {})
     if _Flags.log_placement:
         _device.log_placement(op.name, dev)

@@ -17,7 +17,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .. import errors
+from .. import _tape_hooks, errors
 from ..tensor import convert_to_tensor
 from .array.core import identity_op, op_error
 
@@ -51,7 +51,13 @@ def _decorator(fn: Callable, func: Any, inp: Any, Tout: Any, name: Any, **extra:
     return fn(func, inp, Tout, name, **extra)
 
 
+def _refuse_trace() -> None:
+    if _tape_hooks.tracing:  # TF runs the Python function at every call of a tf.function
+        _tape_hooks.refuse("it calls a Python function through tf.py_function/tf.numpy_function")
+
+
 def _py_function(func: Callable, inp: Any, Tout: Any, name: Any) -> Any:  # noqa: N803
+    _refuse_trace()
     args = [convert_to_tensor(x) for x in _flat_inputs(inp)]
     many = isinstance(Tout, (list, tuple))
     touts = list(Tout) if many else [Tout]
@@ -75,6 +81,7 @@ def _py_function(func: Callable, inp: Any, Tout: Any, name: Any) -> Any:  # noqa
 
 
 def _numpy_function(func: Callable, inp: Any, Tout: Any, name: Any, stateful: bool = True) -> Any:  # noqa: N803
+    _refuse_trace()
     # TF's eager path, line for line: the function's exceptions propagate unchanged, ``Tout`` is not applied,
     # and a single result comes back as a Tensor whatever ``Tout`` is
     from ..nest import flatten

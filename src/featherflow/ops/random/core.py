@@ -20,6 +20,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from ... import _tape_hooks
 from ... import device as _device
 from ... import dtypes as _dtypes
 from ...dtypes import DType
@@ -258,6 +259,8 @@ def exit_graph(previous: rk.GraphSeeds | None) -> None:
 
 def _reserve(op_name: str, attrs: tuple, seeds: tuple, blocks: int) -> tuple[int, int]:
     """(key, counter) of one execution of the cached kernel ``op_name`` + ``attrs`` on this device."""
+    if _tape_hooks.tracing:  # the kernel's Philox offset moves on Python-side at every execution
+        _tape_hooks.refuse(f"it runs the stateful random op {op_name}")
     return _legacy.reserve((op_name, *attrs, _device.current().name), seeds[0], seeds[1], blocks)
 
 

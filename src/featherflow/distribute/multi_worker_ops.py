@@ -1,0 +1,226 @@
+"""All-reduce and all-gather among the replicas of every worker of an MPI job: what
+``MultiWorkerMirroredStrategy`` reduces with when the job has several workers.
+
+A reduction first sums the components of this worker's replicas, then sums those across workers with one MPI
+``Allreduce`` per pack on contiguous host buffers (Horovod's tensor fusion): small values of one dtype are
+copied into one buffer, up to ``CommunicationOptions.bytes_per_pack`` bytes a pack (0: one pack per dtype),
+and a lone large value is reduced out of place, with no copy. ``MEAN`` divides by every replica of every
+worker. IndexedSlices are all-gathered (values and indices), as TF's collectives do. Each collective honours
+``timeout_seconds`` (``tf.errors.DeadlineExceededError``).
+
+>>> import featherflow as tf
+>>> strategy = tf.distribute.MultiWorkerMirroredStrategy()  # under mpiexec -n 2: two workers
+>>> strategy.reduce("SUM", tf.constant(1.0), axis=None).numpy() == strategy.extended._num_workers
+np.True_
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import OrderedDict
+from typing import Any
+
+import numpy as np
+
+from ..device import device_scope
+from ..indexed_slices import IndexedSlices
+from ..ops.math.api import add_n
+from ..tensor import _make_typed_host
+from .collective_util import CommunicationOptions
+from .cross_device_ops import CollectiveAllReduce, get_devices_from
+from .reduce_util import ReduceOp
+from .strategy import copy_to_device, resolve_device
+from .values import Mirrored, PerReplica, regroup
+
+
+def _host_array(value: Any) -> np.ndarray:
+    """The host array of a tensor, C-contiguous and of its own shape (no copy on the CPU)."""
+    array = np.asarray(value)
+    return array if array.flags.c_contiguous else array.copy(order="C")
+
+
+def _local_sum(per_replica_value: Any) -> Any:
+    components = per_replica_value.values
+    return components[0] if len(components) == 1 else add_n(list(components))
+
+
+def merged_options(base: CommunicationOptions, options: Any) -> CommunicationOptions:
+    """``base.merge(options)`` without its deep copy where ``options`` changes nothing (the common case)."""
+    if options is None or options is base or (options.bytes_per_pack == 0 and options.timeout_seconds is None
+                                                and options.implementation.value == "AUTO"):
+        return base
+    return base.merge(options)
+
+
+class ReceiveBuffers:
+    """Receive buffers of large all-reduces, reused once nothing holds them any more (the tensor that wrapped
+    the last result is gone): a fresh buffer of hundreds of megabytes costs its first-touch page faults, as
+    much as the reduction itself."""
+
+    MIN_BYTES = 64 << 10
+
+    def __init__(self, max_shapes: int = 8, per_shape: int = 2) -> None:
+        self._pools: OrderedDict = OrderedDict()  # (shape, dtype) -> [arrays]
+        self._max_shapes = max_shapes
+        self._per_shape = per_shape
+
+    def like(self, array: np.ndarray) -> np.ndarray:
+        if array.nbytes < self.MIN_BYTES:
+            return np.empty_like(array)
+        key = (array.shape, array.dtype.str)
+        pool = self._pools.pop(key, [])
+        self._pools[key] = pool  # most recently used last
+        for candidate in pool:
+            if sys.getrefcount(candidate) <= 3:  # the pool, this loop, getrefcount's argument: nothing else
+                return candidate
+        fresh = np.empty_like(array)
+        pool.append(fresh)
+        if len(pool) > self._per_shape:
+            pool.pop(0)
+        while len(self._pools) > self._max_shapes:
+            self._pools.popitem(last=False)
+        return fresh
+
+
+def pack_ranges(sizes: list, itemsize: int, bytes_per_pack: int) -> list:
+    """Index ranges ``(start, stop)`` of consecutive values whose total is at most ``bytes_per_pack`` bytes (a
+    value larger than that is a pack of its own); 0: one pack of everything."""
+    if not sizes:
+        return []
+    if bytes_per_pack <= 0:
+        return [(0, len(sizes))]
+    packs, start, total = [], 0, 0
+    for i, size in enumerate(sizes):
+        nbytes = size * itemsize
+        if i > start and total + nbytes > bytes_per_pack:
+            packs.append((start, i))
+            start, total = i, 0
+        total += nbytes
+    packs.append((start, len(sizes)))
+    return packs
+
+
+class MultiWorkerAllReduce(CollectiveAllReduce):
+    """Collective all-reduce among all replicas of all workers of the MPI job."""
+
+    def __init__(self, devices: Any, world: Any, num_replicas_in_sync: int,
+                 options: CommunicationOptions | None = None) -> None:
+        super().__init__(devices, options)
+        self._world = world
+        self._num_replicas_in_sync = num_replicas_in_sync
+        self._receive = ReceiveBuffers()
+        self._resolved: dict = {}
+
+    @property
+    def _num_between_graph_workers(self) -> int:
+        return self._world.size
+
+    def reduce_implementation(self, reduce_op: ReduceOp, per_replica_value: Any, destinations: Any,
+                              options: Any) -> Any:
+        return self._batch_all_reduce_to(reduce_op, [(per_replica_value, destinations)], options)[0]
+
+    def batch_reduce_implementation(self, reduce_op: ReduceOp, value_destination_pairs: list, options: Any) -> list:
+        return self._batch_all_reduce_to(reduce_op, value_destination_pairs, options)
+
+    def _batch_all_reduce(self, reduce_op: ReduceOp, per_replica_values: list) -> list:
+        return self._batch_all_reduce_to(reduce_op, [(v, v) for v in per_replica_values], self._options)
+
+    # --- reduction ------------------------------------------------------------------------------------------
+
+    def _batch_all_reduce_to(self, reduce_op: ReduceOp, pairs: list, options: Any) -> list:
+        options = merged_options(self._options, options)
+        timeout = options.timeout_seconds or None
+        results: list = [None] * len(pairs)
+        dense: dict = {}  # dtype -> [(index, local sum as a host array)]
+        for i, (value, _) in enumerate(pairs):
+            local = _local_sum(value)
+            if isinstance(local, IndexedSlices):
+                results[i] = self._all_gather_slices(reduce_op, value, timeout)
+            else:
+                array = _host_array(local)
+                dense.setdefault(array.dtype, []).append((i, array, local.dtype))
+        for entries in dense.values():
+            arrays = [a for _, a, _ in entries]
+            for start, stop in pack_ranges([a.size for a in arrays], arrays[0].dtype.itemsize,
+                                           options.bytes_per_pack):
+                for (i, _, dtype), reduced in zip(entries[start:stop], self._reduce_pack(arrays[start:stop], timeout)):
+                    results[i] = self._finish(reduce_op, reduced, dtype)
+        return [self._place(result, pairs[i][1]) for i, result in enumerate(results)]
+
+    def _reduce_pack(self, arrays: list, timeout: float | None) -> list:
+        world = self._world
+        if len(arrays) == 1:  # out of place: no copy into a pack buffer
+            return [world.allreduce(arrays[0], self._receive.like(arrays[0]), timeout=timeout)]
+        buffer = np.concatenate([a.reshape(-1) for a in arrays])
+        world.allreduce(buffer, timeout=timeout)
+        out, offset = [], 0
+        for a in arrays:
+            out.append(buffer[offset:offset + a.size].reshape(a.shape))
+            offset += a.size
+        return out
+
+    def _finish(self, reduce_op: ReduceOp, reduced: np.ndarray, dtype: Any) -> Any:
+        if reduce_op == ReduceOp.MEAN:
+            n = self._num_replicas_in_sync
+            reduced = reduced // n if reduced.dtype.kind in "iu" else (reduced / n).astype(reduced.dtype)
+        elif reduce_op != ReduceOp.SUM:
+            raise ValueError("`reduce_op` must be Reduce.SUM or Reduce.MEAN.")
+        return reduced, dtype
+
+    def _place(self, result: Any, destinations: Any) -> Any:
+        """The reduced value on every device of ``destinations`` (a ``Mirrored`` value where several)."""
+        if destinations is None:
+            devices = self._devices
+        elif isinstance(destinations, str):  # resolved once per name: parsing a device name is not free
+            devices = self._resolved.get(destinations)
+            if devices is None:
+                devices = self._resolved[destinations] = get_devices_from(destinations)
+        else:
+            devices = get_devices_from(destinations)
+        if isinstance(result, IndexedSlices):
+            return regroup([copy_to_device(result, d) for d in devices], wrap_class=Mirrored)
+        array, dtype = result
+        placed = []
+        for d in devices:
+            with device_scope(d):
+                placed.append(_make_typed_host(array if not placed else array.copy(), dtype))
+        return regroup(placed, wrap_class=Mirrored)
+
+    def _all_gather_slices(self, reduce_op: ReduceOp, per_replica_value: Any, timeout: float | None) -> Any:
+        parts = per_replica_value.values
+        values = np.concatenate([_host_array(p.values) for p in parts])
+        indices = np.concatenate([_host_array(p.indices) for p in parts])
+        values = self._world.allgather_rows(values, timeout=timeout)
+        indices = self._world.allgather_rows(indices, timeout=timeout)
+        if reduce_op == ReduceOp.MEAN:
+            values = (values / self._num_replicas_in_sync).astype(values.dtype)
+        first = parts[0]
+        with device_scope(resolve_device(first.values.device)):
+            return IndexedSlices(_make_typed_host(values, first.values.dtype),
+                                 _make_typed_host(indices, first.indices.dtype), first.dense_shape)
+
+    # --- gather ---------------------------------------------------------------------------------------------
+
+    def _gather_implementation(self, per_replica_value: Any, destinations: Any, axis: int, options: Any) -> Any:
+        options = merged_options(self._options, options)
+        components = per_replica_value.values
+        arrays = [_host_array(c) for c in components]
+        rank = arrays[0].ndim
+        if rank == 0:
+            raise ValueError("all_gather needs values of rank >= 1 to concatenate along an axis")
+        axis = axis + rank if axis < 0 else axis
+        local = np.concatenate(arrays, axis=axis) if len(arrays) > 1 else arrays[0]
+        gathered = self._world.allgather_rows(np.moveaxis(local, axis, 0), timeout=options.timeout_seconds or None)
+        gathered = np.ascontiguousarray(np.moveaxis(gathered, 0, axis))
+        return self._place((gathered, components[0].dtype), destinations)
+
+
+def as_per_replica(value: Any) -> Any:
+    """A value for the collectives: a distributed value as it is, anything else one component."""
+    from ..tensor import convert_to_tensor, is_tensor
+
+    if isinstance(value, (PerReplica, Mirrored)):
+        return value
+    if not is_tensor(value) and not isinstance(value, IndexedSlices):
+        value = convert_to_tensor(value)
+    return PerReplica((value,))

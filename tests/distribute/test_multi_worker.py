@@ -1,0 +1,203 @@
+"""MultiWorkerMirroredStrategy over MPI: programs in mpi_programs/ run under ``mpiexec -n 2`` and ``-n 4`` (the
+mpich wheel's hydra launcher, from the ``distributed`` extra) in subprocesses with timeouts; plus in-process
+checks of how the launch and ``TF_CONFIG`` are resolved, which need no MPI."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import featherflow as ff
+from featherflow.distribute import collective_all_reduce_strategy as mwms
+from featherflow.distribute.input_lib import batch_sizes_for_worker
+from featherflow.distribute.mpi_world import launch_info
+from featherflow.distribute.multi_worker_ops import pack_ranges
+
+PROGRAMS = os.path.join(os.path.dirname(__file__), "mpi_programs")
+MPIEXEC = shutil.which("mpiexec", path=os.path.dirname(sys.executable)) or shutil.which("mpiexec")
+needs_mpiexec = pytest.mark.skipif(MPIEXEC is None, reason="mpiexec not found (pip install 'featherflow[distributed]' "
+                                                           "installs the mpich wheel's)")
+_LAUNCH_KEYS = ("PMI_RANK", "PMI_SIZE", "PMI_FD", "PMI_PORT", "OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE",
+                "PMIX_RANK", "SLURM_NTASKS", "TF_CONFIG")
+
+
+def _env() -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in _LAUNCH_KEYS}
+    src = os.path.join(os.path.dirname(__file__), "..", "..", "src")
+    env["PYTHONPATH"] = os.pathsep.join([os.path.abspath(src)] + ([env["PYTHONPATH"]] if "PYTHONPATH" in env else []))
+    env.update(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    return env
+
+
+def mpirun(n: int, program: str, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    """``mpiexec -n n python program args`` to completion (killed at ``timeout``: a hang fails the test)."""
+    command = [MPIEXEC, "-n", str(n), sys.executable, os.path.join(PROGRAMS, program), *args]
+    return subprocess.run(command, env=_env(), capture_output=True, text=True, timeout=timeout)
+
+
+def _ok(result: subprocess.CompletedProcess) -> None:
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+# --- under mpiexec ---------------------------------------------------------------------------------------------
+
+
+@needs_mpiexec
+@pytest.mark.parametrize("workers, bytes_per_pack", [(2, 0), (4, 64)])  # 64 bytes: the 4 gradients in 4 packs
+def test_data_parallel_training_reaches_the_weights_of_one_process(workers, bytes_per_pack, tmp_path) -> None:
+    out = tmp_path / "weights.npz"
+    _ok(mpirun(workers, "train.py", str(out), str(bytes_per_pack)))
+    result = np.load(out)
+    assert (int(result["workers"]), int(result["replicas"])) == (workers, workers)
+    for i in range(4):
+        np.testing.assert_allclose(result[f"distributed_{i}"], result[f"reference_{i}"], rtol=0, atol=1e-6)
+        assert result[f"distributed_{i}"].dtype == np.float64
+
+
+@needs_mpiexec
+def test_each_worker_sees_its_task_and_the_collectives_of_all(tmp_path) -> None:
+    _ok(mpirun(4, "info.py", str(tmp_path)))
+    workers = [json.loads((tmp_path / f"worker-{rank}.json").read_text()) for rank in range(4)]
+    for rank, seen in enumerate(workers):
+        assert seen["mpi4py_before_strategy"] is False
+        assert (seen["task_type"], seen["task_id"], seen["num_workers"]) == ("worker", rank, 4)
+        assert (seen["multi_worker"], seen["replicas"], seen["chief"]) == (True, 4, rank == 0)
+        assert seen["v"] == 10.0  # the chief's initial value, broadcast
+        assert seen["replica_id"] == rank
+        assert seen["sum"] == [10.0, 20.0] and seen["mean"] == 1.5
+        assert seen["gather"] == [[r, r] for r in range(4) for _ in range(r + 1)]  # unequal first dimensions
+        assert seen["all_gather"] == [0, 0, 1, 1, 2, 2, 3, 3]
+        assert seen["all_reduce"] == [6.0, [6.0, 6.0, 6.0], [6]]
+        assert seen["data"] == [[2 * rank, 2 * rank + 1], [8 + 2 * rank, 9 + 2 * rank]]  # AutoShardPolicy.DATA
+        assert seen["off"] == [[2 * i, 2 * i + 1] for i in range(8)]  # OFF: every worker reads all, in turn
+
+
+@needs_mpiexec
+def test_a_killed_worker_ends_the_job(tmp_path) -> None:
+    result = mpirun(2, "faults.py", "kill", timeout=30)
+    assert result.returncode != 0
+
+
+@needs_mpiexec
+def test_a_raising_worker_ends_the_job_naming_it(tmp_path) -> None:
+    result = mpirun(2, "faults.py", "raise", timeout=30)
+    assert result.returncode != 0
+    assert "featherflow: worker 1 of 2 (task worker:1) failed with RuntimeError: this worker failed on purpose" \
+        in result.stderr
+
+
+@needs_mpiexec
+def test_a_worker_exiting_early_ends_the_job_naming_it(tmp_path) -> None:
+    result = mpirun(2, "faults.py", "exit", timeout=30)
+    assert result.returncode != 0
+    assert "featherflow: worker 1 exited while worker 0 waits for it in a collective; aborting the MPI job" \
+        in result.stderr
+
+
+@needs_mpiexec
+def test_a_collective_past_its_timeout_raises_deadline_exceeded(tmp_path) -> None:
+    result = mpirun(2, "faults.py", "timeout", timeout=30)
+    assert result.returncode != 0
+    assert "failed with DeadlineExceededError: Collective has timed out waiting for other workers." in result.stderr
+
+
+@needs_mpiexec
+def test_only_the_chief_checkpoints_and_a_restarted_job_resumes(tmp_path) -> None:
+    _ok(mpirun(2, "checkpoint.py", str(tmp_path), "3"))
+    first = json.loads((tmp_path / "result.json").read_text())
+    assert (first["resumed"], first["step"]) == (0, 3)
+    assert sorted(os.listdir(tmp_path)) == ["checkpoint", "ckpt-2.data-00000-of-00001", "ckpt-2.index",
+                                            "ckpt-3.data-00000-of-00001", "ckpt-3.index", "result.json"]
+    assert ff.train.latest_checkpoint(str(tmp_path)).endswith("ckpt-3")
+    _ok(mpirun(2, "checkpoint.py", str(tmp_path), "6"))
+    second = json.loads((tmp_path / "result.json").read_text())
+    assert (second["resumed"], second["step"]) == (3, 6)
+    np.testing.assert_allclose(second["w"], second["reference"], rtol=0, atol=1e-12)
+    assert not any(name.startswith("workertemp") for name in os.listdir(tmp_path))
+
+
+# --- in process: how the launch is resolved ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def no_launch(monkeypatch):
+    for key in _LAUNCH_KEYS:
+        monkeypatch.delenv(key, raising=False)
+    return monkeypatch
+
+
+def test_launchers_are_read_from_the_environment(no_launch) -> None:
+    assert launch_info() is None
+    no_launch.setenv("PMI_RANK", "2")
+    no_launch.setenv("PMI_SIZE", "4")
+    assert launch_info() == (2, 4)
+    no_launch.delenv("PMI_RANK")
+    no_launch.setenv("PMIX_RANK", "1")
+    assert launch_info() == (1, None)
+    no_launch.setenv("SLURM_NTASKS", "8")
+    assert launch_info() == (1, 8)
+    no_launch.setenv("OMPI_COMM_WORLD_RANK", "3")
+    no_launch.setenv("OMPI_COMM_WORLD_SIZE", "5")
+    assert launch_info() == (3, 5)
+
+
+def test_import_and_a_one_worker_strategy_never_load_mpi4py() -> None:
+    code = ("import sys, featherflow as tf; s = tf.distribute.MultiWorkerMirroredStrategy(); "
+            "print('mpi4py' in sys.modules, s.extended._in_multi_worker_mode())")
+    env = {k: v for k, v in _env().items()}
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    assert result.stdout.split() == ["False", "False"], result.stderr
+
+
+def test_tf_config_must_agree_with_the_mpi_launch(no_launch) -> None:
+    no_launch.setenv("PMI_RANK", "1")
+    no_launch.setenv("PMI_SIZE", "2")
+    no_launch.setenv("TF_CONFIG", '{"cluster": {"worker": ["a:1", "b:2"]}, "task": {"type": "worker", "index": 0}}')
+    with pytest.raises(ValueError, match=r"TF_CONFIG has 2 workers and this task is worker:0, but the MPI launch has "
+                                         r"2 workers and this process is rank 1 \(task worker:1\)"):
+        ff.distribute.MultiWorkerMirroredStrategy()
+    no_launch.setenv("TF_CONFIG", '{"cluster": {"chief": ["a:1"], "worker": ["b:2", "c:3"]}, '
+                                  '"task": {"type": "worker", "index": 0}}')
+    with pytest.raises(ValueError, match="TF_CONFIG has 3 workers"):
+        ff.distribute.MultiWorkerMirroredStrategy()
+    no_launch.setenv("TF_CONFIG", '{"cluster": {"chief": ["a:1"], "worker": ["b:2"]}, '
+                                  '"task": {"type": "worker", "index": 0}}')
+    resolver, rank, size = mwms.resolve_cluster(None)  # agrees: worker 0 after the chief is rank 1
+    assert (resolver.task_type, resolver.task_id, resolver.num_workers, rank, size) == ("worker", 1, 2, 1, 2)
+    assert resolver.cluster_spec().as_dict() == {"chief": ["a:1"], "worker": ["b:2"]}
+
+
+def test_an_mpi_launch_of_one_process_is_one_worker(no_launch) -> None:
+    no_launch.setenv("PMI_RANK", "0")
+    no_launch.setenv("PMI_SIZE", "1")
+    resolver, rank, size = mwms.resolve_cluster(None)
+    assert (resolver.task_type, resolver.task_id, rank, size) == ("worker", 0, 0, 1)
+
+
+def test_a_multi_worker_tf_config_without_mpi_says_to_launch_with_mpiexec(no_launch) -> None:
+    no_launch.setenv("TF_CONFIG", '{"cluster": {"worker": ["a:1", "b:2"]}, "task": {"type": "worker", "index": 1}}')
+    with pytest.raises(RuntimeError, match=r"Launch the program with `mpiexec -n <workers> python \.\.\.`"):
+        ff.distribute.MultiWorkerMirroredStrategy()
+
+
+def test_rebatching_and_fusion_sizes() -> None:
+    assert batch_sizes_for_worker(7, 2, 2, 0) == [2, 2, 2, 1]  # TF's docstring example
+    assert batch_sizes_for_worker(7, 2, 2, 1) == [2, 1, 2, 2]
+    assert pack_ranges([10, 10, 10, 100, 1], 4, 0) == [(0, 5)]
+    assert pack_ranges([10, 10, 10, 100, 1], 4, 80) == [(0, 2), (2, 3), (3, 4), (4, 5)]
+
+
+def test_file_utils_write_where_tf_says(tmp_path) -> None:
+    from featherflow.distribute.distributed_file_utils import remove_temp_dirpath, write_dirpath, write_filepath
+
+    strategy = ff.distribute.MultiWorkerMirroredStrategy()
+    assert write_dirpath(str(tmp_path), strategy) == str(tmp_path)
+    assert write_filepath(str(tmp_path / "model.h5"), strategy) == str(tmp_path / "model.h5")
+    remove_temp_dirpath(str(tmp_path), strategy)
+    assert tmp_path.exists()

@@ -1,0 +1,292 @@
+"""tf.function's traces (featherflow.function_trace): a body's Python runs once per input signature and later calls
+replay its ops, variable reads and writes, as TF runs the graph its first call traced. Against TF: results,
+variables, how often the Python ran and ``experimental_get_tracing_count``; then what only featherflow has: the
+refusals (a body a replay cannot stand in for runs its Python every call), the roll-back when a value-dependent
+shape changes, replays on the (simulated) GPU without host copies."""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+import pytest
+
+import featherflow as ff
+
+from .conftest import assert_no_transfers
+
+pytestmark = pytest.mark.usefixtures("device")
+
+
+def counter(tf):
+    calls = []
+    v = tf.Variable(0.0)
+
+    @tf.function
+    def step(x):
+        calls.append(1)
+        v.assign_add(tf.reduce_sum(x))
+        return {"twice": v * 2.0, "x": x}
+
+    outs = [float(step(tf.constant([1.0, 2.0]))["twice"]) for _ in range(3)]
+    return outs, len(calls), step.experimental_get_tracing_count(), float(v)
+
+
+def training(tf):
+    w = tf.Variable([[1.0, 2.0], [3.0, 4.0]], dtype=tf.float64)
+    b = tf.Variable([0.5, -0.5], dtype=tf.float64)
+    x = tf.constant([[1.0, 0.0], [0.5, 2.0], [1.5, -1.0]], dtype=tf.float64)
+    y = tf.constant([[1.0, 1.0], [0.0, 2.0], [1.0, 0.0]], dtype=tf.float64)
+
+    @tf.function
+    def train(x, y):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean((tf.nn.relu(tf.matmul(x, w) + b) - y) ** 2)
+        gw, gb = tape.gradient(loss, [w, b])
+        w.assign_sub(0.05 * gw)
+        b.assign_sub(0.05 * gb)
+        return loss
+
+    losses = [round(float(train(x, y)), 12) for _ in range(6)]
+    return losses, np.round(w.numpy(), 12).tolist(), train.experimental_get_tracing_count()
+
+
+def signatures(tf):
+    calls = []
+
+    @tf.function
+    def f(x, scale=2):
+        calls.append(1)
+        return x * scale
+
+    outs = [f(tf.constant([1, 2])).numpy().tolist(), f(tf.constant([1, 2, 3])).numpy().tolist(),
+            f(tf.constant([4, 5])).numpy().tolist(), f(tf.constant([4, 5]), scale=3).numpy().tolist(),
+            f(tf.constant([1.0, 2.0])).numpy().tolist()]
+    return outs, len(calls)
+
+
+def branch_on_value(tf):
+    @tf.function
+    def f(x):
+        if tf.reduce_sum(x) > 0:  # TF's autograph makes a tf.cond; featherflow's Python runs each call
+            return x + 1
+        return x - 1
+
+    return [f(tf.constant([1.0, 2.0])).numpy().tolist(), f(tf.constant([-1.0, -2.0])).numpy().tolist(),
+            f(tf.constant([3.0, 2.0])).numpy().tolist()]
+
+
+def value_shaped(tf):
+    v = tf.Variable(0.0)
+
+    @tf.function
+    def f(x):
+        v.assign_add(1.0)
+        positive = tf.where(x > 0)
+        return tf.reduce_sum(tf.cast(positive, tf.float32)) + v
+
+    return [float(f(tf.constant([1.0, -2.0, 3.0]))), float(f(tf.constant([1.0, 2.0, 3.0]))),
+            float(f(tf.constant([-1.0, -2.0, 3.0]))), float(v)]
+
+
+def random_each_call(tf):
+    tf.random.set_seed(5)
+
+    @tf.function
+    def f():
+        return tf.random.uniform([2], seed=1) + tf.random.stateless_uniform([2], seed=[1, 2])
+
+    return [f().numpy().tolist() for _ in range(3)]
+
+
+def dataset_inside(tf):
+    ds = tf.data.Dataset.range(4)
+
+    @tf.function
+    def f(offset):
+        total = tf.constant(0, tf.int64)
+        for x in ds:
+            total += x + offset
+        return total
+
+    return [int(f(tf.constant(1, tf.int64))), int(f(tf.constant(2, tf.int64)))]
+
+
+def outer_tape(tf):
+    w = tf.Variable(3.0)
+
+    @tf.function
+    def f(x):
+        return w * x * x
+
+    grads = []
+    for value in (1.0, 2.0, 3.0):
+        x = tf.constant(value)
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = f(x)
+        grads.append([float(g) for g in tape.gradient(y, [x, w])])
+    return grads
+
+
+def first_call_creates(tf):
+    state = {}
+
+    @tf.function
+    def f(x):
+        if "v" not in state:
+            state["v"] = tf.Variable(1.0)
+        state["v"].assign_add(x)
+        return state["v"].read_value()
+
+    return [float(f(tf.constant(2.0))) for _ in range(3)]
+
+
+def prints(tf):
+    @tf.function
+    def f(x):
+        tf.print("x is", x, output_stream=sys.stdout)
+        return x + 1
+
+    return [int(f(tf.constant(i))) for i in range(3)]
+
+
+def nested(tf):
+    calls = []
+
+    @tf.function
+    def inner(x):
+        calls.append("inner")
+        return x * 2
+
+    @tf.function
+    def outer(x):
+        calls.append("outer")
+        return inner(x) + 1
+
+    return [int(outer(tf.constant(i))) for i in range(3)], calls.count("outer")
+
+
+CASES = {f.__name__: f for f in (counter, training, signatures, branch_on_value, value_shaped, random_each_call,
+                                 dataset_inside, outer_tape, first_call_creates, nested)}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_matches_tensorflow(tf_oracle, same_seed_state, name):
+    assert CASES[name](ff) == CASES[name](tf_oracle)
+
+
+def test_tf_print_prints_at_every_call(tf_oracle, capfd):
+    printed = []
+    for module in (ff, tf_oracle):
+        results = prints(module)
+        sys.stdout.flush()
+        printed.append((results, capfd.readouterr().out))
+    assert printed[0] == printed[1] == ([1, 2, 3], "x is 0\nx is 1\nx is 2\n")
+
+
+def _refusal(f) -> str:
+    assert f._plans and all(plan is None for plan in f._plans.values()), f._plans
+    return f._refusals[0]
+
+
+def test_a_replay_runs_no_python_and_keeps_variables_right():
+    calls = []
+    v = ff.Variable([1.0, 2.0])
+
+    @ff.function
+    def f(x):
+        calls.append(1)
+        v.assign(v * x)
+        return v.read_value() + 1.0
+
+    results = [f(ff.constant(2.0)).numpy().tolist() for _ in range(3)]
+    assert results == [[3.0, 5.0], [5.0, 9.0], [9.0, 17.0]]
+    assert len(calls) == 1 and v.numpy().tolist() == [8.0, 16.0]
+
+
+def test_host_reads_of_dynamic_values_refuse_the_trace():
+    @ff.function
+    def f(x):
+        return x * float(x[0])
+
+    assert [f(ff.constant([2.0, 3.0])).numpy().tolist(), f(ff.constant([3.0, 1.0])).numpy().tolist()] == \
+        [[4.0, 6.0], [9.0, 3.0]]
+    assert "reads the value of a tensor" in _refusal(f)
+
+
+def test_host_reads_of_static_values_keep_the_trace():
+    calls = []
+
+    @ff.function
+    def f(x):
+        calls.append(1)
+        n = int(ff.shape(x)[0])  # the shape is the signature's: the same at every replay
+        return ff.reshape(x, [n, 1])
+
+    assert [f(ff.constant([1, 2])).numpy().tolist() for _ in range(2)] == [[[1], [2]]] * 2
+    assert len(calls) == 1
+
+
+@pytest.mark.parametrize("body, reason", [
+    (lambda x: ff.py_function(lambda a: a * 2, [x], Tout=ff.float32), "tf.py_function"),
+    (lambda x: x + ff.random.uniform([]), "stateful random op"),
+    (lambda x: next(iter(ff.data.Dataset.from_tensors(x))), "dataset iterator"),
+])
+def test_python_side_state_refuses_the_trace(body, reason):
+    f = ff.function(body)
+    f(ff.constant(1.0))
+    f(ff.constant(1.0))
+    assert reason in _refusal(f)
+
+
+def test_writes_a_trace_cannot_record_refuse_it():
+    v = ff.Variable([1.0, 2.0, 3.0])
+
+    @ff.function
+    def f(x):
+        v.scatter_nd_add([[0]], [x])
+        return v.read_value()
+
+    assert f(ff.constant(1.0)).numpy().tolist() == [2.0, 2.0, 3.0]
+    assert f(ff.constant(1.0)).numpy().tolist() == [3.0, 2.0, 3.0]
+    assert "cannot record" in _refusal(f)
+
+
+def test_a_changed_value_dependent_shape_rolls_back_and_runs_the_python():
+    v = ff.Variable(0.0)
+    calls = []
+
+    @ff.function
+    def f(x):
+        calls.append(1)
+        v.assign_add(1.0)
+        positive = ff.where(x > 0)
+        return ff.reshape(ff.cast(positive, ff.float32), [positive.shape[0]]) + v
+
+    assert f(ff.constant([1.0, -2.0, 3.0])).numpy().tolist() == [1.0, 3.0]
+    assert f(ff.constant([-1.0, 2.0, 3.0])).numpy().tolist() == [3.0, 4.0]  # replayed: same shapes
+    assert f(ff.constant([1.0, 2.0, 3.0])).numpy().tolist() == [3.0, 4.0, 5.0]  # rolled back, run again
+    assert float(v) == 3.0 and len(calls) == 2
+    assert list(f._plans.values()) == [None]
+    assert f(ff.constant([1.0, 2.0, -3.0])).numpy().tolist() == [4.0, 5.0]  # its Python, from now on
+    assert len(calls) == 3
+
+
+def test_replays_stay_on_the_device(device):
+    v = ff.Variable(ff.ones([4, 4]))
+
+    @ff.function
+    def f(x):
+        with ff.GradientTape() as tape:
+            loss = ff.reduce_sum(ff.matmul(x, v) ** 2)
+        v.assign_sub(0.01 * tape.gradient(loss, v))
+        return loss
+
+    x = ff.ones([2, 4])
+    first = f(x)
+    with assert_no_transfers():
+        second = f(x)
+    assert second.device == first.device == v.device
+    assert device in second.device
+    assert f.experimental_get_tracing_count() == 1
