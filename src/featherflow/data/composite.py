@@ -19,7 +19,33 @@ import numpy as np
 from .. import nest
 from ..shape import TensorShape
 from ..tensor import Tensor, _make_typed_host
-from ..tensor_spec import TensorSpec
+from ..tensor_spec import TensorSpec, TypeSpec
+
+
+class NoneTensorSpec(TypeSpec):
+    """The spec of a None component (TF's ``NoneTensorSpec``): tf.data carries None through slicing, batching
+    and maps unchanged (Keras passes None for an optional input)."""
+
+    __slots__ = ()
+
+    @property
+    def value_type(self) -> type:
+        return type(None)
+
+    def is_compatible_with(self, spec_or_value: Any) -> bool:
+        return spec_or_value is None or isinstance(spec_or_value, NoneTensorSpec)
+
+    def most_specific_common_supertype(self, others: Any) -> Any:
+        return self if all(isinstance(o, NoneTensorSpec) for o in others) else None
+
+    def __eq__(self, other: Any) -> bool:
+        return type(other) is NoneTensorSpec
+
+    def __hash__(self) -> int:
+        return hash(NoneTensorSpec)
+
+    def __repr__(self) -> str:
+        return "NoneTensorSpec()"
 
 
 def is_composite(value: Any) -> bool:
@@ -42,6 +68,8 @@ def _sparse_types() -> tuple:
 
 def spec_of(value: Any) -> Any:
     """The element spec of one value: a TensorSpec, or the composite's (or nested dataset's) own spec."""
+    if value is None:
+        return NoneTensorSpec()
     if is_composite(value) or getattr(type(value), "_is_dataset", False):
         return value._type_spec
     return TensorSpec(value.shape, value.dtype)
@@ -59,15 +87,17 @@ def structure_tensors(value: Any) -> Any:
     if isinstance(value, tuple):
         items = [structure_tensors(v) for v in value]
         return type(value)(*items) if hasattr(type(value), "_fields") else tuple(items)
-    if is_composite(value) or getattr(type(value), "_is_dataset", False):  # Ragged/Sparse/Dataset: one value each
-        return value
+    if value is None or is_composite(value) or getattr(type(value), "_is_dataset", False):
+        return value  # Ragged/Sparse/Dataset: one value each; None: carried as it is
     from ..ops.convert import tensor
 
     return tensor(value)
 
 
 def nrows(value: Any) -> int:
-    """The size of ``value``'s first dimension (what slicing it iterates over)."""
+    """The size of ``value``'s first dimension (what slicing it iterates over); None for a None component."""
+    if value is None:
+        return None
     if isinstance(value, Tensor):
         if value._value.ndim == 0:
             raise ValueError(f"Unbatching a tensor is only supported for rank >= 1 (got {value!r}).")
@@ -82,6 +112,8 @@ def nrows(value: Any) -> int:
 
 def sliced_spec(spec: Any) -> Any:
     """The spec of one row of a value of ``spec`` (TF's ``_unbatch``): a ragged spec loses one ragged rank."""
+    if isinstance(spec, NoneTensorSpec):
+        return spec
     if isinstance(spec, TensorSpec):
         return TensorSpec(spec.shape[1:], spec.dtype)
     ragged, ragged_spec = _ragged_types()
@@ -92,6 +124,8 @@ def sliced_spec(spec: Any) -> Any:
 
 def batched_spec(spec: Any, lead: int | None) -> Any:
     """The spec of a batch of values of ``spec`` (TF's ``_batch``): ragged specs gain one ragged rank."""
+    if isinstance(spec, NoneTensorSpec):
+        return spec
     shape = TensorShape([lead]).concatenate(spec.shape)
     if isinstance(spec, TensorSpec):
         return TensorSpec(shape, spec.dtype)
@@ -103,6 +137,8 @@ def batched_spec(spec: Any, lead: int | None) -> Any:
 
 def row(value: Any, i: int) -> Any:
     """Row ``i`` of ``value`` as a host value (a ragged row with ragged rank 0 is a Tensor, as in TF)."""
+    if value is None:
+        return None
     if isinstance(value, Tensor):
         return _make_typed_host(value._numpy()[i, ...])
     sparse, _ = _sparse_types()
@@ -121,9 +157,10 @@ def _ragged_parts(part: Any) -> tuple[np.ndarray, list]:
     return part.flat_values._numpy(), [s._numpy() for s in part.nested_row_splits]
 
 
-def stack_ragged(parts: list, spec: Any) -> Any:
+def stack_ragged(parts: list, spec: Any, element_shape: list | None = None) -> Any:
     """A RaggedTensor whose rows are ``parts`` (Tensors or RaggedTensors of one ragged rank): what ``batch``
-    makes of ragged elements."""
+    makes of ragged elements. A ragged dimension ``element_shape`` (the elements' static shape) knows is uniform
+    (TF sets the batched spec's shape on the value)."""
     ragged, _ = _ragged_types()
     split_type = spec.row_splits_dtype._np
     flats, levels = zip(*[_ragged_parts(p) for p in parts])
@@ -136,8 +173,9 @@ def stack_ragged(parts: list, spec: Any) -> Any:
             offset += int(splits[-1])
         nested.append(np.concatenate(pieces + [[offset]]).astype(split_type))
     result = _make_typed_host(np.concatenate(flats), spec.dtype)
-    for splits in reversed(nested):
-        result = ragged(result, _make_typed_host(splits), internal=True)
+    lengths = (list(element_shape) + [None] * len(nested))[:len(nested)] if element_shape else [None] * len(nested)
+    for splits, length in reversed(list(zip(nested, lengths))):
+        result = ragged(result, _make_typed_host(splits), internal=True, uniform_row_length=length)
     return result
 
 
@@ -156,6 +194,8 @@ def stack_sparse(parts: list) -> Any:
 
 def stack(parts: list, spec: Any) -> Any:
     """The batch of ``parts`` (values of ``spec``)."""
+    if isinstance(spec, NoneTensorSpec):
+        return None
     if isinstance(spec, TensorSpec):
         from ..ops.array.core import stack as dense_stack
 
@@ -163,7 +203,7 @@ def stack(parts: list, spec: Any) -> Any:
     sparse, _ = _sparse_types()
     if isinstance(parts[0], sparse):
         return stack_sparse(parts)
-    return stack_ragged(parts, spec)
+    return stack_ragged(parts, spec, spec.shape.as_list() if spec.shape.rank is not None else None)
 
 
 def to_numpy(value: Any) -> Any:
@@ -210,13 +250,18 @@ def stand_in(element_spec: Any, size: int = 0, fill: int = 0) -> Any:
     unknown ranks."""
     specs = nest.flatten(element_spec)
     sparse, sparse_spec = _sparse_types()
-    if not specs or any(type(s) not in (TensorSpec, sparse_spec) or s.shape.rank is None for s in specs):
+    if not specs or any(type(s) is not NoneTensorSpec and (type(s) not in (TensorSpec, sparse_spec)
+                                                           or s.shape.rank is None) for s in specs):
         return None
-    shapes = [[size if d is None else d for d in s.shape.as_list()] for s in specs]
+    shapes = [[] if type(s) is NoneTensorSpec else [size if d is None else d for d in s.shape.as_list()]
+              for s in specs]
     if sum(int(np.prod(shape)) for shape in shapes) > _STAND_IN_LIMIT:
         return None  # running the function on made-up data that large would cost as much as on real data
     values = []
     for s, shape in zip(specs, shapes):
+        if type(s) is NoneTensorSpec:
+            values.append(None)
+            continue
         if type(s) is sparse_spec:  # no entries: the outputs' sizes come from the first element
             values.append(sparse(_make_typed_host(np.zeros((0, len(shape)), np.int64)),
                                  _make_typed_host(np.zeros((0,), object if s.dtype.name == "string" else s.dtype._np),

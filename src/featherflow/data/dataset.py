@@ -75,8 +75,10 @@ class Dataset:
         structure = _structure_tensors(tensors)
         flat = nest.flatten(structure)
         if not flat:
-            raise ValueError("Invalid `tensors`. `tensors` should not be empty.")
-        sizes = [_composite.nrows(t) for t in flat]
+            raise ValueError("Invalid `element`. `element` should not be empty.")
+        sizes = [size for size in map(_composite.nrows, flat) if size is not None]  # (None components: None rows)
+        if not sizes:
+            raise ValueError("Invalid `element`. `element` should not be empty.")
         n = sizes[0]
         for size in sizes[1:]:
             if size != n:
@@ -93,6 +95,15 @@ class Dataset:
     def from_tensors(tensors: Any, name: str | None = None) -> Dataset:
         """A dataset of exactly one element, ``tensors``."""
         structure = _structure_tensors(tensors)
+        if all(t is None for t in nest.flatten(structure)):  # no component: TF's TensorDataset refuses it
+            from ..errors import InvalidArgumentError
+
+            # (TF's first such call in a process names the attr 'output_shapes', and later ones 'Toutput_types')
+            raise InvalidArgumentError(None, None, "Length for attr 'Toutput_types' of 0 must be at least minimum 1\n\t; "
+                                       "NodeDef: {{node TensorDataset}}; Op<name=TensorDataset; signature=components: "
+                                       "-> handle:variant; attr=Toutput_types:list(type),min=1; attr=output_shapes:"
+                                       "list(shape),min=1; attr=metadata:string,default=\"\"; is_stateful=true> "
+                                       "[Op:TensorDataset] name: ")
         return _named(lambda: iter([structure]), _spec_of(structure), 1, "_TensorDataset")
 
     @staticmethod
@@ -220,7 +231,22 @@ class Dataset:
                     yield nest.pack_sequence_as(element, [_composite.row(t, i) for t in flat])
 
         spec = nest.map_structure(_composite.sliced_spec, self.element_spec)
-        return _named(make, spec, UNKNOWN_CARDINALITY, "_UnbatchDataset")
+        # TF's UnbatchDataset: the input's cardinality times the batch size, when every component's spec gives
+        # the same static one (an infinite or unknown input stays so)
+        batch = None
+        for s in nest.flatten(self.element_spec):
+            if isinstance(s, _composite.NoneTensorSpec) or s.shape.rank is None:
+                continue
+            if s.shape.rank == 0:
+                raise ValueError("Cannot unbatch an input with scalar components.")
+            size = s.shape[0]
+            if batch is None:
+                batch = size
+            elif size is not None and size != batch:
+                raise ValueError("`unbatch()` is only supported for datasets of elements whose components have a "
+                                 f"matching leading dimension. Encountered both {batch} and {size}.")
+        card = UNKNOWN_CARDINALITY if batch is None else self._cardinality
+        return _named(make, spec, card * batch if card >= 0 else card, "_UnbatchDataset")
 
     def map(self, map_func: Callable, num_parallel_calls: Any = None, deterministic: Any = None,
             name: str | None = None) -> Dataset:

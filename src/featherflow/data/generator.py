@@ -2,7 +2,8 @@
 
 ``from_generator`` calls the generator afresh at each pass and checks every yielded value against the output
 signature as TF does (structure, then dtype, then shape), raising TF's ``InvalidArgumentError`` at iteration;
-an exception the generator raises surfaces as TF's ``UnknownError``. The generator survives both, so
+an exception the generator raises surfaces as the error TF's py_func makes of it (a ValueError as
+``InvalidArgumentError``, ...). The generator survives both, so
 ``ignore_errors`` skips just the bad element.
 
 >>> import featherflow as tf
@@ -55,6 +56,19 @@ def _signature(output_types: Any, output_shapes: Any) -> Any:
 
 def _py_func_error(spec: Any, text: str) -> InvalidArgumentError:
     return next_error(InvalidArgumentError, spec, f"TypeError: {text}\n\n\t [[{{{{node PyFunc}}}}]]")
+
+
+def _generator_error(spec: Any, error: Exception) -> Exception:
+    """TF's error for an exception the generator raised: its py_func's kernel error (ValueError and TypeError:
+    InvalidArgumentError, NotImplementedError: UnimplementedError, MemoryError: ResourceExhaustedError, any other:
+    UnknownError), its message the exception and its traceback, as TF's ``PyFunc`` node reports them."""
+    import traceback  # on first use: an error path
+
+    from ..ops.script_ops import _ERRORS
+
+    cls = next((c for kinds, c in _ERRORS if isinstance(error, kinds)), UnknownError)
+    trace = "\n".join(traceback.format_exception(type(error), error, error.__traceback__))
+    return next_error(cls, spec, f"{type(error).__name__}: {error}\n{trace}\n\n\t [[{{{{node PyFunc}}}}]]")
 
 
 def _convert(spec: Any, value: Any, signature: Any) -> Any:
@@ -126,9 +140,8 @@ def from_generator(generator: Callable, output_types: Any = None, output_shapes:
                 values = next(source[0])
             except StopIteration:
                 raise
-            except Exception as error:  # TF's py_func reports the generator's own error as UnknownError
-                raise next_error(UnknownError, signature, f"{type(error).__name__}: {error}\n\n\t "
-                                                          "[[{{node EagerPyFunc}}]]") from error
+            except Exception as error:
+                raise _generator_error(signature, error) from error
             try:
                 return _up_to(signature, values, lambda s, v: _convert(s, v, signature))
             except TypeError as error:

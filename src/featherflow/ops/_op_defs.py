@@ -2663,6 +2663,28 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
               'DT_DOUBLE]',
               ('T',), {'T': ('DT_HALF', 'DT_BFLOAT16', 'DT_FLOAT', 'DT_DOUBLE')},
               {'T': ('DT_HALF', 'DT_BFLOAT16', 'DT_FLOAT', 'DT_DOUBLE')}, (('T', 'DT_FLOAT'),), ''),
+ 'RaggedBincount': ('signature=splits:int64, values:Tidx, size:Tidx, weights:T -> output:T; '
+                    'attr=Tidx:type,allowed=[DT_INT32, DT_INT64]; attr=T:type,allowed=[DT_INT32, DT_INT64, DT_FLOAT, '
+                    'DT_DOUBLE]; attr=binary_output:bool,default=false',
+                    ('=DT_INT64', 'Tidx', 'Tidx', 'T'),
+                    {'Tidx': ('DT_INT32', 'DT_INT64'), 'T': ('DT_INT32', 'DT_INT64', 'DT_FLOAT', 'DT_DOUBLE')},
+                    {'T': ('DT_INT32', 'DT_INT64', 'DT_FLOAT', 'DT_DOUBLE', 'DT_BFLOAT16', 'DT_COMPLEX128',
+                           'DT_COMPLEX64', 'DT_HALF', 'DT_INT16', 'DT_INT8', 'DT_UINT16', 'DT_UINT32', 'DT_UINT64',
+                           'DT_UINT8'),
+                     'Tidx': ('DT_INT32', 'DT_INT64')},
+                    (('binary_output', 'false'),), ''),
+ 'RaggedCountSparseOutput': ('signature=splits:int64, values:T, weights:output_type -> output_indices:int64, '
+                             'output_values:output_type, output_dense_shape:int64; attr=T:type,allowed=[DT_INT32, '
+                             'DT_INT64]; attr=minlength:int,default=-1,min=-1; attr=maxlength:int,default=-1,min=-1; '
+                             'attr=binary_output:bool; attr=output_type:type,allowed=[DT_INT32, DT_INT64, DT_FLOAT, '
+                             'DT_DOUBLE]',
+                             ('=DT_INT64', 'T', 'output_type'),
+                             {'T': ('DT_INT32', 'DT_INT64'),
+                              'output_type': ('DT_INT32', 'DT_INT64', 'DT_FLOAT', 'DT_DOUBLE')},
+                             {'T': ('DT_INT32', 'DT_INT64'),
+                              'output_type': ('DT_INT32', 'DT_INT64', 'DT_FLOAT', 'DT_DOUBLE', 'DT_INT16', 'DT_INT8',
+                                              'DT_UINT16', 'DT_UINT32', 'DT_UINT64', 'DT_UINT8')},
+                             (('minlength', '-1'), ('maxlength', '-1')), ''),
  'RaggedCross': ('signature=ragged_values:ragged_values_types, ragged_row_splits:ragged_splits_types, '
                  'sparse_indices:Nsparse*int64, sparse_values:sparse_values_types, sparse_shape:Nsparse*int64, '
                  'dense_inputs:dense_types -> output_values:out_values_type, output_row_splits:out_row_splits_type; '

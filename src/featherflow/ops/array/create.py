@@ -331,6 +331,7 @@ def one_hot_op(xp: Any, indices: Any, on: Any, off: Any, depth: int, axis: int) 
     return out if axis == -1 else xp.moveaxis(out, -1, axis)
 
 
+@_dispatch.add_dispatch_support  # (a RaggedTensor ``indices``: ops/ragged registers the override)
 def one_hot(indices: Any, depth: Any, on_value: Any = None, off_value: Any = None, axis: Any = None,
             dtype: Any = None, name: str | None = None) -> Tensor:
     """One-hot vectors: ``on_value`` at each index (out-of-range indices give all ``off_value``), the new

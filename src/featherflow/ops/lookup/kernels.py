@@ -130,8 +130,9 @@ def lookup_table_find_op(xp: Any, keys: Any, default: Any, table: TableResource)
     flat = out.reshape((-1,) + shape)
     entries = table.entries
     if default.shape == shape:  # one default for every key
+        fill = default if shape else default[()]  # (a 0-d object array would be stored as an element itself)
         for i, key in enumerate(_py_keys(keys)):
-            flat[i] = entries.get(key, default)
+            flat[i] = entries.get(key, fill)
     else:  # MutableHashTable's dynamic defaults: one per key
         if default.shape != keys.shape + shape:
             raise kernel_error("LookupTableFindV2", f"Expected shape [{','.join(map(str, keys.shape + shape))}] or "

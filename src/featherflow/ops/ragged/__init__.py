@@ -1,8 +1,9 @@
 """``tf.RaggedTensor`` and the ragged ops: the class and its factories (``tensor``), conversions (``convert``),
-indexing (``getitem``), TF's ragged dispatch of the public ops (``elementwise``, ``reduce``, ``ops``, ``shape_ops``: importing
+indexing (``getitem``), TF's ragged dispatch of the public ops (``elementwise``, ``reduce``, ``ops``, ``shape_ops``, ``counting``: importing
 this package registers them) and the ``tf.ragged`` functions (``functions``; ``cross``, loaded by ``tf.ragged`` on first use)."""
 
 from . import convert as convert
+from . import counting as counting
 from . import dynamic_shape as dynamic_shape
 from . import elementwise as elementwise
 from . import getitem as getitem

@@ -106,16 +106,69 @@ def ragged_stack(values: list, axis: int = 0, name: str = "stack") -> Any:
 
 def ragged_gather(params: Any, indices: Any, validate_indices: Any = None, axis: Any = None, batch_dims: int = 0,
                   name: str | None = None) -> Any:
-    """``tf.gather`` with ragged params (rows along dimension 0) or ragged indices."""
-    if isinstance(indices, RaggedTensor):
+    """``tf.gather`` with ragged params or ragged indices, along any axis (TF's ``ragged_gather_ops.gather``)."""
+    if not isinstance(params, RaggedTensor):
+        params = _tensor(params)
+    if not isinstance(indices, RaggedTensor):
+        indices = _tensor(indices)
+    if batch_dims:
+        raise NotImplementedError("tf.gather of a RaggedTensor with batch_dims is not supported")
+    rank = params._ndim if isinstance(params, RaggedTensor) else params._value.ndim
+    a = 0 if axis is None else int(axis)
+    if not -rank <= a < rank:
+        raise ValueError(f"axis={axis} out of bounds: expected {-rank}<=axis<{rank}")
+    return _gather_any(params, indices, a + rank if a < 0 else a)
+
+
+def _gather_any(params: Any, indices: Any, axis: int) -> Any:
+    """TF's ``_gather`` (axis non-negative, no batch dimensions)."""
+    if not isinstance(params, RaggedTensor) and not isinstance(indices, RaggedTensor):
+        return _gather.gather(params, indices, axis=axis)
+    if axis > 1:  # gather within the rows of dimension 1
+        if not isinstance(params, RaggedTensor):
+            params = RaggedTensor.from_tensor(params, ragged_rank=1, row_splits_dtype=indices.row_splits_dtype)
+        return params.with_values(_gather_any(params._values, indices, axis - 1))
+    if axis == 1:  # gather from dimensions 0 and 1 merged, each row's indices moved on by the row's start
         if isinstance(params, RaggedTensor):
-            return indices.with_flat_values(gather_rows(params, indices.flat_values))  # (a ragged result deeper)
-        return indices.with_flat_values(_gather.gather(params, indices.flat_values, axis=axis,
-                                                       batch_dims=batch_dims))
-    if axis not in (None, 0) or batch_dims:
-        raise NotImplementedError("tf.gather of a RaggedTensor along an axis other than 0, or with batch_dims, is "
-                                  "not supported")
-    idx = _tensor(indices)
+            flat, starts = params._values, params.row_starts()
+        else:
+            dims = params._value.shape
+            flat = _core.reshape_op(params, shape=(-1, *dims[2:]))
+            starts = _api.multiply(_create.range_(0, dims[0], 1, dtype=_dtypes.int64), dims[1])
+        return _gather_any(flat, _offset_per_row(indices, starts), 0)
+    if isinstance(indices, RaggedTensor):
+        return indices.with_values(_gather_any(params, indices._values, 0))
+    return _gather_rows_of_ragged(params, indices)
+
+
+def _offset_per_row(indices: Any, starts: Tensor) -> Any:
+    """``indices + starts[b]`` for each row b of params, stacked along a new outer dimension: TF's
+    ``indices + starts`` broadcast (starts given trailing size-1 dimensions), in ``indices``' dtype."""
+    n = int(starts._value.shape[0])
+    starts = P.cast(starts, indices.dtype)
+    if not isinstance(indices, RaggedTensor):
+        dims = indices._value.shape
+        return _api.add(_core.reshape_op(starts, shape=(n,) + (1,) * len(dims)), indices)
+    k = _nrows_of(indices)
+    copies = gather_rows(indices, _join.tile(_create.range_(0, k, 1, dtype=_dtypes.int64), [n]))
+    flat = copies.flat_values
+    per_copy = int(np.prod(flat._value.shape[:1], dtype=np.int64)) // n if n else 0
+    offsets = _gather.gather(starts, _repeat(n, per_copy, _dtypes.int64))
+    offsets = _core.reshape_op(offsets, shape=(-1,) + (1,) * (flat._value.ndim - 1))
+    return RaggedTensor(copies.with_flat_values(_api.add(flat, offsets)),
+                        P.uniform_splits(n, k, indices.row_splits_dtype), internal=True, uniform_row_length=k)
+
+
+def _without_uniform_lengths(value: Any) -> Any:
+    """``value`` with no ragged dimension marked uniform (TF's ``from_nested_row_splits``: sizes unknown)."""
+    if not isinstance(value, RaggedTensor):
+        return value
+    return RaggedTensor(_without_uniform_lengths(value._values), value._row_splits, internal=True)
+
+
+def _gather_rows_of_ragged(params: RaggedTensor, indices: Tensor) -> Any:
+    """``RaggedGather``: rows of ragged ``params`` along dimension 0, at dense ``indices`` (checked)."""
+    idx = indices
     if idx._value.ndim == 0:
         return params[int(idx.numpy())]
     flat = _core.reshape_op(idx, shape=(int(np.prod(idx._value.shape)),))
@@ -131,11 +184,22 @@ def ragged_gather(params: Any, indices: Any, validate_indices: Any = None, axis:
         raise InvalidArgumentError(None, None, f"{{{{function_node __wrapped__{kernel}_device_"
                                    f"{_scope.device.name}}}}} indices[{int(np.flatnonzero(bad)[0])}] = "
                                    f"{host[bad][0]} is not in [0, {n}) [Op:RaggedGather] name: ")
-    result = gather_rows(params, flat)
+    result = _without_uniform_lengths(gather_rows(params, flat))  # TF's RaggedGather output: all from splits
     for size in reversed(idx._value.shape[1:]):
         rows = _nrows_of(result) // size if size else 0
         result = RaggedTensor(result, P.uniform_splits(rows, size, params.row_splits_dtype), internal=True)
     return result
+
+
+def ragged_one_hot(indices: RaggedTensor, depth: Any, on_value: Any = None, off_value: Any = None, axis: Any = None,
+                   dtype: Any = None, name: str | None = None) -> RaggedTensor:
+    """``tf.one_hot`` of ragged indices: of their flat values (a non-negative ``axis`` counts the ragged
+    dimensions, which it must come after)."""
+    if isinstance(axis, int) and axis >= 0:
+        if axis <= indices.ragged_rank:
+            raise ValueError(f"axis ({axis}) must be greater than indices.ragged_rank ({indices.ragged_rank}).")
+        axis -= indices.ragged_rank
+    return indices.with_flat_values(_create.one_hot(indices.flat_values, depth, on_value, off_value, axis, dtype))
 
 
 def expand_dims(input: Any, axis: Any, name: str | None = None) -> Any:  # noqa: A002 - TF's name
@@ -285,6 +349,7 @@ _R = RaggedTensor
 _dispatch.dispatch_for_api(_join.concat, {"values": list[_R | Tensor]})(ragged_concat)
 _dispatch.dispatch_for_api(_core.stack, {"values": list[_R | Tensor]})(ragged_stack)
 _dispatch.dispatch_for_api(_gather.gather, {"params": _R}, {"indices": _R})(ragged_gather)
+_dispatch.dispatch_for_api(_create.one_hot, {"indices": _R})(ragged_one_hot)
 _dispatch.dispatch_for_api(_core.expand_dims, {"input": _R})(expand_dims)
 _dispatch.dispatch_for_api(_join.tile, {"input": _R})(ragged_tile)
 _dispatch.dispatch_for_api(_api.where, {"condition": _R}, {"x": _R}, {"y": _R})(ragged_where)

@@ -15,6 +15,7 @@ import numpy as np
 from ... import dtypes as _dtypes
 from ...indexed_slices import IndexedSlices
 from ...tensor import Tensor, convert_to_tensor, kernel_error
+from .. import dispatch as _dispatch
 from ..array.core import host_tensor, reshape_op, transpose
 from ..array.gather import gather_nd, gather_op
 from ..array.join import concat
@@ -61,6 +62,7 @@ def sparse_count_op(xp: Any, indices: Any, values: Any, weights: Any, shape: tup
     return _count(xp, rows, values, weights, shape, binary_output, values.dtype)
 
 
+@_dispatch.add_dispatch_support  # (a RaggedTensor ``values``: ops/ragged/counting registers the override)
 def bincount(values: Any, weights: Any = None, axis: int | None = 0, minlength: Any = None, maxlength: Any = None,
              binary_output: bool = False, name: str | None = None) -> SparseTensor:
     """The count (or summed weight) of each value, as a SparseTensor: over all of ``values`` (``axis=0``) or
