@@ -290,3 +290,21 @@ def test_replays_stay_on_the_device(device):
     assert second.device == first.device == v.device
     assert device in second.device
     assert f.experimental_get_tracing_count() == 1
+
+
+def test_a_variable_of_unknown_shape_assigned_another_is_read_again():
+    v = ff.Variable([1.0, 2.0], shape=ff.TensorShape(None))
+    calls = []
+
+    @ff.function
+    def f(x):
+        calls.append(1)
+        w = ff.Variable(0.0) if not calls[1:] else None  # noqa: F841 - made on the first call only: traced again
+        return ff.reduce_sum(v * x) + ff.cast(ff.size(v), ff.float32)
+
+    assert float(f(ff.constant(1.0))) == 5.0
+    assert float(f(ff.constant(1.0))) == 5.0  # traced
+    assert float(f(ff.constant(1.0))) == 5.0  # replayed
+    v.assign([1.0, 2.0, 3.0])
+    assert float(f(ff.constant(1.0))) == 9.0  # the read's shape changed: the Python runs
+    assert len(calls) == 3

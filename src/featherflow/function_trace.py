@@ -134,7 +134,9 @@ class Plan:
                         for i in release:
                             env[i] = None
                 elif kind == _READ:
-                    env[step[2]] = step[1].value()
+                    value = env[step[2]] = step[1].value()
+                    if step[3] is not None and value._value.shape != step[3]:  # a variable of unknown shape
+                        raise ShapeChanged("ReadVariableOp")
                 else:
                     _, variable, method, slot, value, keep, release = step
                     if keep and undo is not None:
@@ -212,7 +214,10 @@ class Trace:
 
     def read(self, variable: Any, value: Tensor) -> None:
         parent = getattr(variable, "_parent", None)
-        self.steps.append([_READ, variable if parent is None else parent, self._new(value, True)])
+        variable = variable if parent is None else parent
+        # a variable made with an unknown shape may be assigned another: its reads are checked at replay
+        shape = None if variable.shape.is_fully_defined() else value._value.shape
+        self.steps.append([_READ, variable, self._new(value, True), shape])
 
     def write(self, variable: Any, method: str, value: Any) -> None:
         parent = getattr(variable, "_parent", None)
@@ -258,7 +263,8 @@ class Trace:
                 self.refuse(f"it returns a {type(leaf).__name__}")
                 return None
         steps = self.steps
-        last_checked = max((i for i, s in enumerate(steps) if s[0] == _OP and s[5] is not None), default=-1)
+        last_checked = max((i for i, s in enumerate(steps) if s[0] == _OP and s[5] is not None
+                            or s[0] == _READ and s[3] is not None), default=-1)
         # each slot is let go after its last use, so that a write finds no read holding its variable's buffer
         last_use: dict[int, int] = {}
         for index, step in enumerate(steps):

@@ -145,44 +145,40 @@ def set_synchronous_execution(enable: bool | None) -> None:
                                   "asynchronous eager execution is not supported")
 
 
+class _Depth(threading.local):
+    """How deep the calling thread is inside nested scopes of one kind."""
+
+    depth = 0
+
+    @contextlib.contextmanager
+    def scope(self) -> Iterator[None]:
+        self.depth += 1
+        try:
+            yield
+        finally:
+            self.depth -= 1
+
+
 # --- XLA compilation (``tf.function(jit_compile=True)``) ---------------------------------------------------
 # featherflow runs a compiled function's ops eagerly, so what XLA changes that a program can see is modelled
 # here: XLA's CPU backend has no refusals of its own for the layouts TF's CPU kernels refuse (NCHW convolutions
 # and pooling), and the ops read this scope to lift exactly those refusals.
-_xla = threading.local()
+_xla = _Depth()
+xla_compilation = _xla.scope  # the scope of a ``jit_compile=True`` function's body (nests; per thread)
 
 
 def compiling_with_xla() -> bool:
     """Whether the calling thread runs inside a ``tf.function(jit_compile=True)``."""
-    return getattr(_xla, "depth", 0) > 0
-
-
-@contextlib.contextmanager
-def xla_compilation() -> Iterator[None]:
-    """The scope of a ``jit_compile=True`` function's body (nests; per thread)."""
-    _xla.depth = getattr(_xla, "depth", 0) + 1
-    try:
-        yield
-    finally:
-        _xla.depth -= 1
+    return _xla.depth > 0
 
 
 # --- tf.function bodies ----------------------------------------------------------------------------------------
 # TF runs a tf.function's Python on symbolic tensors; featherflow runs it eagerly, and the few APIs whose graph-mode
 # behaviour differs from their eager one a program can see (``tf.custom_gradient``'s arguments) read this scope.
-_body = threading.local()
+_body = _Depth()
+function_body = _body.scope  # the scope of a ``tf.function``'s Python (nests; per thread)
 
 
 def in_function_body() -> bool:
     """Whether the calling thread runs the Python of a ``tf.function`` (not under ``run_functions_eagerly``)."""
-    return getattr(_body, "depth", 0) > 0
-
-
-@contextlib.contextmanager
-def function_body() -> Iterator[None]:
-    """The scope of a ``tf.function``'s Python (nests; per thread)."""
-    _body.depth = getattr(_body, "depth", 0) + 1
-    try:
-        yield
-    finally:
-        _body.depth -= 1
+    return _body.depth > 0

@@ -259,6 +259,36 @@ def p_recompute_grad_second_order(tf):
     return g, attempt(lambda: t2.gradient(g, x))
 
 
+def p_in_function_variable_argument(tf):
+    # inside a tf.function TF's graph-mode decorator converts the arguments (variables too) to tensors before the
+    # function reads them, so the variable is an input, not a variable grad_fn must take
+    v = tf.Variable(2.0)
+    seen = []
+
+    @tf.custom_gradient
+    def scaled(a):
+        def grad(upstream, variables=None):
+            seen.append(variables)
+            return upstream * 3.0
+        return a * 2.0, grad
+
+    @tf.function(autograph=False)
+    def step():
+        with tf.GradientTape() as tape:
+            y = scaled(v)
+        return tape.gradient(y, v)
+
+    return [float(step()) for _ in range(2)], seen[:1]
+
+
+def p_in_function_keywords(tf):
+    @tf.custom_gradient
+    def f(x, y=None):
+        return x * 2.0, lambda g: g
+
+    return attempt(lambda: tf.function(lambda x: f(x, y=1.0), autograph=False)(tf.constant(1.0)))
+
+
 PROGRAMS = [v for k, v in sorted(globals().items()) if k.startswith("p_")]
 
 
