@@ -308,3 +308,45 @@ def test_a_variable_of_unknown_shape_assigned_another_is_read_again():
     v.assign([1.0, 2.0, 3.0])
     assert float(f(ff.constant(1.0))) == 9.0  # the read's shape changed: the Python runs
     assert len(calls) == 3
+
+
+def _training_step(tf, opt):
+    w = tf.Variable([[0.5, -1.0], [1.5, 2.0]], dtype=tf.float64)
+    x = tf.constant([[1.0, 2.0], [3.0, -1.0]], dtype=tf.float64)
+
+    def step(labels):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels, tf.matmul(x, w)))
+        opt.apply_gradients(zip(tape.gradient(loss, [w]), [w]))
+        return loss
+
+    return w, step
+
+
+def test_an_optimizer_update_is_one_step_of_the_trace():
+    # featherflow's optimizers update arrays directly: a trace records apply_gradients as one call, run again at
+    # every replay; the weights are those of eager steps, bit for bit
+    labels = ff.constant([1, 0])
+    w_eager, eager = _training_step(ff, ff.optimizers.Adam(0.1))
+    w_traced, step = _training_step(ff, ff.optimizers.Adam(0.1))
+    traced = ff.function(step)
+    losses = [(float(eager(labels)), float(traced(labels))) for _ in range(5)]
+    assert [a for a, _ in losses] == [b for _, b in losses]
+    assert w_eager.numpy().tolist() == w_traced.numpy().tolist()
+    assert traced.experimental_get_tracing_count() == 2  # the first call made the optimizer's slots
+    assert [plan is not None for plan in traced._plans.values()] == [True]
+
+
+def test_an_optimizer_update_before_a_value_dependent_shape_refuses_the_trace():
+    v = ff.Variable([1.0, 2.0])
+    opt = ff.optimizers.SGD(0.5)
+
+    @ff.function
+    def f(x):
+        opt.apply_gradients([(ff.ones([2]), v)])
+        return ff.where(x > 0)
+
+    for _ in range(3):
+        f(ff.constant([1.0, -1.0]))
+    assert v.numpy().tolist() == [-0.5, 0.5]
+    assert "opaque call" in _refusal(f)

@@ -28,6 +28,7 @@ Python instead.
 
 from __future__ import annotations
 
+import functools
 import threading
 from typing import Any, Callable
 
@@ -40,7 +41,7 @@ from .ops.registry import _OBJECT, Op, _wrap
 from .tensor import Tensor
 from .variable import Variable
 
-_OP, _READ, _WRITE = 0, 1, 2
+_OP, _READ, _WRITE, _CALL = 0, 1, 2, 3
 _get_ident = threading.get_ident
 
 # ops whose output shapes depend on input values whatever their dtypes
@@ -137,6 +138,15 @@ class Plan:
                     value = env[step[2]] = step[1].value()
                     if step[3] is not None and value._value.shape != step[3]:  # a variable of unknown shape
                         raise ShapeChanged("ReadVariableOp")
+                elif kind == _CALL:
+                    _, fn, args, kwargs, out, device, release = step
+                    if device is not current:
+                        scope.device = current = device
+                    result = fn(*_rebuild(args, env), **_rebuild(kwargs, env))
+                    _store(out, result, env)
+                    if release:
+                        for i in release:
+                            env[i] = None
                 else:
                     _, variable, method, slot, value, keep, release = step
                     if keep and undo is not None:
@@ -170,6 +180,7 @@ class Trace:
         self.refused: str | None = None
         self.retrace = False
         self.input_slots: tuple = ()
+        self.suspended = 0  # > 0 inside an opaque call (``opaque``): nothing in it is recorded
 
     def _new(self, t: Tensor, dynamic: bool, constant: bool = False) -> int:
         slot = len(self.template)
@@ -235,6 +246,50 @@ class Trace:
             return
         self.steps.append([_WRITE, variable, method, slot, static, False, None])
 
+    def call(self, fn: Callable, args: tuple, kwargs: dict) -> Any:
+        """Runs ``fn`` as one step of the trace: at replay it is called again, on the replay's tensors."""
+        args_spec, args = self._spec(args)
+        kwargs_spec, kwargs = self._spec(kwargs)
+        if self.refused is not None:
+            return fn(*args, **kwargs)
+        self.suspended += 1
+        try:
+            result = fn(*args, **kwargs)
+        finally:
+            self.suspended -= 1
+        out = self._out_spec(result)
+        self.steps.append([_CALL, fn, args_spec, kwargs_spec, out, _scope.device, None])
+        return result
+
+    def _spec(self, value: Any) -> tuple[Any, Any]:
+        """(spec, value): tensors in ``value`` become their slots (``_Slot``) in the spec; iterators (a ``zip``
+        of gradients and variables) are read into lists, in both."""
+        kind = type(value)
+        if kind is Tensor:
+            return _Slot(self._slot(value)), value
+        if kind is list or kind is tuple or kind is zip or kind is map or _is_iterator(value):
+            pairs = [self._spec(v) for v in value]
+            make = tuple if kind is tuple else list
+            return make(p[0] for p in pairs), make(p[1] for p in pairs)
+        if kind is dict:
+            pairs = {k: self._spec(v) for k, v in value.items()}
+            return {k: p[0] for k, p in pairs.items()}, {k: p[1] for k, p in pairs.items()}
+        if _is_python_value(value) or isinstance(value, Variable) or not getattr(value, "is_tensor_like", False):
+            return value, value  # variables, Python values and objects stand for themselves
+        self.refuse(f"it passes a {kind.__name__} to an opaque call")
+        return value, value
+
+    def _out_spec(self, value: Any) -> Any:
+        kind = type(value)
+        if kind is Tensor:
+            return _Slot(self._new(value, True))
+        if kind is list or kind is tuple:
+            return kind(self._out_spec(v) for v in value)
+        if _is_python_value(value) or isinstance(value, Variable):
+            return value
+        self.refuse(f"an opaque call returns a {kind.__name__}")
+        return value
+
     def host_read(self, value: Any) -> None:
         if isinstance(value, Tensor):
             slot = self.slots.get(id(value))
@@ -273,6 +328,13 @@ class Trace:
                     last_use[i] = index
             elif step[0] == _WRITE and step[3] >= 0:
                 last_use[step[3]] = index
+            elif step[0] == _CALL:
+                for i in _slots_in((step[2], step[3])):
+                    last_use[i] = index
+                if index < last_checked:  # its writes are unknown: they could not be rolled back
+                    self.refuse("an opaque call (an optimizer's update) comes before an op whose output shape "
+                                "depends on values")
+                    return None
         kept = {slot for slot, _ in out if slot >= 0}
         releases: dict[int, list] = {}
         for slot, index in last_use.items():
@@ -289,6 +351,8 @@ class Trace:
                 continue  # a read nothing uses (a replay has no tape to tell)
             if step[0] == _OP:
                 step[7] = tuple(releases.get(index, ()))
+            elif step[0] == _CALL:
+                step[6] = tuple(releases.get(index, ()))
             elif step[0] == _WRITE:
                 step[5] = index < last_checked
                 undo = undo or step[5]
@@ -303,6 +367,49 @@ def _is_python_value(value: Any) -> bool:
     if isinstance(value, (list, tuple)):
         return all(_is_python_value(v) for v in value)
     return False
+
+
+class _Slot:
+    """A tensor's place in an opaque call's arguments or results."""
+
+    __slots__ = ("index",)
+
+    def __init__(self, index: int) -> None:
+        self.index = index
+
+
+def _is_iterator(value: Any) -> bool:
+    return hasattr(value, "__next__") and hasattr(value, "__iter__") and not isinstance(value, (str, bytes))
+
+
+def _rebuild(spec: Any, env: list) -> Any:
+    kind = type(spec)
+    if kind is _Slot:
+        return env[spec.index]
+    if kind is list or kind is tuple:
+        return kind(_rebuild(v, env) for v in spec)
+    if kind is dict:
+        return {k: _rebuild(v, env) for k, v in spec.items()}
+    return spec
+
+
+def _store(spec: Any, value: Any, env: list) -> None:
+    if type(spec) is _Slot:
+        env[spec.index] = value
+    elif type(spec) is list or type(spec) is tuple:
+        for s, v in zip(spec, value):
+            _store(s, v, env)
+
+
+def _slots_in(spec: Any) -> list:
+    kind = type(spec)
+    if kind is _Slot:
+        return [spec.index]
+    if kind is list or kind is tuple:
+        return [i for v in spec for i in _slots_in(v)]
+    if kind is dict:
+        return [i for v in spec.values() for i in _slots_in(v)]
+    return []
 
 
 def _sizes_from_values(name: str, inputs: tuple, dynamic: list) -> bool:
@@ -332,7 +439,7 @@ def _current() -> Trace | None:
 
 def _record_op(op: Any, inputs: tuple, result: Any, attrs: dict) -> None:
     trace = _current()
-    if trace is not None and trace.refused is None:
+    if trace is not None and trace.refused is None and not trace.suspended:
         trace.op(op, inputs, result, attrs)
     recorders = _tape_hooks.recorders
     if recorders:
@@ -342,7 +449,7 @@ def _record_op(op: Any, inputs: tuple, result: Any, attrs: dict) -> None:
 def _record_read(variable: Any, value: Tensor | None) -> None:
     if value is not None:
         trace = _current()
-        if trace is not None and trace.refused is None:
+        if trace is not None and trace.refused is None and not trace.suspended:
             trace.read(variable, value)
     recorders = _tape_hooks.recorders
     if recorders:
@@ -351,19 +458,19 @@ def _record_read(variable: Any, value: Tensor | None) -> None:
 
 def _record_write(variable: Any, method: str, value: Any, read_value: bool) -> None:
     trace = _current()
-    if trace is not None and trace.refused is None:
+    if trace is not None and trace.refused is None and not trace.suspended:
         trace.write(variable, method, value)
 
 
 def _host_read(value: Any) -> None:
     trace = _current()
-    if trace is not None and trace.refused is None:
+    if trace is not None and trace.refused is None and not trace.suspended:
         trace.host_read(value)
 
 
 def _refuse(reason: str, retrace: bool) -> None:
     trace = _current()
-    if trace is not None:
+    if trace is not None and (retrace or not trace.suspended):  # an opaque call runs again at every replay
         trace.refuse(reason, retrace)
 
 
@@ -389,3 +496,18 @@ class tracing:  # noqa: N801 - a context manager used like a function
     def __exit__(self, *exc: Any) -> None:
         _tape_hooks.tracing.remove(self.trace)
         _tape_hooks.refresh()
+
+
+def opaque(fn: Callable) -> Callable:
+    """Makes ``fn`` one step of any trace its call is part of: at replay it runs again (its Python, its ops, its
+    reads and writes) on the replay's tensors, where the trace records nothing inside it. For self-contained
+    updates that work on arrays directly (featherflow's optimizers). Outside a trace: ``fn`` itself."""
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if _tape_hooks.tracing:
+            trace = _current()
+            if trace is not None and not trace.suspended:
+                return trace.call(fn, args, kwargs)
+        return fn(*args, **kwargs)
+
+    return wrapper

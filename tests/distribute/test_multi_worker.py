@@ -4,6 +4,7 @@ checks of how the launch and ``TF_CONFIG`` are resolved, which need no MPI."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -35,10 +36,10 @@ def _env() -> dict:
     return env
 
 
-def mpirun(n: int, program: str, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+def mpirun(n: int, program: str, *args: str, timeout: float = 60, env: dict | None = None) -> subprocess.CompletedProcess:
     """``mpiexec -n n python program args`` to completion (killed at ``timeout``: a hang fails the test)."""
     command = [MPIEXEC, "-n", str(n), sys.executable, os.path.join(PROGRAMS, program), *args]
-    return subprocess.run(command, env=_env(), capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(command, env={**_env(), **(env or {})}, capture_output=True, text=True, timeout=timeout)
 
 
 def _ok(result: subprocess.CompletedProcess) -> None:
@@ -71,11 +72,53 @@ def test_each_worker_sees_its_task_and_the_collectives_of_all(tmp_path) -> None:
         assert seen["v"] == 10.0  # the chief's initial value, broadcast
         assert seen["replica_id"] == rank
         assert seen["sum"] == [10.0, 20.0] and seen["mean"] == 1.5
+        assert seen["int_mean"] == ["int64", "/job:localhost/replica:0/task:0/device:CPU:0", [1, 3]]  # 6 // 4, 12 // 4
         assert seen["gather"] == [[r, r] for r in range(4) for _ in range(r + 1)]  # unequal first dimensions
         assert seen["all_gather"] == [0, 0, 1, 1, 2, 2, 3, 3]
         assert seen["all_reduce"] == [6.0, [6.0, 6.0, 6.0], [6]]
         assert seen["data"] == [[2 * rank, 2 * rank + 1], [8 + 2 * rank, 9 + 2 * rank]]  # AutoShardPolicy.DATA
         assert seen["off"] == [[2 * i, 2 * i + 1] for i in range(8)]  # OFF: every worker reads all, in turn
+
+
+@needs_mpiexec
+@pytest.mark.skipif(importlib.util.find_spec("keras") is None, reason="keras is not installed")
+def test_keras_fit_on_two_workers_reaches_the_weights_of_one_process(tmp_path) -> None:
+    # Keras runs in the workers only (loaded on featherflow by use_as_tensorflow), never in this process
+    _ok(mpirun(2, "keras_fit.py", str(tmp_path), timeout=240,
+               env={"KERAS_BACKEND": "tensorflow", "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": ""}))
+    chief, other = (np.load(tmp_path / f"keras-{rank}.npz") for rank in range(2))
+    assert (int(chief["workers"]), int(chief["replicas"])) == (2, 2)
+    for i in range(4):  # the Dense kernels and biases
+        assert chief[f"distributed_{i}"].dtype == np.float64
+        np.testing.assert_array_equal(chief[f"distributed_{i}"], other[f"distributed_{i}"])
+        np.testing.assert_allclose(chief[f"distributed_{i}"], chief[f"reference_{i}"], rtol=0, atol=1e-6)
+    np.testing.assert_allclose(chief["loss"], chief["reference_loss"], rtol=1e-6)  # the mean over the replicas
+    np.testing.assert_array_equal(chief["loss"], other["loss"])
+    assert chief["loss"][-1] < chief["loss"][0]
+
+
+@needs_mpiexec
+def test_each_worker_reads_its_files_under_file_sharding(tmp_path) -> None:
+    for f in range(4):
+        with ff.io.TFRecordWriter(str(tmp_path / f"{f}.tfrecord")) as writer:
+            for r in range(2):
+                writer.write(f"f{f}r{r}".encode())
+    _ok(mpirun(2, "files.py", str(tmp_path)))
+    workers = [json.loads((tmp_path / f"files-{rank}.json").read_text()) for rank in range(2)]
+    for rank, seen in enumerate(workers):
+        mine = [[f"f{f}r{r}"] for f in (rank, rank + 2) for r in range(2)]  # files[rank::2], a record a step
+        assert seen["file"] == mine and seen["auto"] == mine
+        assert seen["data"] == [[f"f{f}r{rank}"] for f in range(4)]  # each global batch's part of this worker
+        assert seen["off"] == [[f"f{f}r{r}"] for f in range(4) for r in range(2)]
+        # list_files (shuffled) + interleave: this worker's two files, in either order, interleaved
+        assert sorted(sum(seen["listed"], [])) == sorted(f"{row[0]}!" for row in mine)
+        assert seen["slices_auto"] == ([["a"], ["c"]] if rank == 0 else [["b"], ["d"]])  # AUTO: DATA, no files
+        assert seen["slices_file"]["error"] == "NotFoundError"
+        assert "Found an unshardable source dataset: " in seen["slices_file"]["message"]
+    assert workers[0]["one_file"]["error"] == "InvalidArgumentError"
+    assert ("Could not apply FILE based sharding: the dataset only has 1 file(s), which is not enough for the "
+            "required 2 shards/workers.") in workers[0]["one_file"]["message"]
+    assert workers[1]["one_file"] == []  # no file for this worker: an empty shard, as TF's
 
 
 @needs_mpiexec

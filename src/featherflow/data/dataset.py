@@ -25,6 +25,7 @@ from ..tensor import Tensor, _make_typed_host
 from ..tensor_spec import TensorSpec
 from . import _tracing
 from . import composite as _composite
+from ._lineage import Lineage, method_lineage
 
 AUTOTUNE = -1
 INFINITE_CARDINALITY = -1
@@ -135,6 +136,8 @@ class Dataset:
         spec = nest.pack_sequence_as(structure, [d.element_spec for d in flat])
         out = _named(make, spec, card, "_ZipDataset")
         out._options_attr = _merged_options(flat)
+        out._lineage = Lineage("zip", tuple(flat),
+                               lambda inputs: Dataset.zip(nest.pack_sequence_as(structure, list(inputs))))
         return out
 
     # --- transformations ------------------------------------------------------------------------
@@ -425,6 +428,7 @@ class Dataset:
         out = copy.copy(self)
         out._kind = "_OptionsDataset"
         out._options_attr = self.options().merge(options)
+        out._lineage = Lineage("with_options", (self,), lambda inputs: inputs[0].with_options(options))
         return out
 
     def options(self) -> Any:
@@ -519,7 +523,8 @@ def _merged_options(datasets: Any) -> Any:
 
 
 def _inherits_options(method: Callable) -> Callable:
-    """Wraps a transformation so its result carries the options of ``self`` and any dataset arguments."""
+    """Wraps a transformation so its result carries the options of ``self`` and any dataset arguments, and
+    its ``Lineage``."""
 
     @functools.wraps(method)
     def wrapper(self: Dataset, *args: Any, **kwargs: Any) -> Any:
@@ -529,6 +534,9 @@ def _inherits_options(method: Callable) -> Callable:
             out._options_attr = _merged_options(inputs)
             if type(out) is Dataset and _from_values(self) and out._spec is self._spec:
                 out._values_spec = True  # take, filter, repeat...: the spec passed on is still one element's
+            # (``apply``'s result is what its function made, with the lineage of how it made it)
+            if method.__name__ != "apply" and "_lineage" not in out.__dict__:
+                out._lineage = method_lineage(method.__name__, wrapper, self, args, kwargs)
         return out
 
     return wrapper

@@ -13,6 +13,7 @@ record) surface when iteration reaches them, as TF's ``IteratorGetNext`` reports
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -73,13 +74,22 @@ def _interleave(readers: list[Iterator[bytes]], cycle: int) -> Iterator[bytes]:
 
 
 class _FileDataset(Dataset):
+    """A reader: ``files`` is what it was given (names, or a dataset of names), which ``with_files`` replaces
+    (the auto-shard rewrite gives each worker its share)."""
+
     _kind = ""
 
     def __init__(self, filenames: Any, read: Callable[[str], Iterator[bytes]], num_parallel_reads: Any) -> None:
-        names = _filenames(filenames)
         cycle = None if num_parallel_reads is None else int(num_parallel_reads)
         if cycle is not None and cycle < 1 and cycle != -1:  # -1: AUTOTUNE
             raise ValueError(f"`num_parallel_reads` must be positive or AUTOTUNE, got {cycle}")
+        self._read, self._cycle = read, cycle
+        super().__init__(self._records(filenames), _STRING_SPEC, UNKNOWN_CARDINALITY)
+
+    def _records(self, filenames: Any) -> Callable[[], Iterator[Tensor]]:
+        names = _filenames(filenames)
+        self.files = filenames
+        read, cycle = self._read, self._cycle
 
         def make() -> Iterator[Tensor]:
             files = names()
@@ -90,7 +100,17 @@ class _FileDataset(Dataset):
             for record in records:
                 yield _string(record)
 
-        super().__init__(make, _STRING_SPEC, UNKNOWN_CARDINALITY)
+        return make
+
+    def file_names(self) -> list[str]:
+        """The names of the files this reader reads (a dataset of names is read for them)."""
+        return _filenames(self.files)()
+
+    def with_files(self, filenames: Any) -> _FileDataset:
+        """This reader, with its options, over ``filenames`` instead."""
+        out = copy.copy(self)
+        out._make_iter = out._records(filenames)
+        return out
 
 
 def _compression(compression_type: Any) -> str:

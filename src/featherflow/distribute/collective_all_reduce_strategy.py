@@ -27,6 +27,7 @@ import numpy as np
 
 from .. import nest
 from ..device import _Flags, device_scope, logical_devices
+from ..tensor import Tensor
 from .cluster_resolver import TFConfigClusterResolver
 from .collective_util import CommunicationImplementation, CommunicationOptions
 from .cross_device_ops import CollectiveAllReduce
@@ -253,6 +254,11 @@ class CollectiveAllReduceExtended(MirroredExtended):
         if isinstance(value, Mirrored) and reduce_op == ReduceOp.MEAN:
             return value
         options = merged_options(self._communication_options, options)
+        if type(value) is Tensor and type(destinations) is str:  # one tensor onto one device: the fast path
+            reduced = self._collective_ops.reduce_tensor(reduce_op, value, destinations,
+                                                         options.timeout_seconds or None)
+            if reduced is not None:
+                return reduced
         return nest.map_structure(
             lambda v: self._collective_ops.reduce(reduce_op, as_per_replica(v), destinations, options), value)
 

@@ -234,33 +234,43 @@ def _split_rows(element: Any, sizes: list) -> list:
     return [nest.pack_sequence_as(element, part) for part in parts]
 
 
-def _shard_policy(dataset: Any) -> Any:
+def auto_shard(dataset: Any, num_workers: int, worker_index: int) -> tuple:
+    """``(the dataset this worker reads, the policy applied)`` under the dataset's
+    ``experimental_distribute.auto_shard_policy``, as TF's auto-shard rewrite: ``FILE`` rebuilds the pipeline
+    over this worker's share of its files (TF's ``NotFoundError`` where it reads none); ``AUTO`` does so where
+    it finds files, else shards by ``DATA``; ``DATA`` and ``OFF`` read the whole dataset."""
+    from ..data.auto_shard import shard_by_files
     from ..data.options import AutoShardPolicy
+    from ..errors import NotFoundError
 
     policy = dataset.options().experimental_distribute.auto_shard_policy
-    if policy == AutoShardPolicy.FILE:
-        raise NotImplementedError(
-            "AutoShardPolicy.FILE: featherflow's datasets do not expose their source files to the distributed "
-            "dataset, so a worker cannot read only its files. Shard by DATA (or AUTO), or shard the file list "
-            "yourself in `distribute_datasets_from_function` with `input_context.input_pipeline_id`.")
     if policy == AutoShardPolicy.HINT:
         raise NotImplementedError("AutoShardPolicy.HINT needs `tf.data.experimental.SHARD_HINT` placeholders, "
-                                  "which featherflow's datasets do not have; use DATA or OFF")
-    return AutoShardPolicy.OFF if policy == AutoShardPolicy.OFF else AutoShardPolicy.DATA
+                                  "which featherflow's datasets do not have; use FILE, DATA or OFF")
+    if policy in (AutoShardPolicy.OFF, AutoShardPolicy.DATA):
+        return dataset, policy
+    if policy == AutoShardPolicy.FILE:
+        return shard_by_files(dataset, num_workers, worker_index), policy
+    try:
+        return shard_by_files(dataset, num_workers, worker_index), AutoShardPolicy.FILE
+    except NotFoundError:  # TF's AUTO: no file-reading source, so shard by data
+        return dataset, AutoShardPolicy.DATA
 
 
 class MultiWorkerDistributedDataset(DistributedDataset):
     """A distributed dataset of one worker of a multi-worker job (TF's rebatch and auto-shard): each global
-    batch is split into one part per replica of every worker. ``AutoShardPolicy.DATA`` (and ``AUTO``): every
-    worker reads the whole pipeline and keeps its replicas' parts of each global batch. ``OFF``: every worker
-    reads all of the data, its replicas taking the parts in turn (as TF's rebatching without a shard)."""
+    batch is split into one part per replica of every worker. ``AutoShardPolicy.FILE`` (and ``AUTO`` where the
+    pipeline reads files): each worker reads its share of the files, its replicas taking the parts of its
+    batches in turn. ``DATA`` (and ``AUTO`` otherwise): every worker reads the whole pipeline and keeps its
+    replicas' parts of each global batch. ``OFF``: every worker reads all of the data, its replicas taking the
+    parts in turn (as TF's rebatching without a shard)."""
 
     def __init__(self, dataset: Any, input_workers: InputWorkers, strategy: Any, num_workers: int,
                  worker_index: int, options: Any = None) -> None:
         super().__init__(dataset, input_workers, strategy, options)
         self._num_workers = num_workers
         self._worker_index = worker_index
-        self._policy = _shard_policy(dataset)
+        self._dataset, self._policy = auto_shard(dataset, num_workers, worker_index)
         spec = dataset.element_spec
         shapes = [s.shape for s in nest.flatten(spec)]
         if any(shape.rank == 0 for shape in shapes):

@@ -12,6 +12,11 @@ job (``MPI_Abort``); a worker that exits (``sys.exit``, the end of its program) 
 communicator, and one that then waits in a collective this worker will never join aborts the job. (A killed
 worker is the launcher's to notice: hydra, ``mpirun`` and ``srun`` end the job.)
 
+A collective with no timeout is one blocking MPI call (no polling loop: small all-reduces cost what MPI's do);
+a watchdog thread, started with the first one, reads the exit notices meanwhile and aborts the job when a
+worker waits in a collective past the grace period after a peer's exit. A collective with a timeout is
+non-blocking, polled until it completes or times out.
+
 >>> import os
 >>> saved = {k: os.environ.pop(k) for k in list(os.environ) if k.startswith(("PMI", "OMPI_COMM_WORLD"))}
 >>> launch_info() is None
@@ -24,6 +29,7 @@ from __future__ import annotations
 import atexit
 import os
 import sys
+import threading
 import time
 import traceback
 from typing import Any
@@ -68,6 +74,11 @@ class MPIWorld:
         self._control = comm.Dup()  # exit notices travel apart from the collectives' traffic
         self._hook_installed = False
         self._aborting = False
+        self._blocking = False  # in a blocking collective now (read by the watchdog)
+        self._sequence = 0  # blocking collectives entered so far
+        self._watchdog: _Watchdog | None = None
+        self._sum = mpi.SUM
+        self._in_place = mpi.IN_PLACE
 
     # --- collectives ----------------------------------------------------------------------------------------
 
@@ -98,10 +109,20 @@ class MPIWorld:
                 delay = min(delay * 2 or 1e-5, 2e-4)
                 time.sleep(delay)
 
+    def _blocking_call(self, call: Any, *args: Any) -> None:
+        """``call(*args)``, a blocking collective, watched for peers' exits meanwhile."""
+        if self._watchdog is None:
+            self._watchdog = _Watchdog(self)
+        self._sequence += 1
+        self._blocking = True
+        try:
+            call(*args)
+        finally:
+            self._blocking = False
+
     def allreduce(self, send: np.ndarray, recv: np.ndarray | None = None, timeout: float | None = None) -> np.ndarray:
         """The element-wise sum over all workers of ``send`` (a contiguous array), written into ``recv``
         (in place into ``send`` when None) and returned."""
-        mpi = self._mpi
         if send.dtype not in _NATIVE:
             wide = np.complex128 if send.dtype.kind == "c" else np.float64
             summed = self.allreduce(send.astype(wide), timeout=timeout).astype(send.dtype)
@@ -110,9 +131,19 @@ class MPIWorld:
                 return send
             recv[...] = summed
             return recv
-        source = mpi.IN_PLACE if recv is None else send
+        source = self._in_place if recv is None else send
         target = send if recv is None else recv
-        self._wait(self.comm.Iallreduce(source, target, op=mpi.SUM), timeout)
+        if timeout is None:  # the fast path: one blocking call (inlined: this is the small all-reduce's cost)
+            if self._watchdog is None:
+                self._watchdog = _Watchdog(self)
+            self._sequence += 1
+            self._blocking = True
+            try:
+                self.comm.Allreduce(source, target, self._sum)
+            finally:
+                self._blocking = False
+            return target
+        self._wait(self.comm.Iallreduce(source, target, op=self._sum), timeout)
         return target
 
     def bcast(self, buffer: np.ndarray, root: int = 0, timeout: float | None = None) -> np.ndarray:
@@ -120,7 +151,10 @@ class MPIWorld:
         if buffer.dtype.kind in "OUS":  # strings: not a numeric buffer; setup-time values only
             buffer[...] = self.comm.bcast(buffer if self.rank == root else None, root=root)
             return buffer
-        self._wait(self.comm.Ibcast(buffer, root=root), timeout)
+        if timeout is None:
+            self._blocking_call(self.comm.Bcast, buffer, root)
+        else:
+            self._wait(self.comm.Ibcast(buffer, root=root), timeout)
         return buffer
 
     def allgather_rows(self, array: np.ndarray, timeout: float | None = None) -> np.ndarray:
@@ -129,7 +163,10 @@ class MPIWorld:
         array = array if array.flags.c_contiguous else array.copy(order="C")
         counts = np.zeros(self.size, np.int64)
         mine = np.array([array.shape[0] if array.ndim else 1], np.int64)
-        self._wait(self.comm.Iallgather(mine, counts), timeout)
+        if timeout is None:
+            self._blocking_call(self.comm.Allgather, mine, counts)
+        else:
+            self._wait(self.comm.Iallgather(mine, counts), timeout)
         row = int(np.prod(array.shape[1:], dtype=np.int64)) if array.ndim else 1
         out = np.empty((int(counts.sum()),) + array.shape[1:], array.dtype)
         if array.dtype not in _NATIVE and array.dtype.kind not in "b":
@@ -139,15 +176,23 @@ class MPIWorld:
         recv = [out.reshape(-1).view(np.uint8) if array.dtype.kind == "b" else out.reshape(-1),
                 (sizes.tolist(), displacements.tolist())]
         send = array.reshape(-1).view(np.uint8) if array.dtype.kind == "b" else array.reshape(-1)
-        self._wait(self.comm.Iallgatherv(send, recv), timeout)
+        if timeout is None:
+            self._blocking_call(self.comm.Allgatherv, send, recv)
+        else:
+            self._wait(self.comm.Iallgatherv(send, recv), timeout)
         return out
 
     def barrier(self, timeout: float | None = None) -> None:
-        self._wait(self.comm.Ibarrier(), timeout)
+        if timeout is None:
+            self._blocking_call(self.comm.Barrier)
+        else:
+            self._wait(self.comm.Ibarrier(), timeout)
 
     # --- faults ---------------------------------------------------------------------------------------------
 
     def _abort(self, reason: str) -> None:
+        if self._aborting:  # the watchdog and the main thread may both find a reason
+            return
         self._aborting = True
         sys.stderr.write(f"featherflow: {reason}; aborting the MPI job\n")
         sys.stderr.flush()
@@ -183,6 +228,8 @@ class MPIWorld:
     def _exit(self) -> None:
         if self._aborting:
             return
+        if self._watchdog is not None:  # no MPI call of its own may overlap this worker's goodbye
+            self._watchdog.stop()
         others = [r for r in range(self.size) if r != self.rank]
         token = np.zeros(1, np.int8)
         notices = [self._control.Isend(token, dest=r, tag=_EXIT_TAG) for r in others]
@@ -195,6 +242,45 @@ class MPIWorld:
         for r in others:  # every worker sent one notice to each other: take them, so nothing is left in flight
             self._control.Recv(received, source=r, tag=_EXIT_TAG)
         self._mpi.Request.Waitall(notices)
+
+
+class _Watchdog(threading.Thread):
+    """Reads the other workers' exit notices while this one is in blocking collectives, and aborts the job when
+    one that began before a notice, or after it, is still not complete ``_EXIT_GRACE_S`` seconds on (the
+    exited worker will never join it)."""
+
+    def __init__(self, world: MPIWorld) -> None:
+        super().__init__(name="featherflow-mpi-watchdog", daemon=True)
+        self._world = world
+        self._stopped = threading.Event()
+        self.start()
+        atexit.register(self.stop)  # before MPI is finalized (mpi4py's own exit handler was registered earlier)
+
+    def stop(self) -> None:
+        self._stopped.set()
+        if self is not threading.current_thread():
+            self.join()
+
+    def run(self) -> None:
+        world = self._world
+        status = world._mpi.Status()
+        exited_rank = -1
+        watched, watched_since = -1, 0.0  # the blocking collective being timed, and since when
+        while not self._stopped.wait(_PROBE_EVERY_S):
+            now = time.monotonic()
+            if exited_rank < 0:
+                if world._control.Iprobe(source=world._mpi.ANY_SOURCE, tag=_EXIT_TAG, status=status):
+                    exited_rank = status.Get_source()
+                continue
+            sequence = world._sequence
+            if not world._blocking:
+                watched = -1
+                continue
+            if sequence != watched:
+                watched, watched_since = sequence, now
+            elif now - watched_since > _EXIT_GRACE_S and world._blocking and world._sequence == watched:
+                world._abort(f"worker {exited_rank} exited while worker {world.rank} waits for it in a collective")
+                return
 
 
 _world: list = []

@@ -22,15 +22,19 @@ from typing import Any
 
 import numpy as np
 
+from .. import _tape_hooks
+from ..device import _Flags as _device_flags
+from ..device import _scope as _device_state
 from ..device import device_scope
 from ..indexed_slices import IndexedSlices
 from ..ops.math.api import add_n
-from ..tensor import _make_typed_host
-from .collective_util import CommunicationOptions
+from ..tensor import _make_typed, _make_typed_host
+from .collective_util import CommunicationImplementation, CommunicationOptions
 from .cross_device_ops import CollectiveAllReduce, get_devices_from
+from .mpi_world import _NATIVE
 from .reduce_util import ReduceOp
 from .strategy import copy_to_device, resolve_device
-from .values import Mirrored, PerReplica, regroup
+from .values import DistributedValues, Mirrored, PerReplica, regroup
 
 
 def _host_array(value: Any) -> np.ndarray:
@@ -47,7 +51,7 @@ def _local_sum(per_replica_value: Any) -> Any:
 def merged_options(base: CommunicationOptions, options: Any) -> CommunicationOptions:
     """``base.merge(options)`` without its deep copy where ``options`` changes nothing (the common case)."""
     if options is None or options is base or (options.bytes_per_pack == 0 and options.timeout_seconds is None
-                                                and options.implementation.value == "AUTO"):
+                                                and options.implementation is CommunicationImplementation.AUTO):
         return base
     return base.merge(options)
 
@@ -109,11 +113,36 @@ class MultiWorkerAllReduce(CollectiveAllReduce):
         self._world = world
         self._num_replicas_in_sync = num_replicas_in_sync
         self._receive = ReceiveBuffers()
-        self._resolved: dict = {}
+        self._resolved: dict = {}  # destination name -> device names
+        self._fast_devices: dict = {}  # destination name -> the one host Device of reduce_tensor's results
 
     @property
     def _num_between_graph_workers(self) -> int:
         return self._world.size
+
+    def reduce_tensor(self, reduce_op: ReduceOp, tensor: Any, destinations: str, timeout: float | None) -> Any:
+        """The fast path of ``reduce`` for one dense host tensor of this worker's one replica onto one device
+        named by ``destinations``: one all-reduce, with no packing and no walks of structures. None where it
+        does not apply (the general path then runs, and resolves ``destinations`` for the next call)."""
+        device = self._fast_devices.get(destinations)
+        array = tensor._value
+        if (device is None or type(array) is not np.ndarray or array.dtype not in _NATIVE
+                or not array.flags.c_contiguous or _device_flags.log_placement):
+            return None
+        if _tape_hooks.tracing:  # a host read, as ``np.asarray(tensor)`` is: a tf.function's trace is refused
+            _tape_hooks.host_read(tensor)
+        reduced = self._world.allreduce(array, self._receive.like(array), timeout)
+        if reduce_op is not ReduceOp.SUM:
+            reduced = self._finish(reduce_op, reduced, None)[0]
+        return _make_typed(reduced, tensor.dtype, device)
+
+    def _remember_fast_device(self, destinations: str, devices: tuple) -> None:
+        """The device object ``reduce_tensor`` places results on for ``destinations`` (a host device only)."""
+        if len(devices) == 1 and len(self._devices) == 1:
+            with device_scope(devices[0]):
+                device = _device_state.device
+            if device.xp is np:
+                self._fast_devices[destinations] = device
 
     def reduce_implementation(self, reduce_op: ReduceOp, per_replica_value: Any, destinations: Any,
                               options: Any) -> Any:
@@ -175,6 +204,7 @@ class MultiWorkerAllReduce(CollectiveAllReduce):
             devices = self._resolved.get(destinations)
             if devices is None:
                 devices = self._resolved[destinations] = get_devices_from(destinations)
+                self._remember_fast_device(destinations, devices)
         else:
             devices = get_devices_from(destinations)
         if isinstance(result, IndexedSlices):
@@ -216,10 +246,11 @@ class MultiWorkerAllReduce(CollectiveAllReduce):
 
 
 def as_per_replica(value: Any) -> Any:
-    """A value for the collectives: a distributed value as it is, anything else one component."""
+    """A value for the collectives: a distributed value (a distributed variable too: its components, never its
+    cross-replica read, which is itself a reduction) as it is, anything else one component."""
     from ..tensor import convert_to_tensor, is_tensor
 
-    if isinstance(value, (PerReplica, Mirrored)):
+    if isinstance(value, DistributedValues):
         return value
     if not is_tensor(value) and not isinstance(value, IndexedSlices):
         value = convert_to_tensor(value)

@@ -40,5 +40,9 @@ class ReduceOp(enum.Enum):
 def as_reduce_op(reduce_op: Any) -> Any:
     """``reduce_op`` with TF's string forms ("SUM", "sum", "MEAN") made a ReduceOp."""
     if isinstance(reduce_op, str):
-        return ReduceOp(reduce_op.upper())
+        found = _BY_NAME.get(reduce_op)  # (the common names without the enum's lookup: reductions are hot)
+        return found if found is not None else ReduceOp(reduce_op.upper())
     return reduce_op
+
+
+_BY_NAME = {"SUM": ReduceOp.SUM, "MEAN": ReduceOp.MEAN, "sum": ReduceOp.SUM, "mean": ReduceOp.MEAN}

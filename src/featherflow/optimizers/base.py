@@ -21,6 +21,7 @@ from ..backends import array_module as _xp
 from ..device import device_scope
 from ..dtypes import float32 as _float32
 from ..dtypes import int64 as _int64
+from ..function_trace import opaque
 from ..tensor import _make
 from ..trackable import AutoTrackable, NoDependency
 from ..variable import Variable
@@ -218,6 +219,7 @@ class Optimizer(AutoTrackable):
 
     # --- applying gradients -----------------------------------------------------------------------
 
+    @opaque  # it updates arrays directly: a tf.function's trace records the call, and its replay calls it again
     def apply_gradients(self, grads_and_vars: Iterable[tuple[Any, Variable]],
                         experimental_aggregate_gradients: bool = True) -> Variable:
         """Applies (gradient, variable) pairs; returns the iteration counter. Inside ``strategy.run`` of a

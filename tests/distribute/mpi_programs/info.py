@@ -18,6 +18,7 @@ def main(directory):
     context_ids = strategy.run(lambda: tf.distribute.get_replica_context().replica_id_in_sync_group)
     total = strategy.reduce("SUM", strategy.run(lambda: tf.constant([1.0, 2.0]) * float(rank + 1)), axis=None)
     mean = strategy.reduce("MEAN", tf.constant(float(rank)), axis=None)
+    int_mean = strategy.extended.reduce_to("MEAN", tf.constant([rank, 2 * rank], tf.int64), "/cpu:0")
     gathered = strategy.gather(tf.fill([rank + 1, 2], rank), axis=0)
     all_gathered = strategy.run(
         lambda: tf.distribute.get_replica_context().all_gather(tf.constant([rank, rank]), axis=0))
@@ -34,6 +35,7 @@ def main(directory):
             "num_workers": resolver.num_workers, "multi_worker": extended._in_multi_worker_mode(),
             "replicas": strategy.num_replicas_in_sync, "chief": extended.should_checkpoint, "v": float(v.numpy()),
             "replica_id": int(context_ids), "sum": total.numpy().tolist(), "mean": float(mean),
+            "int_mean": [int_mean.dtype.name, int_mean.device, int_mean.numpy().tolist()],
             "gather": gathered.numpy().tolist(), "all_gather": all_gathered.numpy().tolist(),
             "all_reduce": [g.numpy().tolist() for g in grads], "data": data, "off": off}, f)
 
