@@ -200,7 +200,8 @@ def _signature_text(sig: inspect.Signature) -> str:
 
 
 class Function:
-    """A Python function wrapped by ``tf.function`` (run eagerly; see the module docstring)."""
+    """A Python function wrapped by ``tf.function`` (traced on its first call per signature, then replayed; see the
+    module docstring)."""
 
     def __init__(self, python_function: Callable, input_signature: Any = None, autograph: bool = True,
                  jit_compile: bool | None = None, reduce_retracing: bool = False, name: str | None = None,
@@ -461,8 +462,10 @@ def function(func: Callable | None = None, input_signature: Any = None, autograp
              experimental_implements: Any = None, experimental_autograph_options: Any = None,
              experimental_attributes: Any = None, experimental_relax_shapes: Any = None,
              experimental_compile: Any = None, experimental_follow_type_hints: Any = None) -> Any:
-    """Wraps ``func`` as a ``tf.function`` (directly or as a decorator, with or without arguments). featherflow
-    runs it eagerly; the compilation options are accepted and have no effect.
+    """Wraps ``func`` as a ``tf.function`` (directly or as a decorator, with or without arguments): traced on its
+    first call per input signature and replayed after (``function_trace``). ``jit_compile=True`` gives the body
+    XLA's layout rules (``runtime_config.xla_compilation``); ``reduce_retracing`` and the ``experimental_*``
+    options change what TF's graphs are, and nothing a featherflow program computes.
 
     >>> f = function(lambda x: x + 1)
     >>> f(1).numpy()
