@@ -350,3 +350,60 @@ def test_an_optimizer_update_before_a_value_dependent_shape_refuses_the_trace():
         f(ff.constant([1.0, -1.0]))
     assert v.numpy().tolist() == [-0.5, 0.5]
     assert "opaque call" in _refusal(f)
+
+
+# --- random programs: a traced-and-replayed function computes what the same Python computes eagerly -----------
+
+_STEPS = {
+    "add": lambda tf, s: s["x"] + s["y"],
+    "mul_var": lambda tf, s: s["x"] * s["v"],
+    "matmul": lambda tf, s: tf.reshape(tf.matmul(tf.reshape(s["x"], [1, -1]), tf.reshape(s["y"], [-1, 1])), [1]),
+    "relu": lambda tf, s: tf.nn.relu(s["x"]),
+    "reduce": lambda tf, s: tf.reduce_sum(s["x"], keepdims=True),
+    "assign_add": lambda tf, s: s["v"].assign_add(s["x"][:1] * 0.5, read_value=False) or s["x"],
+    "assign": lambda tf, s: s["w"].assign(s["x"] - 1.0, read_value=False) or s["w"] * 2.0,
+    "positive": lambda tf, s: tf.reshape(tf.gather(s["x"], tf.where(s["x"] > 0)), [-1]),  # value-shaped
+    "gather": lambda tf, s: tf.gather(s["x"], tf.math.floormod(tf.cast(tf.abs(s["y"]), tf.int32), 3)),
+    "stop": lambda tf, s: tf.stop_gradient(s["x"]) * 3.0,
+    "grad": lambda tf, s: _gradient_of(tf, s),
+}
+
+
+def _gradient_of(tf, s):
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_sum(s["v"] * s["v"] * s["x"][:1])
+    return tape.gradient(loss, s["v"]) + s["x"]
+
+
+def _program(tf, names):
+    v, w = tf.Variable([1.5]), tf.Variable([0.0, 0.0, 0.0])
+
+    def body(x, y):
+        state = {"v": v, "w": w, "y": y, "x": x}
+        out = x
+        for name in names:
+            produced = _STEPS[name](tf, state)
+            if produced.shape == [3]:
+                state["x"] = out = produced
+            else:  # a value of another shape: folded in so later steps keep their shapes
+                out = out + tf.reduce_sum(produced)
+                state["x"] = out
+        return out
+
+    return v, w, body
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_random_programs_replay_as_they_run(seed):
+    rng = np.random.default_rng(seed)
+    names = [str(n) for n in rng.choice(sorted(_STEPS), size=int(rng.integers(2, 7)))]
+    inputs = [(rng.standard_normal(3).astype(np.float32), rng.standard_normal(3).astype(np.float32) * 3)
+              for _ in range(6)]
+    v1, w1, eager = _program(ff, names)
+    v2, w2, body = _program(ff, names)
+    traced = ff.function(body)
+    for x, y in inputs:
+        expected = eager(ff.constant(x), ff.constant(y)).numpy()
+        got = traced(ff.constant(x), ff.constant(y)).numpy()
+        np.testing.assert_array_equal(got, expected, err_msg=f"{names}")
+    assert v1.numpy().tolist() == v2.numpy().tolist() and w1.numpy().tolist() == w2.numpy().tolist()
