@@ -261,10 +261,10 @@ class Function:
     def _call(self, args: tuple, kwargs: dict) -> Any:
         if _tape_hooks.recorders and _recording_here() or _tape_hooks.tracing and tracing_here():
             return self._eager(args, kwargs)  # a tape records the body's ops; an enclosing trace takes them inline
-        key = _signature(args, kwargs)
-        if key is None:
+        signature = _signature(args, kwargs)
+        if signature is None:
             return self._eager(args, kwargs)
-        key, tensors = key
+        key, tensors = signature
         plans = self._plans
         plan = plans.get(key, _MISSING)
         if plan is _MISSING:
