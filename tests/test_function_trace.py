@@ -407,3 +407,59 @@ def test_random_programs_replay_as_they_run(seed):
         got = traced(ff.constant(x), ff.constant(y)).numpy()
         np.testing.assert_array_equal(got, expected, err_msg=f"{names}")
     assert v1.numpy().tolist() == v2.numpy().tolist() and w1.numpy().tolist() == w2.numpy().tolist()
+
+
+def test_a_function_making_variables_at_every_trace_raises_as_tf(tf_oracle):
+    def program(tf):
+        @tf.function(autograph=False)
+        def f(x):
+            return tf.Variable(1.0) + x
+
+        outcomes = []
+        for _ in range(2):
+            try:
+                outcomes.append(float(f(1.0)))
+            except ValueError as e:
+                outcomes.append(str(e))
+        return outcomes[-1]  # TF raises at the first call (it traces twice); featherflow at its second trace
+
+    assert program(ff) == program(tf_oracle)
+
+
+def test_python_objects_are_part_of_the_signature_as_in_tf(tf_oracle, capfd):
+    # the function guide's "buggy_consume_next": the iterator is the same object, so its first value is traced in
+    def program(tf):
+        @tf.function(autograph=False)
+        def consume_next(iterator):
+            tf.print("Value:", next(iterator), output_stream=sys.stdout)
+
+        iterator = iter([1, 2, 3])
+        for _ in range(3):
+            consume_next(iterator)
+        sys.stdout.flush()
+        return consume_next.experimental_get_tracing_count()
+
+    counts = []
+    for module in (ff, tf_oracle):
+        counts.append((program(module), capfd.readouterr().out))
+    assert counts[0] == counts[1] == (1, "Value: 1\nValue: 1\nValue: 1\n")
+
+
+def test_a_function_called_in_another_is_traced_once_as_in_tf(tf_oracle):
+    def program(tf):
+        seen = []
+
+        @tf.function(autograph=False)
+        def inner(x):
+            seen.append("inner")
+            return x * 2
+
+        @tf.function(autograph=False)
+        def outer(x):
+            seen.append("outer")
+            return inner(x) + 1
+
+        results = [int(outer(tf.constant(1))), int(inner(tf.constant(1))), int(outer(tf.constant(2)))]
+        return results, seen, inner.experimental_get_tracing_count(), outer.experimental_get_tracing_count()
+
+    assert program(ff) == program(tf_oracle)

@@ -29,7 +29,7 @@ from .autodiff import forwardprop as _forwardprop
 from .autodiff import tape as _tape
 from .device import _scope
 from .errors import InvalidArgumentError
-from .function_trace import ShapeChanged, Trace, tracing, tracing_here
+from .function_trace import ShapeChanged, Trace, current_trace, tracing
 from .ops.ragged import RaggedTensor
 from .ops.random import core as _random
 from .ops.random._kernels import GraphSeeds
@@ -217,7 +217,7 @@ class Function:
         self._descriptor_cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
         self._random_seeds = GraphSeeds()  # its unseeded random ops take op seeds 0, 1, ... as in TF's graph
         self._plans: dict = {}  # input signature -> Plan, or None where the Python must run (function_trace)
-        self._retraced: set = set()
+        self._made_variables = False
         self._refusals: list = []
         self._tracing_count = 0
         functools.update_wrapper(self, python_function)
@@ -259,8 +259,12 @@ class Function:
             _random.exit_graph(previous)
 
     def _call(self, args: tuple, kwargs: dict) -> Any:
-        if _tape_hooks.recorders and _recording_here() or _tape_hooks.tracing and tracing_here():
-            return self._eager(args, kwargs)  # a tape records the body's ops; an enclosing trace takes them inline
+        if _tape_hooks.recorders and _recording_here():
+            return self._eager(args, kwargs)  # a tape records the body's ops
+        if _tape_hooks.tracing:
+            outer = current_trace()
+            if outer is not None and not outer.suspended:  # in another function's body: one step of its trace
+                return outer.call(self._call, (args, kwargs), {})
         signature = _signature(args, kwargs)
         if signature is None:
             return self._eager(args, kwargs)
@@ -297,10 +301,14 @@ class Function:
         plan = trace.finish(leaves, nest.map_structure(lambda _: None, result), nest.pack_sequence_as)
         if plan is None:
             self._refusals.append(trace.refused)  # why the Python runs (tests and debugging read this)
-        if plan is None and trace.retrace and key not in self._retraced:
-            self._retraced.add(key)  # it made variables: TF's first trace does too; the next call traces again
-        else:
+        if not trace.retrace:
             self._plans[key] = plan
+        elif self._made_variables:  # only a function's first trace may make variables
+            raise ValueError("tf.function only supports singleton tf.Variables created on the first call. Make sure "
+                             "the tf.Variable is only created once or created outside tf.function. See "
+                             "https://www.tensorflow.org/guide/function#creating_tfvariables for more information.")
+        else:
+            self._made_variables = True  # as TF's first trace: the next call traces again, without making them
         return result
 
     def experimental_get_tracing_count(self) -> int:
@@ -358,10 +366,19 @@ def _recording_here() -> bool:
     return bool(state.tapes or state.watchers or _forwardprop._state.accumulators)
 
 
+def _unhashable(value: Any) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return True
+    return False
+
+
 def _signature(args: tuple, kwargs: dict) -> tuple | None:
     """(key, tensors): what a trace is kept for (the structure of the arguments, each tensor's dtype, shape and
-    device, Python values, variables by identity, the device in scope), and the tensors in order; None when
-    an argument cannot be replayed from a trace (NumPy arrays, composite tensors, other objects)."""
+    device, Python values, variables and other objects by identity, the device in scope), and the tensors in
+    order; None when an argument cannot be replayed from a trace (NumPy arrays, composite tensors, unhashable
+    objects)."""
     key: list = [_scope.device]
     tensors: list = []
 
@@ -380,8 +397,13 @@ def _signature(args: tuple, kwargs: dict) -> tuple | None:
             return all(walk(v) for v in value.values())
         elif isinstance(value, Variable):
             key.append(value.ref())  # variables are unhashable, as TF's
-        else:
+        elif isinstance(value, np.ndarray) or getattr(value, "is_tensor_like", False) or _unhashable(value):
             return False
+        else:  # another object: by identity, as TF's trace keys (weakly, where it can be)
+            try:
+                key.append(weakref.ref(value))
+            except TypeError:
+                key.append((object, value))
         return True
 
     if not walk(args) or kwargs and not walk(kwargs):

@@ -250,15 +250,14 @@ class Trace:
         """Runs ``fn`` as one step of the trace: at replay it is called again, on the replay's tensors."""
         args_spec, args = self._spec(args)
         kwargs_spec, kwargs = self._spec(kwargs)
-        if self.refused is not None:
-            return fn(*args, **kwargs)
         self.suspended += 1
         try:
             result = fn(*args, **kwargs)
         finally:
             self.suspended -= 1
-        out = self._out_spec(result)
-        self.steps.append([_CALL, fn, args_spec, kwargs_spec, out, _scope.device, None])
+        if self.refused is None:
+            out = self._out_spec(result)
+            self.steps.append([_CALL, fn, args_spec, kwargs_spec, out, _scope.device, None])
         return result
 
     def _spec(self, value: Any) -> tuple[Any, Any]:
@@ -285,6 +284,8 @@ class Trace:
             return _Slot(self._new(value, True))
         if kind is list or kind is tuple:
             return kind(self._out_spec(v) for v in value)
+        if kind is dict:
+            return {k: self._out_spec(v) for k, v in value.items()}
         if _is_python_value(value) or isinstance(value, Variable):
             return value
         self.refuse(f"an opaque call returns a {kind.__name__}")
@@ -399,6 +400,9 @@ def _store(spec: Any, value: Any, env: list) -> None:
     elif type(spec) is list or type(spec) is tuple:
         for s, v in zip(spec, value):
             _store(s, v, env)
+    elif type(spec) is dict:
+        for k, s in spec.items():
+            _store(s, value[k], env)
 
 
 def _slots_in(spec: Any) -> list:
@@ -430,8 +434,9 @@ def _sizes_from_values(name: str, inputs: tuple, dynamic: list) -> bool:
 # --- the hooks: the tracer's pair forwards each report to the tapes' ------------------------------------------
 
 def _current() -> Trace | None:
+    """The innermost trace being built in this thread (a function called in another's body traces itself)."""
     ident = _get_ident()
-    for trace in _tape_hooks.tracing:
+    for trace in reversed(_tape_hooks.tracing):
         if trace.thread == ident:
             return trace
     return None
@@ -477,9 +482,10 @@ def _refuse(reason: str, retrace: bool) -> None:
 _tape_hooks._tracer_hooks[:] = [_record_op, _record_read, _record_write, _host_read, _refuse]
 
 
-def tracing_here() -> bool:
-    """Whether a trace is being built in this thread (a tf.function called inside another's body runs inline)."""
-    return bool(_tape_hooks.tracing) and _current() is not None
+def current_trace() -> Trace | None:
+    """The trace being built in this thread, if any: a tf.function called in another's body is one opaque step
+    of that body's trace (it traces and replays itself, as TF calls one graph function from another)."""
+    return _current() if _tape_hooks.tracing else None
 
 
 class tracing:  # noqa: N801 - a context manager used like a function

@@ -105,10 +105,10 @@ def test_the_scope_is_the_compiled_function_and_its_thread() -> None:
     def inner():
         seen.append(compiling_with_xla())
 
-    compiled()  # traced: its Python runs (inner's too, inline), in XLA's scope but for the other thread
-    inner()  # inner's own first call: traced outside any compiled function
+    compiled()  # traced: its Python runs (inner's too: traced there), in XLA's scope but for the other thread
+    inner()  # replays the trace made inside compiled (TF does not trace it again either)
     compiled.get_concrete_function()()  # replays compiled's trace: no Python runs, as in TF
-    assert seen == [True, True, False, False]
+    assert seen == [True, True, False]
     assert not compiling_with_xla()
 
 
