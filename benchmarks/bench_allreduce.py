@@ -92,6 +92,7 @@ def _worker_data(rank: int, size: int):
 
 
 def _worker_step_featherflow() -> float:
+    from common import mlp_logits
     from mpi4py import MPI
 
     import featherflow as tf
@@ -106,11 +107,7 @@ def _worker_step_featherflow() -> float:
 
     def replica_step():
         with tf.GradientTape() as tape:
-            h = xt
-            for i in range(0, len(params), 2):
-                h = tf.matmul(h, params[i]) + params[i + 1]
-                if i < len(params) - 2:
-                    h = tf.nn.relu(h)
+            h = mlp_logits(tf, params, xt)
             per_example = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=yt, logits=h)
             loss = tf.nn.compute_average_loss(per_example, global_batch_size=GLOBAL_BATCH)
         optimizer.apply_gradients(zip(tape.gradient(loss, params), params))

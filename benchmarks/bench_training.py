@@ -5,7 +5,7 @@ step)."""
 from __future__ import annotations
 
 import numpy as np
-from common import OneThread, median_time, optional, table
+from common import OneThread, median_time, mlp_logits, optional, table
 
 SIZES = [64, 256, 256, 10]
 BATCH = 64
@@ -27,11 +27,7 @@ def _tf_like_step(tf, x, y, weights):
 
     def step():
         with tf.GradientTape() as tape:
-            h = xt
-            for i in range(0, len(params), 2):
-                h = tf.matmul(h, params[i]) + params[i + 1]
-                if i < len(params) - 2:
-                    h = tf.nn.relu(h)
+            h = mlp_logits(tf, params, xt)
             loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=yt, logits=h))
         grads = tape.gradient(loss, params)
         opt.apply_gradients(zip(grads, params))

@@ -153,3 +153,14 @@ def table(title: str, rows: list[tuple[str, dict[str, float | None]]], baseline:
             line += f" {notes.get(case, '')} |"
         lines.append(line)
     return "\n".join(lines) + "\n"
+
+
+def mlp_logits(tf: Any, params: list, x: Any) -> Any:
+    """The benchmarks' MLP: ``params`` alternate weights and biases, ReLU between layers (``tf``: featherflow or
+    TensorFlow)."""
+    h = x
+    for i in range(0, len(params), 2):
+        h = tf.matmul(h, params[i]) + params[i + 1]
+        if i < len(params) - 2:
+            h = tf.nn.relu(h)
+    return h
