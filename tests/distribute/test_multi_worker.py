@@ -128,26 +128,15 @@ def test_a_killed_worker_ends_the_job(tmp_path) -> None:
 
 
 @needs_mpiexec
-def test_a_raising_worker_ends_the_job_naming_it(tmp_path) -> None:
-    result = mpirun(2, "faults.py", "raise", timeout=30)
+@pytest.mark.parametrize("mode, message", [
+    ("raise", "featherflow: worker 1 of 2 (task worker:1) failed with RuntimeError: this worker failed on purpose"),
+    ("exit", "featherflow: worker 1 exited while worker 0 waits for it in a collective; aborting the MPI job"),
+    ("timeout", "failed with DeadlineExceededError: Collective has timed out waiting for other workers."),
+], ids=["a raising worker", "a worker exiting early", "a collective past its timeout"])
+def test_a_failing_worker_ends_the_job_saying_why(mode, message) -> None:
+    result = mpirun(2, "faults.py", mode, timeout=30)
     assert result.returncode != 0
-    assert "featherflow: worker 1 of 2 (task worker:1) failed with RuntimeError: this worker failed on purpose" \
-        in result.stderr
-
-
-@needs_mpiexec
-def test_a_worker_exiting_early_ends_the_job_naming_it(tmp_path) -> None:
-    result = mpirun(2, "faults.py", "exit", timeout=30)
-    assert result.returncode != 0
-    assert "featherflow: worker 1 exited while worker 0 waits for it in a collective; aborting the MPI job" \
-        in result.stderr
-
-
-@needs_mpiexec
-def test_a_collective_past_its_timeout_raises_deadline_exceeded(tmp_path) -> None:
-    result = mpirun(2, "faults.py", "timeout", timeout=30)
-    assert result.returncode != 0
-    assert "failed with DeadlineExceededError: Collective has timed out waiting for other workers." in result.stderr
+    assert message in result.stderr
 
 
 @needs_mpiexec
