@@ -182,3 +182,42 @@ def test_shape_and_dtype_errors_stay_on_a_gpu(device: str) -> None:
         with pytest.raises(InvalidArgumentError, match="Tindices"):
             v.sparse_read(half)
     np.testing.assert_array_equal(v.numpy(), V0)  # a write that fails changes nothing
+
+
+def test_a_variable_on_the_second_gpu_is_written_from_anywhere(device: str) -> None:
+    # TF runs a variable's updates on the variable's device, whatever device scope the call is in
+    with ff.device("GPU:1"):
+        v = ff.Variable([1.0, 2.0])
+        counter = ff.Variable(1, dtype=ff.int64)
+    with ff.device("GPU:0"):
+        w = ff.constant([7.0, 8.0])
+    v.assign([3.0, 4.0])
+    v.assign_add([1.0, 1.0])
+    np.testing.assert_array_equal(v.numpy(), [4.0, 5.0])
+    v.assign(w)
+    v[0].assign(9.0)
+    v.scatter_nd_update([[1]], [10.0])
+    assert counter.count_up_to(5).numpy() == 1
+    np.testing.assert_array_equal(v.numpy(), [9.0, 10.0])
+    assert v.device == v.value().device == "/job:localhost/replica:0/task:0/device:GPU:1"
+
+
+def test_optimizers_update_a_variable_on_the_second_gpu_as_on_the_cpu(device: str) -> None:
+    # the optimizer's own variables (iterations, a learning rate variable) live on GPU:0
+    results = []
+    for place in ("GPU:1", "CPU:0"):
+        with ff.device(place):
+            v = ff.Variable([1.0, 2.0])
+        with ff.device("GPU:0"):
+            optimizers = [ff.optimizers.RMSprop(0.1, momentum=0.5, centered=True), ff.optimizers.AdamW(0.1),
+                          ff.optimizers.Nadam(), ff.optimizers.Adamax(), ff.optimizers.Adagrad(0.1),
+                          ff.optimizers.Adam(ff.Variable(0.1), amsgrad=True, clipnorm=1.0, use_ema=True),
+                          ff.optimizers.SGD(ff.optimizers.schedules.ExponentialDecay(0.1, 10, 0.9),
+                                            gradient_accumulation_steps=2)]
+            grads = [ff.constant([1.0, 1.0]), ff.IndexedSlices(ff.constant([1.0]), ff.constant([1]))]
+        for optimizer in optimizers:
+            for g in grads:
+                optimizer.apply_gradients([(g, v)])
+        results.append(v.numpy())
+        assert v.device.endswith(place)
+    np.testing.assert_allclose(results[0], results[1], rtol=1e-6)

@@ -19,6 +19,7 @@
 #   env.txt             the GPU (nvidia-smi), Python, CuPy, and the devices featherflow finds and places on
 #   device_suites.log   the device suites (the `device` fixture's GPU runs, placement, variables), -x, -n 8
 #   suite.log           the whole suite, -n 8, one line per test (what finished is there if time runs out)
+#   nccl.txt            tools/nccl_check.py: featherflow's NCCL collectives through CuPy's binding
 #   bench_gpu.txt       python benchmarks/run.py gpu
 #   summary.txt         each stage's exit status (124: its time ran out) and pytest's counts
 set -u
@@ -99,6 +100,9 @@ stage device_suites 150 "$OUT/device_suites.log" \
 stage suite 250 "$OUT/suite.log" \
     "$PYTHON" -m pytest -vv -p no:cacheprovider -n "$WORKERS" -rfE --durations=20 "${SUITE[@]}"
 grep -E "^(FAILED|ERROR) " "$OUT/suite.log" | head -40 >>"$summary"
+
+# NCCL through CuPy's binding on the GPU (a one-rank communicator: two ranks need two GPUs)
+( [ "$MODE" = standin ] && export FEATHERFLOW_SIMULATED_GPUS=1; stage nccl 60 "$OUT/nccl.txt" "$PYTHON" tools/nccl_check.py )
 
 if [ "$MODE" = standin ]; then  # the benchmark's own check mode: one simulated card, tiny sizes
     export FEATHERFLOW_SIMULATED_GPUS=1 FF_BENCH_GPU_TINY=1

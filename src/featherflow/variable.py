@@ -315,7 +315,7 @@ class Variable(SparseAccess, metaclass=VariableMeta):
         if _tape_hooks.tracing:
             _tape_hooks.refuse(f"a write into {self._name} that a trace cannot record (scatter, sliced assign, fused "
                                "update)")
-        with self._lock:
+        with self._lock, self._device.activate():
             self._writing = True  # first: a read that misses this flag is seen by the count below
             try:
                 if _getrefcount(self._array) > _UNSHARED:  # a read still holds the buffer: copy on write
@@ -330,7 +330,7 @@ class Variable(SparseAccess, metaclass=VariableMeta):
         if _tape_hooks.tracing:  # a tf.function's trace records the write, to replay it
             _tape_hooks._tracer_hooks[2](self, "assign", value, read_value)
         array = _value_array(value, self._dtype, self._device, copy=False)
-        with self._lock:
+        with self._lock, self._device.activate():  # the variable's card current: its kernels run there
             shape = self._shape
             if shape._dims != array.shape and not shape.is_compatible_with(array.shape):
                 raise ValueError(f"Cannot assign value to variable ' {self._name}': Shape mismatch.The variable "
@@ -358,7 +358,7 @@ class Variable(SparseAccess, metaclass=VariableMeta):
         """Returns the current value and adds 1, failing once the value has reached ``limit``."""
         op = "ResourceCountUpTo"
         _op_table.check_attrs(op, {"T": self._dtype})
-        with self._lock:
+        with self._lock, self._device.activate():
             current = self._array
             if current.ndim:
                 raise _sparse.op_error(op, self._device.name, f"input is not a scalar: {_sparse.shape_text(current.shape)}")
@@ -467,6 +467,9 @@ def _arithmetic_update(op_name: str, subtract: bool, doc: str) -> Callable:
         if _tape_hooks.tracing:
             _tape_hooks._tracer_hooks[2](self, update.__name__, delta, read_value)
         dev = self._device
+        if dev.xp is not np and dev.xp.cuda.Device().id != dev.index:  # the kernel runs on the current card
+            with dev.activate():
+                return update(self, delta, use_locking, name, read_value)
         if type(delta) is Tensor and delta._dtype is self._dtype and delta._device is dev:
             array = delta._value  # an optimizer's update: nothing to convert
         else:

@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -49,11 +50,15 @@ def _ok(result: subprocess.CompletedProcess) -> None:
 # --- under mpiexec ---------------------------------------------------------------------------------------------
 
 
+_GPUS = {"FEATHERFLOW_SIMULATED_GPUS": "1"}  # a simulated GPU per worker: its collectives go through NCCL
+
+
 @needs_mpiexec
-@pytest.mark.parametrize("workers, bytes_per_pack", [(2, 0), (4, 64)])  # 64 bytes: the 4 gradients in 4 packs
-def test_data_parallel_training_reaches_the_weights_of_one_process(workers, bytes_per_pack, tmp_path) -> None:
+@pytest.mark.parametrize("workers, bytes_per_pack, env", [(2, 0, None), (4, 64, None), (2, 0, _GPUS)],
+                         ids=["2 workers", "4 workers, 4 packs", "2 workers on GPUs"])  # 64 bytes: a pack a gradient
+def test_data_parallel_training_reaches_the_weights_of_one_process(workers, bytes_per_pack, env, tmp_path) -> None:
     out = tmp_path / "weights.npz"
-    _ok(mpirun(workers, "train.py", str(out), str(bytes_per_pack)))
+    _ok(mpirun(workers, "train.py", str(out), str(bytes_per_pack), env=env))
     result = np.load(out)
     assert (int(result["workers"]), int(result["replicas"])) == (workers, workers)
     for i in range(4):
@@ -81,6 +86,42 @@ def test_each_worker_sees_its_task_and_the_collectives_of_all(tmp_path) -> None:
 
 
 @needs_mpiexec
+@pytest.mark.parametrize("implementation", ["AUTO", "NCCL", "RING"])
+def test_workers_on_gpus_reduce_card_to_card_through_nccl(implementation, tmp_path) -> None:
+    _ok(mpirun(2, "gpus.py", str(tmp_path), implementation, env={"FEATHERFLOW_SIMULATED_GPUS": "2"}))
+    for rank in range(2):
+        seen = json.loads((tmp_path / f"gpus-{rank}.json").read_text())
+        assert seen["nccl"] is (implementation != "RING")
+        assert (seen["local"], seen["replicas"]) == (2, 4)
+        assert seen["v"] == [10.0] * 3 and seen["counter"] == 5  # the chief's initial values, on both cards
+        assert seen["v_devices"] == [f"/job:localhost/replica:0/task:0/device:GPU:{i}" for i in range(2)]
+        # replicas 0..3: float32, int64, complex64, float16 (NCCL) and int16 (through the host)
+        assert seen["sum"] == [[10.0, 20.0], [6], [6.0], [3.0], [6]] and seen["sum_imag"] == [4.0]
+        assert seen["sum_dtypes"] == ["float32", "int64", "complex64", "float16", "int16"]
+        assert seen["mean"] == [2.5, 5.0]
+        assert seen["replica_sums"] == [[[10.0, 20.0]] * 2, [[6]] * 2]
+        assert seen["replica_devices"] == seen["v_devices"]
+        assert seen["replica_gathered"] == [[0, 1, 2, 3]] * 2
+        if implementation == "RING":  # MPI on host buffers: every value copied out and back
+            assert seen["transfers"][0] > 0 and seen["transfers"][1] > 0
+        else:  # NCCL, card to card: nothing through the host
+            assert seen["transfers"] == [0, 0]
+        assert seen["gather"] == [[r, r] for r in range(4) for _ in range(r + 1)]
+        assert seen["slices"] == [[2.0], [2.0], [0.0]]  # IndexedSlices: all-gathered, then summed
+
+
+@needs_mpiexec
+def test_workers_with_different_devices_are_refused_not_left_waiting() -> None:
+    command = [MPIEXEC, "-n", "1", "-env", "FEATHERFLOW_SIMULATED_GPUS", "1", sys.executable,
+               os.path.join(PROGRAMS, "info.py"), "/nonexistent", ":", "-n", "1", sys.executable,
+               os.path.join(PROGRAMS, "info.py"), "/nonexistent"]
+    result = subprocess.run(command, env=_env(), capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert ("MultiWorkerMirroredStrategy needs the same local devices on every worker (worker 0: 1 GPU, "
+            "worker 1: 1 CPU)") in result.stderr
+
+
+@needs_mpiexec
 @pytest.mark.skipif(importlib.util.find_spec("keras") is None, reason="keras is not installed")
 def test_keras_fit_on_two_workers_reaches_the_weights_of_one_process(tmp_path) -> None:
     # Keras runs in the workers only (loaded on featherflow by use_as_tensorflow), never in this process
@@ -95,6 +136,23 @@ def test_keras_fit_on_two_workers_reaches_the_weights_of_one_process(tmp_path) -
     np.testing.assert_allclose(chief["loss"], chief["reference_loss"], rtol=1e-6)  # the mean over the replicas
     np.testing.assert_array_equal(chief["loss"], other["loss"])
     assert chief["loss"][-1] < chief["loss"][0]
+
+
+@needs_mpiexec
+@pytest.mark.skipif(importlib.util.find_spec("keras") is None, reason="keras is not installed")
+def test_keras_backup_and_restore_resumes_an_interrupted_job(tmp_path) -> None:
+    env = {"KERAS_BACKEND": "tensorflow", "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": "", "PYTHONPATH":
+           os.pathsep.join([PROGRAMS, _env()["PYTHONPATH"]])}
+    interrupted = mpirun(2, "keras_backup.py", str(tmp_path), "interrupt", timeout=240, env=env)
+    assert interrupted.returncode != 0
+    assert "featherflow: worker 1 of 2 (task worker:1) failed with RuntimeError" in interrupted.stderr
+    assert not list(tmp_path.glob("backup-*.npz"))
+    _ok(mpirun(2, "keras_backup.py", str(tmp_path), "resume", timeout=240, env=env))
+    chief, other = (np.load(tmp_path / f"backup-{rank}.npz") for rank in range(2))
+    assert chief["epochs"].tolist() == other["epochs"].tolist() == [2, 3]  # epochs 0 and 1 restored, not rerun
+    for i in range(4):
+        np.testing.assert_array_equal(chief[f"distributed_{i}"], other[f"distributed_{i}"])
+        np.testing.assert_allclose(chief[f"distributed_{i}"], chief[f"reference_{i}"], rtol=0, atol=1e-6)
 
 
 @needs_mpiexec
@@ -124,7 +182,10 @@ def test_each_worker_reads_its_files_under_file_sharding(tmp_path) -> None:
 @needs_mpiexec
 def test_a_killed_worker_ends_the_job(tmp_path) -> None:
     result = mpirun(2, "faults.py", "kill", timeout=30)
+    ended = time.time()
     assert result.returncode != 0
+    killed = float(result.stdout.split("killed at ")[1].split()[0])
+    assert ended - killed < 10  # the launcher ends the others (hydra: within a second)
 
 
 @needs_mpiexec
@@ -133,8 +194,9 @@ def test_a_killed_worker_ends_the_job(tmp_path) -> None:
     ("exit", "featherflow: worker 1 exited while worker 0 waits for it in a collective; aborting the MPI job"),
     ("timeout", "failed with DeadlineExceededError: Collective has timed out waiting for other workers."),
 ], ids=["a raising worker", "a worker exiting early", "a collective past its timeout"])
-def test_a_failing_worker_ends_the_job_saying_why(mode, message) -> None:
-    result = mpirun(2, "faults.py", mode, timeout=30)
+@pytest.mark.parametrize("env", [None, _GPUS], ids=["CPUs", "GPUs"])
+def test_a_failing_worker_ends_the_job_saying_why(mode, message, env) -> None:
+    result = mpirun(2, "faults.py", mode, timeout=30, env=env)
     assert result.returncode != 0
     assert message in result.stderr
 
@@ -233,3 +295,20 @@ def test_file_utils_write_where_tf_says(tmp_path) -> None:
     assert write_filepath(str(tmp_path / "model.h5"), strategy) == str(tmp_path / "model.h5")
     remove_temp_dirpath(str(tmp_path), strategy)
     assert tmp_path.exists()
+
+
+def test_nccl_without_gpus_warns_as_tf(no_launch, caplog) -> None:
+    options = ff.distribute.experimental.CommunicationOptions(implementation="NCCL")
+    with caplog.at_level("WARNING", logger="tensorflow"):
+        strategy = ff.distribute.MultiWorkerMirroredStrategy(communication_options=options)
+    assert "Enabled NCCL communication but no GPUs detected/specified." in caplog.text
+    assert strategy.reduce("SUM", ff.constant(2.0), axis=None).numpy() == 2.0  # one worker: nothing to send
+
+
+@needs_mpiexec
+def test_the_gpu_machines_nccl_check_passes_on_a_simulated_card() -> None:
+    script = os.path.join(os.path.dirname(__file__), "..", "..", "tools", "nccl_check.py")
+    result = subprocess.run([sys.executable, script], env={**_env(), "FEATHERFLOW_SIMULATED_GPUS": "1"},
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "allreduce bfloat16: ok" in result.stdout and "nccl_check: passed" in result.stdout

@@ -49,3 +49,20 @@ def to_numpy(array: object) -> numpy.ndarray:
     if get is not None:
         return get()
     return numpy.asarray(array)
+
+
+def nccl_or_none(xp: ModuleType) -> ModuleType | None:
+    """The NCCL binding of a GPU namespace (``cupy.cuda.nccl``; the simulated GPU's own), None where the
+    namespace has none or CuPy was built without NCCL."""
+    cuda = getattr(xp, "cuda", None)
+    if cuda is None:
+        return None
+    module = getattr(cuda, "nccl", None)
+    if module is None:
+        try:
+            import importlib
+
+            module = importlib.import_module(f"{xp.__name__}.cuda.nccl")
+        except Exception:  # no NCCL library, or a CuPy without the binding
+            return None
+    return module if getattr(module, "available", False) else None

@@ -570,6 +570,9 @@ xp = _Namespace("featherflow.backends.simulated.xp", np, {
     "fft": _sub("fft"), "random": _sub("random"),
 })
 
+from . import simulated_nccl as _nccl  # noqa: E402 (NCCL, its streams and events: cupy.cuda's, over MPI)
 from .simulated_dlpack import install as _install_dlpack  # noqa: E402 (DLPack, as CuPy speaks it: its own module)
+
+cuda.nccl, cuda.Stream, cuda.Event, cuda.get_current_stream = _nccl, _nccl.Stream, _nccl.Event, _nccl.get_current_stream
 
 _install_dlpack(SimArray, xp, _counts)

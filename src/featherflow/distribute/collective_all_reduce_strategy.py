@@ -10,7 +10,7 @@ Several workers run as an MPI job, one process per worker: ``mpiexec -n 4 python
 nothing else. The launch is read from the environment (``mpi_world.launch_info``); rank 0 is the chief, the
 cluster resolver's task is ``('worker', rank)``; a ``TF_CONFIG`` set as well must describe the same cluster.
 Reductions, gathers and the chief's initial variable values go through MPI collectives
-(``multi_worker_ops``); an uncaught exception in a worker aborts the job. A ``TF_CONFIG`` of several workers
+(``multi_worker_ops``), on GPUs through NCCL (``nccl_collectives``); an uncaught exception in a worker aborts the job. A ``TF_CONFIG`` of several workers
 without an MPI launch is refused.
 
 >>> import featherflow as tf
@@ -26,8 +26,10 @@ from typing import Any, Callable
 import numpy as np
 
 from .. import nest
+from .._logs import LazyLogger
 from ..device import _Flags, device_scope, logical_devices
-from ..tensor import Tensor
+from ..device import _scope as _device_state
+from ..tensor import Tensor, _make_typed, convert_to_tensor
 from .cluster_resolver import TFConfigClusterResolver
 from .collective_util import CommunicationImplementation, CommunicationOptions
 from .cross_device_ops import CollectiveAllReduce
@@ -39,6 +41,28 @@ from .multi_worker_ops import MultiWorkerAllReduce, as_per_replica, merged_optio
 from .reduce_util import ReduceOp
 from .strategy import Strategy, check_replication_mode, resolve_device
 from .values import Mirrored, regroup, select_replica
+
+_log = LazyLogger("tensorflow")
+
+
+def _nccl_of(world: Any, devices: tuple, options: CommunicationOptions) -> Any:
+    """The NCCL collectives of a multi-worker strategy whose local devices are GPUs with NCCL (None with
+    ``RING``, or where a worker has none). Every worker must have the same kind and number of local devices:
+    they are compared first, so that no worker waits for a collective the others run elsewhere."""
+    from .nccl_collectives import NcclCollectives, nccl_available
+
+    with device_scope(devices[0]):
+        first = _device_state.device
+    gpu = first.device_type == "GPU"
+    mine = np.array([len(devices), gpu, gpu and nccl_available(first)], np.int64)
+    every = world.allgather_rows(mine.reshape(1, 3))
+    if (every != every[0]).any(axis=1).any():
+        described = ", ".join(f"worker {r}: {n} {'GPU' if g else 'CPU'}{'s' if n > 1 else ''}"
+                              + (" without NCCL" if g and not c else "") for r, (n, g, c) in enumerate(every))
+        raise ValueError(f"MultiWorkerMirroredStrategy needs the same local devices on every worker ({described})")
+    if not every[:, 2].all() or options.implementation is CommunicationImplementation.RING:
+        return None
+    return NcclCollectives(world, first)
 
 
 def _local_devices() -> tuple:
@@ -188,10 +212,14 @@ class CollectiveAllReduceExtended(MirroredExtended):
                                  f"the launcher's environment (rank {rank} of {num_workers})")
             self._world.install_abort_hook()
             self._collective_ops = MultiWorkerAllReduce(devices, self._world, self._num_replicas_in_sync,
-                                                        communication_options)
+                                                        communication_options, _nccl_of(self._world, devices,
+                                                                                        communication_options))
         else:
             self._collective_ops = CollectiveAllReduce(devices, communication_options)
         self._cross_device_ops = self._collective_ops
+        if (communication_options.implementation is CommunicationImplementation.NCCL
+                and ":GPU:" not in devices[0]):
+            _log.warning("Enabled NCCL communication but no GPUs detected/specified.")
 
     def _in_multi_worker_mode(self) -> bool:
         return self._num_workers > 1
@@ -239,8 +267,16 @@ class CollectiveAllReduceExtended(MirroredExtended):
         if self._world is not None:
 
             components = getattr(created, "values", None) or (created,)
-            value = np.array(components[0].numpy(), order="C")
-            self._world.bcast(value, root=0, timeout=self._communication_options.timeout_seconds or None)
+            timeout = self._communication_options.timeout_seconds or None
+            first = convert_to_tensor(components[0])
+            collectives = self._collective_ops._collectives_for(first, self._communication_options)
+            if collectives is self._world:
+                value = np.array(first.numpy(), order="C")
+                self._world.bcast(value, root=0, timeout=timeout)
+            else:  # on the card: no copy through the host
+                with collectives.device.activate():
+                    array = collectives.bcast(collectives.contiguous(first._value).copy(), root=0, timeout=timeout)
+                value = _make_typed(array, first.dtype, collectives.device)
             for component in components:
                 component.assign(value)
         return created

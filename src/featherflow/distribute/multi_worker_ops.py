@@ -6,7 +6,8 @@ A reduction first sums the components of this worker's replicas, then sums those
 copied into one buffer, up to ``CommunicationOptions.bytes_per_pack`` bytes a pack (0: one pack per dtype),
 and a lone large value is reduced out of place, with no copy. ``MEAN`` divides by every replica of every
 worker. IndexedSlices are all-gathered (values and indices), as TF's collectives do. Each collective honours
-``timeout_seconds`` (``tf.errors.DeadlineExceededError``).
+``timeout_seconds`` (``tf.errors.DeadlineExceededError``). Values on GPUs go through NCCL instead, device to
+device (``nccl_collectives``), unless ``implementation`` is ``RING``.
 
 >>> import featherflow as tf
 >>> strategy = tf.distribute.MultiWorkerMirroredStrategy()  # under mpiexec -n 2: two workers
@@ -23,9 +24,9 @@ from typing import Any
 import numpy as np
 
 from .. import _tape_hooks
+from ..device import _NO_CARD, device_scope
 from ..device import _Flags as _device_flags
 from ..device import _scope as _device_state
-from ..device import device_scope
 from ..indexed_slices import IndexedSlices
 from ..ops.math.api import add_n
 from ..tensor import _make_typed, _make_typed_host
@@ -108,9 +109,10 @@ class MultiWorkerAllReduce(CollectiveAllReduce):
     """Collective all-reduce among all replicas of all workers of the MPI job."""
 
     def __init__(self, devices: Any, world: Any, num_replicas_in_sync: int,
-                 options: CommunicationOptions | None = None) -> None:
+                 options: CommunicationOptions | None = None, nccl: Any = None) -> None:
         super().__init__(devices, options)
         self._world = world
+        self._nccl = nccl  # NcclCollectives on the first local GPU, or None
         self._num_replicas_in_sync = num_replicas_in_sync
         self._receive = ReceiveBuffers()
         self._resolved: dict = {}  # destination name -> device names
@@ -160,28 +162,50 @@ class MultiWorkerAllReduce(CollectiveAllReduce):
         options = merged_options(self._options, options)
         timeout = options.timeout_seconds or None
         results: list = [None] * len(pairs)
-        dense: dict = {}  # dtype -> [(index, local sum as a host array)]
+        dense: dict = {}  # (collectives, dtype) -> [(index, local sum as an array of those collectives)]
         for i, (value, _) in enumerate(pairs):
             local = _local_sum(value)
             if isinstance(local, IndexedSlices):
-                results[i] = self._all_gather_slices(reduce_op, value, timeout)
+                results[i] = self._all_gather_slices(reduce_op, value, timeout, options)
             else:
-                array = _host_array(local)
-                dense.setdefault(array.dtype, []).append((i, array, local.dtype))
-        for entries in dense.values():
+                collectives, array = self._collective_array(local, options)
+                dense.setdefault((collectives, array.dtype), []).append((i, array, local.dtype))
+        for (collectives, _), entries in dense.items():
             arrays = [a for _, a, _ in entries]
             for start, stop in pack_ranges([a.size for a in arrays], arrays[0].dtype.itemsize,
                                            options.bytes_per_pack):
-                for (i, _, dtype), reduced in zip(entries[start:stop], self._reduce_pack(arrays[start:stop], timeout)):
+                reduced_pack = self._reduce_pack(collectives, arrays[start:stop], timeout)
+                for (i, _, dtype), reduced in zip(entries[start:stop], reduced_pack):
                     results[i] = self._finish(reduce_op, reduced, dtype)
         return [self._place(result, pairs[i][1]) for i, result in enumerate(results)]
 
-    def _reduce_pack(self, arrays: list, timeout: float | None) -> list:
-        world = self._world
+    def _collectives_for(self, tensor: Any, options: CommunicationOptions) -> Any:
+        """NCCL for a tensor on a GPU (unless ``RING`` is asked for), else MPI on host buffers."""
+        nccl = self._nccl
+        if (nccl is None or type(tensor._value) is np.ndarray
+                or options.implementation is CommunicationImplementation.RING):
+            return self._world
+        return nccl
+
+    def _collective_array(self, tensor: Any, options: CommunicationOptions) -> tuple:
+        """The collectives that reduce ``tensor`` and its array for them: a contiguous array on the NCCL card,
+        or a host array."""
+        collectives = self._collectives_for(tensor, options)
+        if collectives is not self._world and collectives.supports(tensor._value.dtype):
+            return collectives, collectives.contiguous(tensor._value)
+        return self._world, _host_array(tensor)
+
+    def _reduce_pack(self, collectives: Any, arrays: list, timeout: float | None) -> list:
         if len(arrays) == 1:  # out of place: no copy into a pack buffer
-            return [world.allreduce(arrays[0], self._receive.like(arrays[0]), timeout=timeout)]
-        buffer = np.concatenate([a.reshape(-1) for a in arrays])
-        world.allreduce(buffer, timeout=timeout)
+            receive = (self._receive.like(arrays[0]) if collectives is self._world
+                       else collectives.empty_like(arrays[0]))
+            return [collectives.allreduce(arrays[0], receive, timeout=timeout)]
+        if collectives is self._world:
+            buffer = np.concatenate([a.reshape(-1) for a in arrays])
+        else:
+            with collectives.device.activate():
+                buffer = collectives.device.xp.concatenate([a.reshape(-1) for a in arrays])
+        collectives.allreduce(buffer, timeout=timeout)
         out, offset = [], 0
         for a in arrays:
             out.append(buffer[offset:offset + a.size].reshape(a.shape))
@@ -213,35 +237,52 @@ class MultiWorkerAllReduce(CollectiveAllReduce):
         placed = []
         for d in devices:
             with device_scope(d):
-                placed.append(_make_typed_host(array if not placed else array.copy(), dtype))
+                placed.append(self._wrap(array if not placed else array.copy(), dtype))
         return regroup(placed, wrap_class=Mirrored)
 
-    def _all_gather_slices(self, reduce_op: ReduceOp, per_replica_value: Any, timeout: float | None) -> Any:
+    def _wrap(self, array: Any, dtype: Any) -> Any:
+        """A result array as a tensor on the current device: a host one as converted values are, one on the NCCL
+        card as it is there, and copied where it is elsewhere."""
+        if type(array) is np.ndarray:
+            return _make_typed_host(array, dtype)
+        device = _device_state.device
+        return _make_typed(array if device is self._nccl.device else device.put(array), dtype, device)
+
+    def _all_gather_slices(self, reduce_op: ReduceOp, per_replica_value: Any, timeout: float | None,
+                           options: CommunicationOptions) -> Any:
         parts = per_replica_value.values
-        values = np.concatenate([_host_array(p.values) for p in parts])
-        indices = np.concatenate([_host_array(p.indices) for p in parts])
-        values = self._world.allgather_rows(values, timeout=timeout)
-        indices = self._world.allgather_rows(indices, timeout=timeout)
+        first = parts[0]
+        values = self._gather_rows([p.values for p in parts], 0, timeout, options)
+        indices = self._gather_rows([p.indices for p in parts], 0, timeout, options)
         if reduce_op == ReduceOp.MEAN:
             values = (values / self._num_replicas_in_sync).astype(values.dtype)
-        first = parts[0]
         with device_scope(resolve_device(first.values.device)):
-            return IndexedSlices(_make_typed_host(values, first.values.dtype),
-                                 _make_typed_host(indices, first.indices.dtype), first.dense_shape)
+            return IndexedSlices(self._wrap(values, first.values.dtype), self._wrap(indices, first.indices.dtype),
+                                 first.dense_shape)
+
+    def _gather_rows(self, components: list, axis: int, timeout: float | None, options: CommunicationOptions) -> Any:
+        """Every replica's component of every worker concatenated along ``axis``: through NCCL where the
+        components are on GPUs, else MPI on host arrays."""
+        collectives = self._collectives_for(components[0], options)
+        if collectives is self._world:
+            arrays, xp = [_host_array(c) for c in components], np
+        else:
+            arrays, xp = [collectives.contiguous(c._value) for c in components], collectives.device.xp
+        rank = arrays[0].ndim
+        if rank == 0:
+            raise ValueError("all_gather needs values of rank >= 1 to concatenate along an axis")
+        axis = axis + rank if axis < 0 else axis
+        with _NO_CARD if collectives is self._world else collectives.device.activate():
+            local = xp.concatenate(arrays, axis=axis) if len(arrays) > 1 else arrays[0]
+            gathered = collectives.allgather_rows(xp.moveaxis(local, axis, 0), timeout=timeout)
+            return xp.ascontiguousarray(xp.moveaxis(gathered, 0, axis))
 
     # --- gather ---------------------------------------------------------------------------------------------
 
     def _gather_implementation(self, per_replica_value: Any, destinations: Any, axis: int, options: Any) -> Any:
         options = merged_options(self._options, options)
         components = per_replica_value.values
-        arrays = [_host_array(c) for c in components]
-        rank = arrays[0].ndim
-        if rank == 0:
-            raise ValueError("all_gather needs values of rank >= 1 to concatenate along an axis")
-        axis = axis + rank if axis < 0 else axis
-        local = np.concatenate(arrays, axis=axis) if len(arrays) > 1 else arrays[0]
-        gathered = self._world.allgather_rows(np.moveaxis(local, axis, 0), timeout=options.timeout_seconds or None)
-        gathered = np.ascontiguousarray(np.moveaxis(gathered, 0, axis))
+        gathered = self._gather_rows(list(components), axis, options.timeout_seconds or None, options)
         return self._place((gathered, components[0].dtype), destinations)
 
 

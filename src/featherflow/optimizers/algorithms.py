@@ -21,7 +21,7 @@ from ..device import current as current_device
 from ..device import device_scope
 from ..tensor import _make
 from ..variable import Variable
-from .base import Optimizer, _c, _dense, _map, _Sparse, assign, assign_add, assign_sub, r32
+from .base import Optimizer, _c, _dense, _map, _on, _Sparse, assign, assign_add, assign_sub, r32
 
 
 def _cast32(x: float, dtype: np.dtype) -> Any:
@@ -36,9 +36,10 @@ def _parts(g: Any, shape: tuple, xp: Any) -> tuple[np.ndarray, np.ndarray]:
     return g, xp.square(g)
 
 
-def _step_count(opt: Optimizer, dtype: np.dtype, offset: int = 1) -> Any:
-    """The step number as a 0-d ``dtype`` value on the device (the count stays there: no host copy)."""
-    return (opt._local_step() + offset).astype(dtype)[()]
+def _step_count(opt: Optimizer, variable: Variable, offset: int = 1) -> Any:
+    """The step number as a 0-d value of ``variable``'s dtype on its device (the count stays on the devices: no
+    host copy)."""
+    return (opt._local_step(variable) + offset).astype(variable._array.dtype)[()]
 
 
 class SGD(Optimizer):
@@ -101,7 +102,7 @@ class Adam(Optimizer):
         dtype = variable._array.dtype
         xp = variable._device.xp
         g, g2 = _parts(gradient, variable._array.shape, xp)
-        t = _step_count(self, dtype)
+        t = _step_count(self, variable)
         b1p = xp.power(_cast32(self.beta_1, dtype), t)
         b2p = xp.power(_cast32(self.beta_2, dtype), t)
         i = self._index(variable)
@@ -237,7 +238,7 @@ class Adamax(Optimizer):
         shape = variable._array.shape
         g = _dense(gradient, shape)
         g_abs = _dense(_map(gradient, xp.abs), shape) if isinstance(gradient, _Sparse) else xp.abs(g)
-        t = _step_count(self, dtype)
+        t = _step_count(self, variable)
         b1p = xp.power(_cast32(self.beta_1, dtype), t)
         i = self._index(variable)
         m, u = self._m[i], self._u[i]
@@ -270,7 +271,7 @@ class Nadam(Optimizer):
         dtype = self._u_product._array.dtype
         dev = self._u_product._device
         with dev.activate():
-            t = _step_count(self, dtype)
+            t = _step_count(self, self._u_product)
             inner = _c(1.0, dtype) - _c(0.5, dtype) * dev.xp.power(_c(0.96, dtype), t)
             assign(self._u_product, (self._u_product._array * _c(self.beta_1, dtype)) * inner)
         super()._update(grads, variables)
@@ -279,15 +280,15 @@ class Nadam(Optimizer):
         dtype = variable._array.dtype
         xp = variable._device.xp
         g, g2 = _parts(gradient, variable._array.shape, xp)
-        t = _step_count(self, dtype)
-        t1 = _step_count(self, dtype, 2)
+        t = _step_count(self, variable)
+        t1 = _step_count(self, variable, 2)
         decay = _cast32(0.96, dtype)
         b1 = _cast32(self.beta_1, dtype)
         b2 = _cast32(self.beta_2, dtype)
         one, half = _c(1.0, dtype), _c(0.5, dtype)
         u_t = b1 * (one - half * xp.power(decay, t))
         u_t_1 = b1 * (one - half * xp.power(decay, t1))
-        u_product_t = self._u_product._array.astype(dtype)[()]
+        u_product_t = _on(variable, self._u_product._array).astype(dtype)[()]
         u_product_t_1 = u_product_t * u_t_1
         b2p = xp.power(b2, t)
         i = self._index(variable)

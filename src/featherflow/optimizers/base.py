@@ -58,7 +58,7 @@ def _c(x: float, dtype: np.dtype) -> Any:
 def _on(var: Variable, array: Any) -> Any:
     """``array`` on ``var``'s device: a gradient given as host data or made on another device is copied."""
     dev = var._device
-    if type(array) is dev.xp.ndarray:
+    if type(array) is dev.xp.ndarray and (dev.xp is np or array.device.id == dev.index):
         return array
     return dev.put(array)
 
@@ -162,9 +162,12 @@ class Optimizer(AutoTrackable):
         else:
             self._learning_rate = value
 
-    def _lr(self, dtype: np.dtype) -> Any:
-        lr = self.learning_rate
-        return _array(lr).astype(dtype)[()]
+    def _lr(self, var: Variable) -> Any:
+        """The learning rate as a scalar of ``var``'s dtype, on its device where it is a device value."""
+        lr = _array(self.learning_rate)
+        if type(lr) is not np.ndarray:  # a variable's, or a schedule's, value on a GPU: read where var lives
+            lr = _on(var, lr)
+        return lr.astype(var._array.dtype)[()]
 
     def exclude_from_weight_decay(self, var_list: Iterable[Variable] | None = None,
                                   var_names: Iterable[str] | None = None) -> None:
@@ -344,10 +347,10 @@ class Optimizer(AutoTrackable):
         if self.weight_decay is not None:
             for var in variables:
                 if self._use_weight_decay(var):
-                    dtype = var._array.dtype
-                    lr = self._lr(dtype)
-                    wd = np.asarray(self.weight_decay, np.float32).astype(dtype)[()]
-                    assign_sub(var, var._array * wd * lr)
+                    with var._device.activate():
+                        lr = self._lr(var)
+                        wd = np.asarray(self.weight_decay, np.float32).astype(var._array.dtype)[()]
+                        assign_sub(var, var._array * wd * lr)
         self._update(grads, variables)
 
     def _update(self, grads: list, variables: list[Variable]) -> None:
@@ -356,7 +359,7 @@ class Optimizer(AutoTrackable):
             grads = _all_reduce_sum(replicas, grads, variables)
         for g, var in zip(grads, variables):
             with var._device.activate():
-                self.update_step(g, var, self._lr(var._array.dtype))
+                self.update_step(g, var, self._lr(var))
 
     def update_step(self, gradient: Any, variable: Variable, learning_rate: Any) -> None:
         raise NotImplementedError
@@ -367,10 +370,13 @@ class Optimizer(AutoTrackable):
         n = self._host_iterations()  # for host decisions: no device read while this optimizer counts
         return n // k if k else n
 
-    def _local_step(self) -> Any:
-        """The step count (over accumulated steps) as a 0-d int64 array on the iteration counter's device."""
+    def _local_step(self, var: Variable) -> Any:
+        """The step count (over accumulated steps) as a 0-d int64 array on ``var``'s device (copied there from
+        the iteration counter's, where that is another)."""
         k = self.gradient_accumulation_steps
         n = self._iterations._array
+        if type(n) is not type(var._array) or (type(n) is not np.ndarray and n.device.id != var._device.index):
+            n = var._device.put(n)
         return n // k if k else n
 
     def _clip_gradients(self, grads: list) -> list:
@@ -384,11 +390,11 @@ class Optimizer(AutoTrackable):
         return grads
 
     def _update_moving_average(self) -> None:
-        first = self._local_step() == 0  # on the device: the first step copies the variables
         for var, avg in zip(self._trainable_variables, self._model_variables_moving_average):
             dtype = var._array.dtype
             xp = var._device.xp
             with var._device.activate():
+                first = self._local_step(var) == 0  # on the device: the first step copies the variables
                 mu = xp.where(first, _c(0.0, dtype), _c(self.ema_momentum, dtype))
                 one_minus_mu = xp.where(first, _c(1.0, dtype), _c(1 - self.ema_momentum, dtype))
                 assign(avg, mu * avg._array + one_minus_mu * var._array)

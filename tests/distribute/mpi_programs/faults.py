@@ -17,6 +17,7 @@ def main(mode):
     for step in range(1_000_000):
         if rank == 1 and step == 3:
             if mode == "kill":
+                print(f"killed at {time.time()}", flush=True)
                 os.kill(os.getpid(), signal.SIGKILL)
             if mode == "exit":
                 sys.exit(3)
