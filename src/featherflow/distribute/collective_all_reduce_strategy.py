@@ -287,14 +287,14 @@ class CollectiveAllReduceExtended(MirroredExtended):
         if self._num_workers == 1:
             return super()._reduce_to(reduce_op, value, destinations, options)
 
-        if isinstance(value, Mirrored) and reduce_op == ReduceOp.MEAN:
-            return value
         options = merged_options(self._communication_options, options)
         if type(value) is Tensor and type(destinations) is str:  # one tensor onto one device: the fast path
             reduced = self._collective_ops.reduce_tensor(reduce_op, value, destinations,
                                                          options.timeout_seconds or None)
             if reduced is not None:
                 return reduced
+        elif isinstance(value, Mirrored) and reduce_op == ReduceOp.MEAN:
+            return value
         return nest.map_structure(
             lambda v: self._collective_ops.reduce(reduce_op, as_per_replica(v), destinations, options), value)
 

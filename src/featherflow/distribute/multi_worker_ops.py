@@ -37,6 +37,8 @@ from .reduce_util import ReduceOp
 from .strategy import copy_to_device, resolve_device
 from .values import DistributedValues, Mirrored, PerReplica, regroup
 
+_SUM = ReduceOp.SUM
+
 
 def _host_array(value: Any) -> np.ndarray:
     """The host array of a tensor, C-contiguous and of its own shape (no copy on the CPU)."""
@@ -133,8 +135,9 @@ class MultiWorkerAllReduce(CollectiveAllReduce):
             return None
         if _tape_hooks.tracing:  # a host read, as ``np.asarray(tensor)`` is: a tf.function's trace is refused
             _tape_hooks.host_read(tensor)
-        reduced = self._world.allreduce(array, self._receive.like(array), timeout)
-        if reduce_op is not ReduceOp.SUM:
+        receive = np.empty_like(array) if array.nbytes < ReceiveBuffers.MIN_BYTES else self._receive.like(array)
+        reduced = self._world.allreduce(array, receive, timeout)
+        if reduce_op is not _SUM:
             reduced = self._finish(reduce_op, reduced, None)[0]
         return _make_typed(reduced, tensor.dtype, device)
 

@@ -39,6 +39,9 @@ from .input_context import InputReplicationMode, ValueContext
 from .reduce_util import ReduceOp, as_reduce_op
 from .values import DistributedValues
 
+_SUM, _MEAN = ReduceOp.SUM, ReduceOp.MEAN
+_NO_OPTIONS = CommunicationOptions()  # the defaults, shared: ``reduce_to`` is called per step (never mutated)
+
 _CONTEXT_DEVICE = DeviceSpec("localhost", 0, 0, "CPU", 0)
 
 
@@ -339,11 +342,11 @@ class StrategyExtended:
     def reduce_to(self, reduce_op: Any, value: Any, destinations: Any, options: Any = None) -> Any:
         """Combines the replicas' ``value`` (mirrored, or per replica) onto ``destinations``."""
         if options is None:
-            options = CommunicationOptions()
+            options = _NO_OPTIONS
         _ctx.require_cross_replica_or_default_context(self)
         assert not isinstance(destinations, (list, tuple))
         reduce_op = as_reduce_op(reduce_op)
-        assert reduce_op in (ReduceOp.SUM, ReduceOp.MEAN)
+        assert reduce_op is _SUM or reduce_op is _MEAN  # (not ``in (ReduceOp.SUM, ...)``: enum lookups are slow)
         return self._reduce_to(reduce_op, value, destinations, options)
 
     def _reduce_to(self, reduce_op: ReduceOp, value: Any, destinations: Any, options: Any) -> Any:
