@@ -464,12 +464,12 @@ def _arithmetic_update(op_name: str, subtract: bool, doc: str) -> Callable:
     dtype on its device, no result wanted) taking no call beyond the kernel's."""
     def update(self: Variable, delta: Any, use_locking: bool | None = None, name: str | None = None,
                read_value: bool = True) -> Any:
-        if _tape_hooks.tracing:
-            _tape_hooks._tracer_hooks[2](self, update.__name__, delta, read_value)
         dev = self._device
         if dev.xp is not np and dev.xp.cuda.Device().id != dev.index:  # the kernel runs on the current card
             with dev.activate():
                 return update(self, delta, use_locking, name, read_value)
+        if _tape_hooks.tracing:
+            _tape_hooks._tracer_hooks[2](self, update.__name__, delta, read_value)
         if type(delta) is Tensor and delta._dtype is self._dtype and delta._device is dev:
             array = delta._value  # an optimizer's update: nothing to convert
         else:

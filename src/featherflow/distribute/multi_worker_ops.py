@@ -240,16 +240,16 @@ class MultiWorkerAllReduce(CollectiveAllReduce):
         placed = []
         for d in devices:
             with device_scope(d):
-                placed.append(self._wrap(array if not placed else array.copy(), dtype))
+                placed.append(self._wrap(array, dtype, fresh=bool(placed)))
         return regroup(placed, wrap_class=Mirrored)
 
-    def _wrap(self, array: Any, dtype: Any) -> Any:
+    def _wrap(self, array: Any, dtype: Any, fresh: bool = False) -> Any:
         """A result array as a tensor on the current device: a host one as converted values are, one on the NCCL
-        card as it is there, and copied where it is elsewhere."""
+        card as it is there, and copied where it is elsewhere (``fresh``: never the array itself)."""
         if type(array) is np.ndarray:
-            return _make_typed_host(array, dtype)
+            return _make_typed_host(array.copy() if fresh else array, dtype)
         device = _device_state.device
-        return _make_typed(array if device is self._nccl.device else device.put(array), dtype, device)
+        return _make_typed(array if device is self._nccl.device and not fresh else device.put(array), dtype, device)
 
     def _all_gather_slices(self, reduce_op: ReduceOp, per_replica_value: Any, timeout: float | None,
                            options: CommunicationOptions) -> Any:
