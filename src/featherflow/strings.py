@@ -25,3 +25,4 @@ from .ops.strings.unicode import unicode_encode as unicode_encode
 from .ops.strings.unicode import unicode_split as unicode_split
 from .ops.strings.unicode_offsets import unicode_decode_with_offsets as unicode_decode_with_offsets
 from .ops.strings.unicode_offsets import unicode_split_with_offsets as unicode_split_with_offsets
+from .ops.strings.unicode_script import unicode_script as unicode_script

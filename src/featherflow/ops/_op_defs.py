@@ -4981,6 +4981,7 @@ OP_DEFS = {'Abs': ('signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_H
                    ('=DT_INT32', 'Tsplits'), {'Tsplits': ('DT_INT32', 'DT_INT64')},
                    {'Tsplits': ('DT_INT32', 'DT_INT64')},
                    (('errors', '"replace"'), ('replacement_char', '65533'), ('Tsplits', 'DT_INT64')), ''),
+ 'UnicodeScript': ('signature=input:int32 -> output:int32', ('=DT_INT32',), {}, {}, (), ''),
  'UnicodeTranscode': ('signature=input:string -> output:string; attr=input_encoding:string; '
                       'attr=output_encoding:string,allowed=["UTF-8", "UTF-16-BE", "UTF-32-BE"]; '
                       'attr=errors:string,default="replace",allowed=["strict", "replace", "ignore"]; '

@@ -20,6 +20,7 @@ from ...strings import to_hash_bucket_strong as to_hash_bucket_strong
 from ...strings import unicode_decode as unicode_decode
 from ...strings import unicode_decode_with_offsets as unicode_decode_with_offsets
 from ...strings import unicode_encode as unicode_encode
+from ...strings import unicode_script as unicode_script
 from ...strings import unicode_split as unicode_split
 from ...strings import unicode_split_with_offsets as unicode_split_with_offsets
 from ...strings import unicode_transcode as unicode_transcode

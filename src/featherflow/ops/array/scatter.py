@@ -12,9 +12,9 @@ from typing import Any, Callable
 import numpy as np
 
 from ...device import _scope
-from ...tensor import Tensor
+from ...tensor import Tensor, dtype_mismatch
 from .._kernel_errors import slow_path
-from ..convert import shape_text, tensor
+from ..convert import hinted, shape_text, tensor
 from ..convert import tensor as tensor_
 from ..registry import register
 from .core import int_values, like, op_error
@@ -154,27 +154,47 @@ def scatter_nd(indices: Any, updates: Any, shape: Any, bad_indices_policy: str =
     >>> scatter_nd([[0], [0]], [1, 2], [2]).numpy()
     array([3, 0], dtype=int32)
     """
+    if type(shape) is Tensor and not isinstance(indices, Tensor):
+        indices = hinted(indices, shape._dtype)  # TF's Python wrapper takes Tindices from the first tensor
     i, u = tensor(indices), tensor(updates)
+    if type(shape) is Tensor and shape._dtype is not i._dtype:  # raised by TF's eager fallback, which adds no name
+        error = dtype_mismatch("ScatterNd", 2, i._dtype, shape._dtype)
+        raise type(error)(None, None, str(error).removesuffix(" name: "))
     scatter_nd_op.check(i, u, *([shape] if type(shape) is Tensor else []))  # TF's shape is an input
     dims = int_values(shape, "ScatterNd", "Tindices")
-    if dims.ndim != 1:
-        raise op_error("ScatterNd", "Shape must be a vector")
-    out_shape = tuple(dims.tolist())
     ishape, ushape = i._value.shape, u._value.shape
+    # TF's kernel checks in this order; the shape's vector-ness last
+    if not ishape:
+        raise op_error("ScatterNd", f"Indices shape must have rank at least one. Found:{shape_text(ishape)}")
     if not ushape:
         raise op_error("ScatterNd", f"Updates shape must have rank at least one. Found:{shape_text(ushape)}")
-    outer = len(ishape) - 1 if ishape else 0
-    k = ishape[-1] if ishape else 0
+    out_shape = tuple(dims.reshape(-1).tolist())
+    if any(d < 0 for d in out_shape):
+        raise op_error("ScatterNd", f"Dimension {min(out_shape)} must be >= 0")
+    if not (i._value.size == u._value.size == 0 or (dims.size and i._value.size and u._value.size)):
+        raise op_error("ScatterNd", "Indices and updates specified for empty output shape")
+    outer, k = len(ishape) - 1, ishape[-1]
     if ishape[:outer] != ushape[:outer]:
         raise op_error("ScatterNd", f"Dimensions [0,{outer}) of indices[shape={shape_text(ishape)}] must match "
                                     f"dimensions [0,{outer}) of updates[shape={shape_text(ushape)}]")
     if k > len(out_shape) or ushape[outer:] != out_shape[k:]:
         raise op_error("ScatterNd", f"Dimensions [{k},{len(out_shape)}) of input[shape={shape_text(out_shape)}] must "
                                     f"match dimensions [{outer},{len(ushape)}) of updates[shape={shape_text(ushape)}]")
-    if any(d < 0 for d in out_shape):
-        raise op_error("ScatterNd", f"Dimension {min(out_shape)} must be >= 0")
-    if not int(np.prod(out_shape)) and i._value.size:
-        raise op_error("ScatterNd", "Indices and updates specified for empty output shape")
+    if dims.ndim != 1:
+        raise op_error("ScatterNd", "Shape must be a vector")
+    if not out_shape:
+        raise op_error("ScatterNd", "Output must be at least 1-D, got shape: []")
+    if not int(np.prod(out_shape)) and not (i._value.size == u._value.size == 0):
+        raise op_error("ScatterNd", f"Indices and updates specified for empty output.  indices shape: "
+                                    f"{shape_text(ishape)}")
+    if outer == 0:  # the scatter takes rank-1 indices as one index of depth 1 per element: their shapes disagree
+        if ushape[0] != ishape[0]:
+            raise op_error("ScatterNd", f"Dimensions [0,1) of indices[shape={shape_text(ishape)}] = {ishape[0]} must "
+                                        f"match dimensions [0,1) of updates[shape={shape_text(ushape)}] = {ushape[0]}")
+        if len(ushape) != len(out_shape):
+            raise op_error("ScatterNd", f"Dimensions [1,{len(out_shape)}) of input[shape={shape_text(out_shape)}] "
+                                        f"must match dimensions [1,{len(ushape)}) of updates[shape="
+                                        f"{shape_text(ushape)}]")
     _check_bounds("ScatterNd", i, out_shape)
     return scatter_nd_op(i, u, shape=out_shape)
 
@@ -195,19 +215,33 @@ def _tensor_scatter(op: Any, doc: str) -> Callable[..., Tensor]:
 
 
 def _check_tensor_scatter(op: str, shape: tuple, ishape: tuple, ushape: tuple) -> None:
+    """TF's TensorScatterOp checks, in its order, then those of the scatter it calls (``PrepareAndValidateInputs``),
+    which only indices of rank 1 can still fail."""
     if len(ishape) < 1:
         raise op_error(op, f"Indices shape must have rank at least one. Found:{shape_text(ishape)}")
+    if len(ushape) < 1:
+        raise op_error(op, f"Updates shape must have rank at least one. Found:{shape_text(ushape)}")
+    sizes = [int(np.prod(s)) for s in (shape, ishape, ushape)]
+    if not (sizes[1] == sizes[2] == 0 or all(sizes)):
+        raise op_error(op, "Indices and updates specified for empty output shape")
     outer = len(ishape) - 1
     k = ishape[-1]
+    if ishape[:outer] != ushape[:outer]:
+        raise op_error(op, f"Outer dimensions of indices and update must match. Indices shape: {shape_text(ishape)}, "
+                           f"updates shape:{shape_text(ushape)}")
     if outer + len(shape) - k != len(ushape) or k > len(shape):
         raise op_error(op, "Inner dimensions of output shape must match inner dimensions of updates shape. Output: "
                            f"{shape_text(shape)} updates: {shape_text(ushape)}")
     if shape[k:] != ushape[outer:]:
         raise op_error(op, f"The inner {len(shape) - k} dimensions of output.shape={shape_text(shape)} must match the "
                            f"inner {len(ushape) - outer} dimensions of updates.shape={shape_text(ushape)}")
-    if ishape[:outer] != ushape[:outer]:
-        raise op_error(op, f"The outer {outer} dimensions of indices.shape={shape_text(ishape)} must match the outer "
-                           f"{outer} dimensions of updates.shape={shape_text(ushape)}")
+    if outer == 0:  # the scatter takes rank-1 indices as one index of depth 1 per element: their shapes disagree
+        if ushape[0] != ishape[0]:
+            raise op_error(op, f"Dimensions [0,1) of indices[shape={shape_text(ishape)}] = {ishape[0]} must match "
+                               f"dimensions [0,1) of updates[shape={shape_text(ushape)}] = {ushape[0]}")
+        if len(ushape) != len(shape):
+            raise op_error(op, f"Dimensions [1,{len(shape)}) of input[shape={shape_text(shape)}] must match "
+                               f"dimensions [1,{len(ushape)}) of updates[shape={shape_text(ushape)}]")
 
 
 tensor_scatter_nd_update = _tensor_scatter(
