@@ -12,6 +12,7 @@ one is read after it (so ``ignore_errors`` skips just that record).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -25,6 +26,7 @@ from ..dtypes import int32 as _int32
 from ..dtypes import int64 as _int64
 from ..dtypes import string as _string
 from ..errors import InvalidArgumentError, OpError
+from ..ops.strings.core import _parse_number  # TF's strtod/strtol rules (whitespace, hex floats, nan)
 from ..tensor import Tensor, _make_typed_host
 from ..tensor_spec import TensorSpec
 from ._resumable import StepIterator
@@ -100,6 +102,7 @@ class _Parser:
 
     def __init__(self, data: bytes, delim: int, quotes: bool) -> None:
         self.data, self.pos, self.delim, self.quotes = data, 0, delim, quotes
+        self._run = re.compile(b"[^" + re.escape(bytes([delim])) + b"\r\n]*")  # an unquoted field's bytes
 
     def at_end(self) -> bool:
         return self.pos >= len(self.data)
@@ -132,27 +135,25 @@ class _Parser:
                 error = "Quote inside a string has to be escaped by another quote"
 
     def _unquoted(self) -> tuple[bytes, bool, str | None]:
-        data, size = self.data, len(self.data)
-        start, error = self.pos, None
-        while self.pos < size:
-            ch = data[self.pos]
-            if ch == self.delim or ch in (10, 13):
-                field = data[start:self.pos]
-                self.pos += 1
-                self._line_end(ch)
-                return field, ch != self.delim, error
-            if self.quotes and ch == 34 and error is None:
-                error = "Unquoted fields cannot have quotes inside"
-            self.pos += 1
-        return data[start:], True, error
+        data, start = self.data, self.pos
+        end = self._run.match(data, start).end()
+        error = "Unquoted fields cannot have quotes inside" if self.quotes and data.find(b'"', start, end) >= 0 \
+            else None
+        if end >= len(data):
+            self.pos = end
+            return data[start:], True, error
+        ch = data[end]
+        self.pos = end + 1
+        self._line_end(ch)
+        return data[start:end], ch != self.delim, error
 
     def record(self, select: list, exclude: list) -> list:
         events: list = []
         column = selected = excluded = 0
-        end = False
+        end, every = False, not select and not exclude
         while not end:
-            explicit_exclude = excluded < len(exclude) and exclude[excluded] == column
-            include = (not select and not exclude) or (selected < len(select) and select[selected] == column) or \
+            explicit_exclude = not every and excluded < len(exclude) and exclude[excluded] == column
+            include = every or (selected < len(select) and select[selected] == column) or \
                 (bool(exclude) and not explicit_exclude)
             if self.pos >= len(self.data):  # the record ends with an empty last field
                 field, end, error = b"", True, None
@@ -175,18 +176,17 @@ def _convert(field: bytes, index: int, entry: tuple, na_value: bytes) -> Any:
     missing = field == b"" or field == na_value
     if missing and (default is None or default.size != 1):
         return f"Field {index} is required but missing in record!"
+    is_string = dtype is _string  # DTypes are one object per type
     if missing:
         value = default.reshape(-1)[0]
-    elif dtype == _string:
+    elif is_string:
         value = field
     else:
-        from ..ops.strings.core import _parse_number  # TF's strtod/strtol rules (whitespace, hex floats, nan)
-
         value = _parse_number(field, dtype._np.type)
         if value is None:
             return f"Field {index} in record is not a valid {_TYPE_NAMES[dtype]}: " \
                    f"{field.decode('utf-8', 'replace')}"
-    if dtype == _string:
+    if is_string:
         out = np.empty((), dtype=object)
         out[()] = bytes(value)
         return _make_typed_host(out, _string)

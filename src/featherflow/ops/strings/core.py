@@ -354,10 +354,21 @@ def reduce_join(inputs: Any, axis: Any = None, keepdims: bool = False, separator
 _FLOAT_RE = re.compile(r"[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf(?:inity)?|nan)", re.IGNORECASE)
 _HEX_RE = re.compile(r"[+-]?0x(?:[0-9a-f]+\.?[0-9a-f]*|\.[0-9a-f]+)(?:p[+-]?\d+)?", re.IGNORECASE)
 _INT_RE = re.compile(r"[+-]?\d+")
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
+_PLAIN_START = frozenset(bytes([c]) for c in b"+-.0123456789")
 
 
 def _parse_number(text: bytes, np_type: Any) -> Any:
     """One string as TF's StringToNumber parses it (strtod/strtol rules after trimming ASCII whitespace)."""
+    if text[:1] in _PLAIN_START and text[-1:].isdigit() and b"_" not in text:
+        # The common case, a plain decimal number: Python reads it as strtod/strtol do (a text it refuses, such as
+        # "1e5" as an int or "1..2", goes the long way below and is refused there too).
+        try:
+            value = int(text) if np_type not in (np.float32, np.float64) else float(text)
+        except ValueError:
+            pass
+        else:
+            return _number(value, np_type)
     s = text.strip(_WHITESPACE).decode("ascii", "replace")
     if np_type in (np.float32, np.float64):
         if _FLOAT_RE.fullmatch(s):
@@ -366,11 +377,19 @@ def _parse_number(text: bytes, np_type: Any) -> Any:
             value = float.fromhex(s)
         else:
             return None
-        with np.errstate(over="ignore"):
-            return np_type(value)
+        return _number(value, np_type)
     if not _INT_RE.fullmatch(s):
         return None
-    value = int(s)
+    return _number(int(s), np_type)
+
+
+def _number(value: Any, np_type: Any) -> Any:
+    """A parsed Python number as ``np_type``: floats overflow to inf, ints out of range are refused (None)."""
+    if np_type is np.float64 or (np_type is np.float32 and not abs(value) > _FLOAT32_MAX):
+        return np_type(value)
+    if np_type is np.float32:  # only a float32 overflow needs quieting
+        with np.errstate(over="ignore"):
+            return np_type(value)
     info = np.iinfo(np_type)
     return np_type(value) if info.min <= value <= info.max else None
 
