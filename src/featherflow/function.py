@@ -29,6 +29,7 @@ from .autodiff import forwardprop as _forwardprop
 from .autodiff import tape as _tape
 from .device import _scope
 from .errors import InvalidArgumentError
+from .extension_type import ExtensionType, ExtensionTypeSpec
 from .function_trace import ShapeChanged, Trace, current_trace, tracing
 from .ops.ragged import RaggedTensor
 from .ops.random import core as _random
@@ -104,6 +105,8 @@ def _cast(value: Any, spec: Any) -> Any:
         if t.dtype is not spec.dtype or not spec.shape.is_compatible_with(t.shape):
             raise TypeError(f"Can not cast {TensorSpec(t.shape, t.dtype, spec.name)} to {spec}")
         return t
+    if isinstance(spec, ExtensionTypeSpec):
+        return _cast_extension_type(value, spec)
     if isinstance(spec, _Literal):
         if not (type(value) is type(spec.value) and value == spec.value):
             raise TypeError(f"Can not cast {value!r} to {spec!r}")
@@ -118,6 +121,17 @@ def _cast(value: Any, spec: Any) -> Any:
     if len(value) != len(spec):
         raise TypeError("object of type 'Tuple' has no len()")  # TF's words for a nest of another length
     return kind(_cast(v, s) for v, s in zip(value, spec))
+
+
+def _cast_extension_type(value: Any, spec: ExtensionTypeSpec) -> Any:
+    """``value`` rebuilt from ``spec`` with its tensors cast to the spec's (TF reads the spec's fields from
+    the value; one it lacks is a KeyError, shown as its name)."""
+    fields = getattr(value, "__dict__", {})
+    missing = next((name for name in spec.__dict__ if name not in fields), None)
+    if missing is not None:
+        raise TypeError(repr(missing))
+    components = spec._to_components(value)
+    return spec._from_components([_cast(c, s) for c, s in zip(components, spec._component_specs)])
 
 
 def _to_output(value: Any, fn: Callable) -> Any:
@@ -137,7 +151,7 @@ def _check_signature(input_signature: Any) -> tuple | None:
         return None
     if not isinstance(input_signature, (list, tuple)):
         raise TypeError(f"input_signature must be either a tuple or a list, got {type(input_signature)}.")
-    bad = [s for s in nest.flatten(input_signature) if not isinstance(s, TensorSpec)]
+    bad = [s for s in nest.flatten(input_signature) if not isinstance(s, (TensorSpec, ExtensionTypeSpec))]
     if bad:
         raise TypeError("input_signature must be a possibly nested sequence of TensorSpec objects, got invalid args "
                         f"{bad} with types {[type(b) for b in bad]}.")
@@ -220,6 +234,7 @@ class Function:
         self._made_variables = False
         self._refusals: list = []
         self._tracing_count = 0
+        self._concrete_signatures: dict = {}  # input signature -> _ConcreteSignature of its trace, in trace order
         functools.update_wrapper(self, python_function)
 
     @property
@@ -237,8 +252,8 @@ class Function:
     def _bind(self, args: tuple, kwargs: dict) -> tuple[tuple, dict]:
         try:
             bound = self._type.bind(*args, **kwargs)
+            bound.apply_defaults()  # a default passed or not is one trace, as in TF
             if self._input_signature is not None:
-                bound.apply_defaults()
                 for name, value in bound.arguments.items():
                     constraint = self._type.parameters[name].annotation
                     if constraint is not self._type.empty:
@@ -297,8 +312,10 @@ class Function:
         self._tracing_count += 1
         with tracing(trace):
             result = self._eager(args, kwargs)
-        leaves = nest.flatten(result)
-        plan = trace.finish(leaves, nest.map_structure(lambda _: None, result), nest.pack_sequence_as)
+        self._concrete_signatures[key] = _ConcreteSignature(self._type, args, kwargs, result, trace.variables())
+        leaves = [t for leaf in nest.flatten(result)
+                  for t in (nest.flatten(leaf, expand_composites=True) if _replayable(leaf) else [leaf])]
+        plan = trace.finish(leaves, nest.map_structure(_output_slot, result), _pack_outputs)
         if plan is None:
             self._refusals.append(trace.refused)  # why the Python runs (tests and debugging read this)
         if not trace.retrace:
@@ -314,6 +331,12 @@ class Function:
     def experimental_get_tracing_count(self) -> int:
         """How many times the Python function was traced (run while its ops were recorded)."""
         return self._tracing_count
+
+    def pretty_printed_concrete_signatures(self, verbose: bool = True) -> str:
+        """The input parameters, output type and captured variables of each input signature a call traced, in
+        the order they were traced (TF's concrete functions; featherflow has one per signature its calls traced,
+        and none for a ``get_concrete_function`` that no call used)."""
+        return ("\n\n" if verbose else "\n").join(s.text(verbose) for s in self._concrete_signatures.values())
 
     def _run(self, args: tuple, kwargs: dict) -> Any:
         """The body, inside XLA's scope when ``jit_compile=True`` (``runtime_config.compiling_with_xla``)."""
@@ -360,6 +383,39 @@ class Function:
         return f"<featherflow.function.Function {self.__name__} at {hex(id(self))}>"
 
 
+class _CompositeOutput:
+    """A composite result's place in a plan's output structure: its spec, and where its components go (a
+    nested composite, or None for a tensor), so a replay rebuilds it from its tensors."""
+
+    __slots__ = ("spec", "parts")
+
+    def __init__(self, value: Any) -> None:
+        self.spec = value._type_spec
+        self.parts = [_CompositeOutput(c) if isinstance(c, ExtensionType) else None for c in value._to_components()]
+
+    def fill(self, leaves: Any) -> Any:
+        return self.spec._from_components([next(leaves) if p is None else p.fill(leaves) for p in self.parts])
+
+
+def _replayable(value: Any) -> bool:
+    """Whether a replay can rebuild ``value`` from its tensors: an ExtensionType of tensors and such
+    ExtensionTypes (other composites are built from arrays a trace does not see, so a trace returning them is
+    refused, as before)."""
+    return isinstance(value, ExtensionType) and all(isinstance(c, Tensor) or _replayable(c)
+                                                    for c in value._to_components())
+
+
+def _output_slot(value: Any) -> Any:
+    return _CompositeOutput(value) if _replayable(value) else None
+
+
+def _pack_outputs(structure: Any, leaves: list) -> Any:
+    """A replay's result: ``structure`` (from ``_output_slot``) filled with the output leaves in order."""
+    it = iter(leaves)
+    flat = [s.fill(it) if isinstance(s, _CompositeOutput) else next(it) for s in nest.flatten(structure)]
+    return nest.pack_sequence_as(structure, flat)
+
+
 def _recording_here() -> bool:
     """Whether a tape, variable watcher or forward accumulator records in this thread."""
     state = _tape._state
@@ -388,7 +444,7 @@ def _signature(args: tuple, kwargs: dict) -> tuple | None:
             key.append((value._dtype, value._value.shape, value._device))
             tensors.append(value)
         elif kind in _PYTHON_TYPES:
-            key.append((kind, value))
+            key.append(value)  # by equality, as TF's Literal: 1, 1.0 and True share one trace
         elif kind is tuple or kind is list:
             key.append((kind, len(value)))
             return all(walk(v) for v in value)
@@ -397,6 +453,9 @@ def _signature(args: tuple, kwargs: dict) -> tuple | None:
             return all(walk(v) for v in value.values())
         elif isinstance(value, Variable):
             key.append(value.ref())  # variables are unhashable, as TF's
+        elif isinstance(value, ExtensionType):  # by its spec (Python fields, dtypes, shapes), then its tensors
+            key.append(value._type_spec)
+            return all(walk(v) for v in value._to_components())
         elif isinstance(value, np.ndarray) or getattr(value, "is_tensor_like", False) or _unhashable(value):
             return False
         else:  # another object: by identity, as TF's trace keys (weakly, where it can be)
@@ -425,6 +484,85 @@ def _spec_of(value: Any, name: str) -> Any:
     return value
 
 
+def _trace_type_text(value: Any, aliases: dict) -> str:
+    """``value``'s type as TF's FunctionType writes it: TensorSpec(...), VariableSpec(...), List[...], Tuple[...],
+    Dict[[k, v], ...], a composite's spec, else Literal[value]."""
+    if isinstance(value, (TensorSpec, _Literal, ExtensionTypeSpec)):
+        return repr(value)
+    if isinstance(value, Variable):
+        alias = aliases.setdefault(id(value), len(aliases))  # a variable passed twice is one alias
+        return (f"VariableSpec(shape={value.shape}, dtype={value.dtype!r}, trainable={value.trainable}, "
+                f"alias_id={alias})")
+    if is_dense_tensor(value):  # its spec, without reading it (a distributed value may refuse a read here)
+        return repr(TensorSpec(value.shape, value.dtype))
+    if isinstance(value, (list, tuple)) and not hasattr(value, "_fields"):
+        kind = "List" if isinstance(value, list) else "Tuple"
+        return f"{kind}[{', '.join(_trace_type_text(v, aliases) for v in value)}]"
+    if isinstance(value, dict):
+        return "Dict[" + ", ".join(f"[{k!r}, {_trace_type_text(v, aliases)}]" for k, v in value.items()) + "]"
+    spec = getattr(value, "_type_spec", None)
+    return repr(spec) if spec is not None else repr(_Literal(value))
+
+
+class _ConcreteSignature:
+    """What TF's pretty_printed_signature shows of one trace: its parameters (name, kind, type), its output type
+    and its captures (the variables its body used that are not arguments)."""
+
+    def __init__(self, function_type: inspect.Signature, args: tuple, kwargs: dict, result: Any,
+                 variables: list) -> None:
+        bound = function_type.bind(*args, **kwargs)
+        bound.apply_defaults()
+        aliases: dict = {}
+        params: list = []
+        positional_only = 0
+        for name, p in function_type.parameters.items():
+            value = bound.arguments.get(name)
+            if p.kind is p.VAR_POSITIONAL:  # each extra argument is a positional-only parameter, as are those before
+                positional_only = len(params) + len(value)
+                params.extend([f"{name}_{i}", _trace_type_text(v, aliases)] for i, v in enumerate(value))
+            elif p.kind is p.VAR_KEYWORD:
+                params.extend([k, _trace_type_text(v, aliases), "KEYWORD_ONLY"] for k, v in value.items())
+            else:
+                constraint = p.annotation  # an input_signature's spec (its names kept) or Literal default
+                text = _trace_type_text(value if constraint is p.empty else constraint, aliases)
+                params.append([name, text, p.kind.name])
+                if p.kind is p.POSITIONAL_ONLY:
+                    positional_only = len(params)
+        for index, param in enumerate(params):
+            if index < positional_only:
+                param[2:] = ["POSITIONAL_ONLY"]
+        self.params = params
+        self.output = _trace_type_text(result, aliases)
+        arguments = {id(v) for v in nest.flatten((args, kwargs)) if isinstance(v, Variable)}
+        self.captures = [v for v in variables if id(v) not in arguments]
+
+    def text(self, verbose: bool) -> str:
+        if verbose:
+            lines = ["Input Parameters:"]
+            lines += [f"  {name} ({kind}): {text}" for name, text, kind in self.params]
+            lines += ["Output Type:", f"  {self.output}", "Captures:"]
+            lines += [f"  {id(v)}: TensorSpec(shape=(), dtype=tf.resource, name=None)" for v in self.captures]
+            return "\n".join(lines if self.captures else lines + ["  None"])
+        parts = []
+        for index, (name, text, kind) in enumerate(self.params):
+            if kind == "KEYWORD_ONLY" and "*" not in parts:
+                parts.append("*")
+            parts.append(f"{name}: {text}")
+            if kind == "POSITIONAL_ONLY" and (index + 1 == len(self.params) or self.params[index + 1][2] != kind):
+                parts.append("/")
+        return f"({', '.join(parts)}) -> {self.output}"
+
+
+def _is_python(spec: Any) -> bool:
+    """Whether a traced parameter holds no TensorSpec (a Python value, matched by equality)."""
+    return not any(isinstance(s, TensorSpec) for s in nest.flatten(spec))
+
+
+def _unnamed(spec: Any) -> Any:
+    """``spec`` as TF shows it in a concrete function's signature: TensorSpecs without names."""
+    return nest.map_structure(lambda s: TensorSpec(s.shape, s.dtype) if isinstance(s, TensorSpec) else s, spec)
+
+
 class ConcreteFunction:
     """``get_concrete_function``'s result: callable with arguments matching its input signature (tensors of the
     traced dtypes; Python values are converted to them)."""
@@ -443,12 +581,9 @@ class ConcreteFunction:
         return self._function.python_function
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        names = [n for n, _ in self._params]
-        specs = dict(self._params)
-        converted = [self._convert(a, specs[n]) if n in specs else a for n, a in zip(names, args)]
-        converted_kwargs = {k: self._convert(v, specs[k]) if k in specs else v for k, v in kwargs.items()}
+        args, kwargs = self._bind(args, kwargs)
         flat_specs = [s for _, p in self._params for s in nest.flatten(p) if isinstance(s, TensorSpec)]
-        flat_values = [v for v in nest.flatten((converted, converted_kwargs)) if isinstance(v, Tensor)]
+        flat_values = [v for v in nest.flatten((args, kwargs)) if isinstance(v, Tensor)]
         for index, (spec, t) in enumerate(zip(flat_specs, flat_values)):
             if t.dtype is not spec.dtype:
                 name = f"__inference_{self._function.__name__}"
@@ -456,8 +591,78 @@ class ConcreteFunction:
                                                        f"expected to be a {type_string(spec.dtype)} tensor but is a "
                                                        f"{type_string(t.dtype)} tensor [Op:{name}]")
         if _RUN_EAGERLY[0]:
-            return self._function._call_target(*converted, **converted_kwargs)
-        return self._function._call(tuple(converted), converted_kwargs)
+            return self._function._call_target(*args, **kwargs)
+        return self._function._call(args, kwargs)
+
+    def _bind(self, args: tuple, kwargs: dict) -> tuple[tuple, dict]:
+        """The Python function's (args, kwargs) for a call, as TF binds it: to every parameter of the trace (its
+        Python values given again, and equal), else to its tensor parameters alone (the flat signature), the
+        Python values filled in from the trace."""
+        import inspect  # on first use: it is slow to import
+
+        function_type = self._function._type
+        specs = {n: _MISSING if s is inspect.Parameter.empty else s for n, s in self._params}
+        try:
+            required = function_type.replace(parameters=[p.replace(default=p.empty)
+                                                         for p in function_type.parameters.values()])
+            bound = required.bind(*args, **kwargs)
+            arguments = {name: self._match(value, specs.get(name, _MISSING))
+                         for name, value in bound.arguments.items()}
+        except TypeError as structured:
+            try:
+                arguments = self._bind_flat(args, kwargs)
+            except TypeError as flat:
+                params = ", ".join(f"{n}: {_trace_type_text(_unnamed(s), {})}" for n, s in self._params)
+                raise TypeError(f"Binding inputs to tf.function failed due to `{structured}`. Received args: {args} "
+                                f"and kwargs: {kwargs} for signature: ({params}).\nFallback to flat signature also "
+                                f"failed due to: {flat}.") from None
+        bound = inspect.BoundArguments(function_type, arguments)
+        return bound.args, bound.kwargs
+
+    def _bind_flat(self, args: tuple, kwargs: dict) -> dict:
+        import inspect
+
+        tensors = [n for n, s in self._params if isinstance(s, TensorSpec)]
+        text = f"{self._function.__name__}({', '.join(tensors)})"
+        if len(args) > len(tensors):
+            raise TypeError(f"{text} takes {len(tensors)} positional arguments, got {len(args)}")
+        unexpected = [k for k in kwargs if k not in tensors[len(args):]]
+        if unexpected:
+            raise TypeError(f"{text} got unexpected keyword arguments: {', '.join(unexpected)}")
+        given = dict(zip(tensors, args), **kwargs)
+        missing = [n for n in tensors if n not in given]
+        if missing:
+            raise TypeError(f"{text} missing required arguments: {', '.join(missing)}")
+        arguments = {}
+        for name, spec in self._params:
+            if name not in given:
+                if spec is not inspect.Parameter.empty:
+                    arguments[name] = spec.value if isinstance(spec, _Literal) else spec
+                continue
+            value = given[name]
+            if not is_dense_tensor(value):
+                raise TypeError(f"{text}: expected argument #{tensors.index(name)}(zero-based) to be a Tensor; got "
+                                f"{type(value).__name__} ({value})")
+            arguments[name] = self._convert(value, spec)
+        return arguments
+
+    def _match(self, value: Any, spec: Any) -> Any:
+        """``value`` for the parameter traced as ``spec``: tensors converted, Python values equal to the trace's."""
+        if isinstance(spec, TensorSpec):
+            return self._convert(value, spec)
+        if spec is _MISSING:  # a parameter with no constraint (an unbound method's instance)
+            return value
+        if isinstance(spec, ExtensionTypeSpec):
+            return _cast_extension_type(value, spec)
+        if isinstance(spec, (list, tuple)) and not hasattr(spec, "_fields") and not _is_python(spec):
+            if not isinstance(value, (list, tuple)) or len(value) != len(spec):
+                raise TypeError(f"Can not cast {value!r} to {_trace_type_text(_unnamed(spec), {})}")
+            return type(value)(self._match(v, s) for v, s in zip(value, spec))
+        if isinstance(spec, dict) and not _is_python(spec):
+            if not isinstance(value, dict) or set(value) != set(spec):
+                raise TypeError(f"{value!r} has different keys with the TraceType {_type_text(spec)}.")
+            return {k: self._match(value[k], spec[k]) for k in value}
+        return _cast(value, spec if isinstance(spec, _Literal) else _Literal(spec))
 
     @staticmethod
     def _convert(value: Any, spec: Any) -> Any:
@@ -471,6 +676,8 @@ class ConcreteFunction:
         def text(spec: Any) -> str:
             if isinstance(spec, TensorSpec):
                 return repr(TensorSpec(spec.shape, spec.dtype))
+            if isinstance(spec, ExtensionTypeSpec):
+                return repr(spec)
             if isinstance(spec, _Literal) or not isinstance(spec, (list, tuple, dict)):
                 return repr(spec if isinstance(spec, _Literal) else _Literal(spec))
             return _type_text(nest.map_structure(lambda s: TensorSpec(s.shape, s.dtype)

@@ -300,6 +300,14 @@ class Trace:
         else:
             self.refuse(f"its Python reads the value of the variable {getattr(value, 'name', value)}")
 
+    def variables(self) -> list:
+        """The variables the body read or wrote, in the order of their first use (what TF's graph captures)."""
+        seen: dict = {}
+        for step in self.steps:
+            if step[0] == _READ or step[0] == _WRITE:
+                seen.setdefault(id(step[1]), step[1])
+        return list(seen.values())
+
     def refuse(self, reason: str, retrace: bool = False) -> None:
         if self.refused is None:
             self.refused = reason

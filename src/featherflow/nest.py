@@ -151,6 +151,8 @@ def _pack_expanding(structure: Any, flat: Any, index: int) -> tuple[int, Any]:
 
 def _specs_compatible(a: Any, b: Any) -> bool:
     """TF's test for two composites' specs (a common supertype exists): same kind, dtype, rank and partitioning."""
+    if hasattr(a, "most_specific_common_supertype") and not hasattr(a, "dtype"):  # an ExtensionType's spec
+        return a.most_specific_common_supertype([b]) is not None
     if type(a) is not type(b) or a.dtype != b.dtype or a.shape.rank != b.shape.rank:
         return False
     return all(getattr(a, attr, None) == getattr(b, attr, None) for attr in ("ragged_rank", "row_splits_dtype"))
@@ -252,7 +254,7 @@ _TF_CLASS_NAMES = {("featherflow.tensor", "Tensor"): "EagerTensor",
 
 def _describe(x: Any) -> str:
     t = type(x)
-    name = _TF_CLASS_NAMES.get((t.__module__, t.__name__), t.__name__)
+    name = _TF_CLASS_NAMES.get((t.__module__, t.__name__), t.__name__.rpartition(".")[2])  # "MT.Spec": "Spec"
     return f"type={name} str={str(x)}"  # str(): a 0-d tensor formats as its bare value
 
 

@@ -154,6 +154,10 @@ class Tensor:
             raise TypeError("Scalar tensor has no `len()`")
         return self._value.shape[0]
 
+    def __setitem__(self, key: Any, value: Any) -> None:
+        # tensors are immutable; TF's message names its C class
+        raise TypeError("'tensorflow.python.framework.ops.EagerTensor' object does not support item assignment")
+
     def __bool__(self) -> bool:
         value = self._numpy()
         if isinstance(value, np.ndarray):  # as TF: an empty tensor is False, a longer one NumPy's error

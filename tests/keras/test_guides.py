@@ -26,6 +26,8 @@ import pytest
 
 from ._guide_cells import GUIDES, Cell, Guide
 
+pytestmark = pytest.mark.xdist_group("notebook_subprocesses")  # the notebooks run once, on one worker
+
 pytest.importorskip("keras")
 pytest.importorskip("matplotlib")  # the basics guide plots (to the non-interactive Agg backend here)
 
@@ -44,6 +46,7 @@ import json, sys
 sys.path.insert(0, {root!r})
 {prelude}import tensorflow
 from tests._cells import run_cells
+
 shown = run_cells(tensorflow, json.load(sys.stdin), namespace={{"__name__": "__main__"}})
 sys.stdout.write({mark!r} + json.dumps(shown))
 """

@@ -102,6 +102,8 @@ def nrows(value: Any) -> int:
         if value._value.ndim == 0:
             raise ValueError(f"Unbatching a tensor is only supported for rank >= 1 (got {value!r}).")
         return int(value._value.shape[0])
+    if _is_batchable_extension_type(value):  # its tensors are batched alike: the first one's rows
+        return nrows(value._to_components()[0])
     shape = value.shape
     if shape.rank == 0:
         raise ValueError("Unbatching a tensor is only supported for rank >= 1.")
@@ -116,6 +118,8 @@ def sliced_spec(spec: Any) -> Any:
         return spec
     if isinstance(spec, TensorSpec):
         return TensorSpec(spec.shape[1:], spec.dtype)
+    if hasattr(spec, "_unbatch") and hasattr(spec, "_tf_extension_type_fields"):  # a BatchableExtensionType's
+        return spec._unbatch()
     ragged, ragged_spec = _ragged_types()
     if isinstance(spec, ragged_spec):
         return ragged_spec(spec.shape[1:], spec.dtype, spec.ragged_rank - 1, spec.row_splits_dtype)
@@ -147,7 +151,14 @@ def row(value: Any, i: int) -> Any:
         keep = indices[:, 0] == i
         return sparse(_make_typed_host(indices[keep][:, 1:]), _make_typed_host(value.values._numpy()[keep]),
                       _make_typed_host(value.dense_shape._numpy()[1:]))
+    if _is_batchable_extension_type(value):  # row i of each of its tensors, under its unbatched spec
+        return value._type_spec._unbatch()._from_components([row(c, i) for c in value._to_components()])
     return value[i]
+
+
+def _is_batchable_extension_type(value: Any) -> bool:
+    spec = getattr(value, "_type_spec", None)
+    return hasattr(spec, "_unbatch") and hasattr(spec, "_tf_extension_type_fields")
 
 
 def _ragged_parts(part: Any) -> tuple[np.ndarray, list]:

@@ -2,6 +2,9 @@
 
 from typing import Any
 
+from ..extension_type import BatchableExtensionType as BatchableExtensionType
+from ..extension_type import ExtensionType as ExtensionType
+from ..extension_type import ExtensionTypeSpec as ExtensionTypeSpec
 from ..ops.dispatch import dispatch_for_api as dispatch_for_api
 from ..ops.dispatch import dispatch_for_binary_elementwise_apis as dispatch_for_binary_elementwise_apis
 from ..ops.dispatch import dispatch_for_unary_elementwise_apis as dispatch_for_unary_elementwise_apis

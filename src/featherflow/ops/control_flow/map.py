@@ -26,23 +26,56 @@ from .tensor_array import TensorArray
 
 
 def _dtype_to_spec(d: Any) -> Any:
-    if isinstance(d, (TensorSpec, RaggedTensorSpec)):
+    if isinstance(d, (TensorSpec, RaggedTensorSpec)) or _is_extension_spec(d):
         return d
     return TensorSpec(None, d)
 
 
 def _first_dims(elems_flat: list) -> int:
     """The common static length of the elements' first axis, or TF's ValueError."""
-    n = elems_flat[0].shape.with_rank_at_least(1)[0]
+    n = _shape(elems_flat[0]).with_rank_at_least(1)[0]
     for t in elems_flat[1:]:
-        m = t.shape.with_rank_at_least(1)[0]
+        m = _shape(t).with_rank_at_least(1)[0]
         if n is not None and m is not None and n != m:
             raise ValueError(f"Dimensions {n} and {m} are not compatible")
     return n
 
 
+def _is_extension_spec(spec: Any) -> bool:
+    """Whether ``spec`` is a BatchableExtensionType's spec (batched by batching each of its tensors)."""
+    return hasattr(spec, "_unbatch") and hasattr(spec, "_tf_extension_type_fields")
+
+
+def _shape(t: Any) -> Any:
+    """``t``'s shape; a BatchableExtensionType's is its first tensor's (its tensors are batched alike)."""
+    return _shape(t._to_components()[0]) if _is_extension_spec(getattr(t, "_type_spec", None)) else t.shape
+
+
+def _extension_rows(t: Any) -> Callable[[int], Any]:
+    """Reads element ``i`` of a BatchableExtensionType: row ``i`` of each tensor, under its unbatched spec."""
+    spec, components = t._type_spec._unbatch(), t._to_components()
+    return lambda i: spec._from_components([c[i] for c in components])
+
+
+class _ExtensionResults:
+    """The results for a BatchableExtensionType spec: each of their tensors stacked, under the spec batched."""
+
+    def __init__(self, spec: Any) -> None:
+        self.spec = spec
+        self.values: list = []
+
+    def write(self, i: int, value: Any) -> None:
+        self.values.append(value)
+
+    def stack(self) -> Any:
+        columns = zip(*[v._to_components() for v in self.values])
+        return self.spec._batch(len(self.values))._from_components([stack(list(c)) for c in columns])
+
+
 def _unbatched_spec(elem: Any) -> Any:
     """The most general spec of one element of ``elem`` (what fn returns when no signature says otherwise)."""
+    if _is_extension_spec(getattr(elem, "_type_spec", None)):
+        return elem._type_spec._unbatch()
     if isinstance(elem, RaggedTensor):
         return RaggedTensorSpec(None, elem.dtype, elem.ragged_rank - 1, elem.row_splits_dtype)
     if isinstance(elem, SparseTensor):
@@ -117,20 +150,23 @@ def map_fn(fn: Callable, elems: Any, dtype: Any = None, parallel_iterations: int
     if len(elems_flat) == 0:
         raise ValueError(f"elems must be a Tensor or (possibly nested) sequence of Tensors. Got {elems}, which "
                          "does not contain any Tensors.")
-    elems_flat = [t if isinstance(t, (RaggedTensor, SparseTensor)) else convert_to_tensor(t) for t in elems_flat]
+    elems_flat = [t if isinstance(t, (RaggedTensor, SparseTensor)) or _is_extension_spec(getattr(t, "_type_spec", None))
+                  else convert_to_tensor(t) for t in elems_flat]
     if fn_output_signature is None:
         result_signature = [_unbatched_spec(e) for e in elems_flat]
         result_structure = elems
     else:
         result_signature = [_dtype_to_spec(d) for d in nest.flatten(fn_output_signature)]
         result_structure = fn_output_signature
-    if elems_flat[0].shape.ndims is not None and elems_flat[0].shape.ndims < 1:
+    if _shape(elems_flat[0]).ndims is not None and _shape(elems_flat[0]).ndims < 1:
         raise ValueError("Elements in elems must be 1+ dimensional Tensors, not scalars")
     n = _first_dims(elems_flat)
     readers = [t.__getitem__ if isinstance(t, RaggedTensor) else _sparse_rows(t) if isinstance(t, SparseTensor) else
+               _extension_rows(t) if _is_extension_spec(getattr(t, "_type_spec", None)) else
                TensorArray(dtype=t.dtype, size=n, dynamic_size=False, infer_shape=True).unstack(t).read
                for t in elems_flat]
     results = [_RaggedResults(spec) if isinstance(spec, RaggedTensorSpec) else
+               _ExtensionResults(spec) if _is_extension_spec(spec) else
                TensorArray(dtype=spec.dtype, size=n, dynamic_size=False, infer_shape=infer_shape,
                            element_shape=spec.shape) for spec in result_signature]
     for i in range(n):  # TF's loop counter is a host value eagerly too
