@@ -59,6 +59,8 @@ PLACEMENT = {
     "trackable_base": "state",
     "function": "state",
     "function_trace": "state",
+    "extension_type": "state",
+    "extension_type_field": "state",
     "_control_scopes": "state",
     "_test_util": "state",
     "test": "surface",
